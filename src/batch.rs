@@ -1,0 +1,1 @@
+//! Batch conversion: many inputs in parallel, one JSON each, written atomically.

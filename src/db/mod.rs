@@ -1,0 +1,1 @@
+//! Databases: load reports into SQLite or PostgreSQL; export tables.

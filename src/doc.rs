@@ -1,0 +1,65 @@
+//! The type where the input front ends meet: pages of lines, with geometry where the
+//! source has it.
+//!
+//! The text front end yields one page of plain lines; the PDF front end yields one page
+//! per physical page, each line split into spans with x-ranges, plus the page's ruling
+//! lines. The report grammar reads only this type, never PDF objects.
+
+/// A decoded document ready for normalization and segmentation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    pub pages: Vec<Page>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    /// 1-based physical page index (a text dump is one page, index 1).
+    pub index: u32,
+    /// Printed page number read from the footer (the footer line itself removed).
+    pub printed: Option<u32>,
+    /// Page size in PDF points, when known.
+    pub size: Option<(f32, f32)>,
+    pub lines: Vec<Line>,
+    /// Ruling lines (table borders, box edges), top-left origin.
+    pub rules: Vec<Rule>,
+}
+
+/// One printed line in reading order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Line {
+    /// The whole line's text; spans joined with a single space where separated by a gap.
+    pub text: String,
+    pub geom: Option<LineGeom>,
+}
+
+impl Line {
+    pub fn plain(text: impl Into<String>) -> Self {
+        Line { text: text.into(), geom: None }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineGeom {
+    /// Baseline y, top-left origin, points.
+    pub y: f32,
+    /// Dominant font size of the line.
+    pub font_size: f32,
+    /// Runs of text separated by gaps wider than about one character.
+    pub spans: Vec<Span>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Span {
+    pub text: String,
+    pub x0: f32,
+    pub x1: f32,
+}
+
+/// A horizontal or vertical ruling segment, top-left origin.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Rule {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}

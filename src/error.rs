@@ -1,0 +1,30 @@
+//! Typed errors of the library: the input could not be used at all.
+//!
+//! Anything short of that (a card that cannot be completed, an odd cell) is a
+//! [`crate::model::Diagnostic`] in the report, not an error.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("empty input")]
+    Empty,
+    #[error("not a text file: {0}")]
+    NotText(String),
+    #[error("not a report of this kind: {0}")]
+    NotAReport(String),
+    #[error("PDF: {0}")]
+    Pdf(String),
+    #[error("encrypted: password required")]
+    Encrypted,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("schema: {0}")]
+    Schema(String),
+    #[error("database: {0}")]
+    Db(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

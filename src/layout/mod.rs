@@ -1,0 +1,1 @@
+//! Layout: positioned glyphs → lines → spans, plus ruling lines.

@@ -1,0 +1,232 @@
+//! The output contract: the types serialized as a report's JSON.
+//!
+//! Every field name here is part of the public contract described in the README and in
+//! `schemas/report.schema.json`; a test keeps the two in step. Money is an integer number
+//! of thousand yen; fiscal years are Gregorian start years.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON contract; bump on any incompatible change.
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: String,
+    pub source: Source,
+    pub title: Option<String>,
+    pub fiscal_year: Option<FiscalYear>,
+    pub policies: Vec<Policy>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFormat {
+    Text,
+    Pdf,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub format: SourceFormat,
+    pub sha256: String,
+    /// Number of physical pages (PDF) or `null` for a text dump.
+    pub pages: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FiscalYear {
+    /// Era name as printed, e.g. `令和`.
+    pub era: String,
+    pub era_year: u32,
+    /// Gregorian year in which the fiscal year starts.
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    /// Basic-policy numbers covered by this chapter (`[6, 7]` for a shared chapter).
+    pub numbers: Vec<u8>,
+    pub titles: Vec<String>,
+    /// 【取組の概要】 text.
+    pub overview: Option<String>,
+    pub summary: Summary,
+    pub projects: Vec<Project>,
+    pub case_studies: Vec<CaseStudy>,
+    /// 1-based physical page where the chapter starts (PDF input only).
+    pub pdf_page: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Column headings as printed (normalized), when they could be read.
+    pub columns: Vec<String>,
+    pub rows: Vec<SummaryRow>,
+    /// 小計 as printed, thousand yen.
+    pub subtotal_thousand_yen: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    pub no: u32,
+    /// Name as printed, （再掲） kept.
+    pub name: String,
+    pub cost_thousand_yen: Option<i64>,
+    pub is_new: bool,
+    pub departments: Vec<String>,
+    /// 掲載頁: printed page of the project's card.
+    pub page: Option<u32>,
+    /// For a chapter covering several policies: which ones this row's ○ marks give.
+    pub policies: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub no: u32,
+    /// Card title without （再掲）.
+    pub name: String,
+    pub relisted: bool,
+    pub cost_thousand_yen: Option<i64>,
+    pub cost_breakdown: Vec<CostItem>,
+    /// 事業概要.
+    pub overview: String,
+    /// 事業実績.
+    pub results: String,
+    pub metrics: Metrics,
+    pub department: Option<Department>,
+    /// Printed page number.
+    pub page: Option<u32>,
+    /// 1-based physical page (PDF input only).
+    pub pdf_page: Option<u32>,
+    /// Card's bounding box on its page, PDF points `[x0, y0, x1, y1]` from the top-left.
+    pub bbox: Option<[f32; 4]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostItem {
+    pub label: String,
+    pub cost_thousand_yen: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub columns: Vec<MetricColumn>,
+    pub rows: Vec<MetricRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricColumn {
+    pub label: String,
+    pub fiscal_year: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricRow {
+    pub item: String,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// Cell text as printed (normalized); line breaks kept as `\n`.
+    pub text: String,
+    pub values: Vec<Quantity>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    #[serde(with = "number")]
+    pub value: f64,
+    pub unit: Option<String>,
+    /// e.g. `延べ` (cumulative count).
+    pub qualifier: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Department {
+    /// Text inside （担当課：…）.
+    pub text: String,
+    /// 課/室/センター level unit(s).
+    pub division: Option<String>,
+    /// グループ(s), as printed.
+    pub group: Option<String>,
+    /// 県民局 or other bureau given in parentheses.
+    pub bureau: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseStudy {
+    pub title: String,
+    pub projects: Vec<String>,
+    pub companies: Vec<String>,
+    pub text: String,
+    pub page: Option<u32>,
+    pub pdf_page: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    /// Stable machine-readable code, e.g. `card.split_uncertain`.
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub page: Option<u32>,
+    /// First basic-policy number of the chapter concerned.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub policy: Option<u8>,
+    /// Card number within the chapter.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub card: Option<u32>,
+}
+
+impl Diagnostic {
+    pub fn new(level: Level, code: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level,
+            code: code.to_string(),
+            message: message.into(),
+            page: None,
+            policy: None,
+            card: None,
+        }
+    }
+    pub fn at_page(mut self, page: Option<u32>) -> Self {
+        self.page = page;
+        self
+    }
+    pub fn in_policy(mut self, policy: Option<u8>) -> Self {
+        self.policy = policy;
+        self
+    }
+    pub fn on_card(mut self, card: Option<u32>) -> Self {
+        self.card = card;
+        self
+    }
+}
+
+/// Whole numbers are written without a fraction (`22`, not `22.0`).
+mod number {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            s.serialize_i64(*v as i64)
+        } else {
+            s.serialize_f64(*v)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        f64::deserialize(d)
+    }
+}
