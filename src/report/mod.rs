@@ -1,17 +1,95 @@
 //! The report grammar: normalized pages → chapters, summary tables, cards, case studies.
+//!
+//! [`segment`] finds the parts by the report's fixed markers; [`summary`], [`card`]
+//! (with [`split`], [`metrics`], [`department`], [`money`]) and [`case_study`] read
+//! each part into the output types.
+
+pub mod card;
+pub mod case_study;
+pub mod department;
+pub mod lines;
+pub mod metrics;
+pub mod money;
+pub mod segment;
+pub mod split;
+pub mod summary;
+
+use regex::Regex;
+use std::sync::LazyLock;
 
 use crate::doc::Document;
-use crate::error::Result;
-use crate::model::{Report, Source, SCHEMA_VERSION};
+use crate::error::{Error, Result};
+use crate::model::{Diagnostic, FiscalYear, Level, Policy, Report, Source, SCHEMA_VERSION};
+
+static TITLE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(令和|平成)\s*([0-9]+|元)\s*年度").expect("static regex"));
+static TITLE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[（(][0-9]+[）)]\s*").expect("static regex"));
 
 /// Build a report from a normalized document.
-pub fn build(_doc: &Document, source: Source) -> Result<Report> {
+pub fn build(doc: &Document, source: Source) -> Result<Report> {
+    let lines = lines::flatten(doc);
+    if lines.is_empty() {
+        return Err(Error::NotAReport("no text found".into()));
+    }
+    let seg = segment::segment(&lines);
+    let mut diagnostics = seg.diagnostics;
+    if seg.chapters.is_empty() {
+        return Err(Error::NotAReport("no basic-policy chapter (① … 【取組の概要】) found".into()));
+    }
+    let title = seg.title.as_ref().map(|l| TITLE_PREFIX.replace(l.trimmed(), "").trim().to_string());
+    let fiscal_year = title.as_deref().and_then(|t| {
+        let caps = TITLE_YEAR.captures(t)?;
+        let era = caps.get(1)?.as_str().to_string();
+        let era_year: u32 = match caps.get(2)?.as_str() {
+            "元" => 1,
+            d => d.parse().ok()?,
+        };
+        let year = metrics::era_offset(&era)? + era_year as i32;
+        Some(FiscalYear { era, era_year, year })
+    });
+    if fiscal_year.is_none() {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "report.no_fiscal_year",
+            "the report's title and fiscal year were not found; bare year columns stay without a fiscal year",
+        ));
+    }
+    let era =
+        fiscal_year.as_ref().and_then(|f| metrics::era_offset(&f.era)).map(|offset| metrics::Era { offset });
+
+    let mut policies = Vec::new();
+    for ch in &seg.chapters {
+        let policy = ch.numbers.first().copied();
+        let summary = summary::parse(&ch.summary, &ch.numbers, &mut diagnostics);
+        let mut projects = Vec::new();
+        for (i, c) in ch.cards.iter().enumerate() {
+            let ctx = card::Ctx { policy, era, position: i as u32 + 1 };
+            let mut p = card::parse(c, &ctx, &mut diagnostics);
+            if p.page.is_none() {
+                // A text dump has no page geometry: the summary's 掲載頁 gives the page.
+                p.page = summary.rows.iter().find(|r| r.no == p.no).and_then(|r| r.page);
+            }
+            projects.push(p);
+        }
+        let overview = (!ch.overview.is_empty())
+            .then(|| ch.overview.iter().map(|l| l.text.trim_end()).collect::<Vec<_>>().join("\n"));
+        policies.push(Policy {
+            numbers: ch.numbers.clone(),
+            titles: ch.titles.clone(),
+            overview,
+            summary,
+            projects,
+            case_studies: case_study::parse(&ch.case_studies),
+            pdf_page: ch.first.as_ref().filter(|l| l.geom.is_some()).map(|l| l.pdf_page),
+        });
+    }
     Ok(Report {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
-        title: None,
-        fiscal_year: None,
-        policies: Vec::new(),
-        diagnostics: Vec::new(),
+        title,
+        fiscal_year,
+        policies,
+        diagnostics,
     })
 }

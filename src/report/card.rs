@@ -1,0 +1,191 @@
+//! One project card → [`Project`]: title (（再掲） flag), cost line and breakdown, card
+//! number, the 事業概要/事業実績 box, the metrics table and the department.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::lines::{is_page_number, SrcLine};
+use super::metrics::{self, Era};
+use super::money::parse_amount;
+use super::segment::{is_box_header, CardLines};
+use super::{department, split};
+use crate::model::{CostItem, Diagnostic, Level, Metrics, Project};
+
+static COST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.*?)事業費\s*([▲△-]?\s*[0-9][0-9,.]*\s*(?:千円|百万円|億円|円))\s*(.*)$")
+        .expect("static regex")
+});
+static BREAKDOWN_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([^、,，()（）]*?)\s*([▲△-]?[0-9][0-9,]*\s*(?:千円|百万円|億円|円))").expect("static regex")
+});
+static RELISTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*[（(]再掲[)）]\s*$").expect("static regex"));
+
+/// Context a card is read in.
+pub struct Ctx {
+    pub policy: Option<u8>,
+    pub era: Option<Era>,
+    /// The card's position in its chapter, 1-based: its number when none is printed.
+    pub position: u32,
+}
+
+pub fn parse(card: &CardLines, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Project {
+    let first = card.head.iter().chain(&card.body).next();
+    let page = first.and_then(|l| l.printed);
+    let pdf_page = first.filter(|l| l.geom.is_some()).map(|l| l.pdf_page);
+    let mut local: Vec<Diagnostic> = Vec::new();
+    let warn = |level: Level, code: &str, msg: String| Diagnostic::new(level, code, msg);
+
+    // Head: title lines, cost line (maybe with the title's tail before it and the card
+    // number after it), an optional breakdown line, the card number.
+    let cost_at = card.head.iter().position(|l| COST.is_match(l.trimmed()));
+    let mut title_parts: Vec<String> = Vec::new();
+    let mut cost = None;
+    let mut breakdown = Vec::new();
+    let mut number: Option<u32> = None;
+    let title_end = cost_at.unwrap_or_else(|| {
+        // No cost line: the card number is the last lone number of the head.
+        card.head.iter().rposition(|l| is_page_number(&l.text)).unwrap_or(card.head.len())
+    });
+    for l in card.head.iter().take(title_end) {
+        if !is_page_number(&l.text) {
+            title_parts.push(l.trimmed().to_string());
+        }
+    }
+    let mut after: Vec<&SrcLine> =
+        card.head.iter().skip(title_end + usize::from(cost_at.is_some())).collect();
+    if let Some(ci) = cost_at {
+        if let Some(caps) = card.head.get(ci).and_then(|l| COST.captures(l.trimmed())) {
+            let prefix = caps.get(1).map_or("", |m| m.as_str()).trim();
+            if !prefix.is_empty() {
+                title_parts.push(prefix.to_string());
+            }
+            let amount = caps.get(2).map_or("", |m| m.as_str()).replace(' ', "");
+            cost = parse_amount(&amount);
+            if cost.is_none() {
+                local.push(warn(Level::Error, "card.cost_unreadable", format!("cost unreadable: {amount}")));
+            }
+            let tail = caps.get(3).map_or("", |m| m.as_str()).trim();
+            if let Ok(n) = tail.parse::<u32>() {
+                number = Some(n);
+            } else if !tail.is_empty() {
+                breakdown.extend(parse_breakdown(tail));
+            }
+        }
+    } else {
+        local.push(warn(Level::Error, "card.no_cost", "no 事業費 line in the card's head".into()));
+    }
+    // Lines after the cost: a breakdown in parentheses, then the card number.
+    after.retain(|l| {
+        let t = l.trimmed();
+        if (t.starts_with('(') || t.starts_with('（')) && t.contains('円') {
+            breakdown.extend(parse_breakdown(t));
+            false
+        } else {
+            true
+        }
+    });
+    if number.is_none() {
+        number = after.iter().find_map(|l| l.trimmed().parse::<u32>().ok());
+    }
+    let no = number.unwrap_or_else(|| {
+        local.push(warn(
+            Level::Warning,
+            "card.no_number",
+            "no card number printed; numbered by position".into(),
+        ));
+        ctx.position
+    });
+    let mut name = title_parts.concat();
+    let relisted = RELISTED.is_match(&name);
+    if relisted {
+        name = RELISTED.replace(&name, "").to_string();
+    }
+    if name.is_empty() {
+        local.push(warn(Level::Error, "card.no_title", "card has no title".into()));
+    }
+
+    // Body: box header, box text, then the metrics table from 項目名 on.
+    let body: Vec<&SrcLine> = card.body.iter().collect();
+    let header = body.first().filter(|l| is_box_header(&l.text)).copied();
+    let box_start = usize::from(header.is_some());
+    let metrics_at = body.iter().position(|l| l.trimmed().starts_with("項目名")).unwrap_or(body.len());
+    let box_lines: Vec<SrcLine> =
+        body.get(box_start..metrics_at).unwrap_or(&[]).iter().map(|l| (*l).clone()).collect();
+    let boundary = header.and_then(column_boundary);
+    let sp = match boundary {
+        Some(b) if box_lines.iter().all(|l| l.geom.is_some()) => split::split_geometry(&box_lines, b),
+        _ => split::split_text(&box_lines.iter().map(|l| l.trimmed().to_string()).collect::<Vec<_>>()),
+    };
+    if let Some(d) = &sp.doubt {
+        local.push(warn(Level::Warning, "card.split_uncertain", format!("事業概要/事業実績 split: {d}")));
+    }
+    let metrics = match body.get(metrics_at) {
+        Some(h) => {
+            let columns = metrics::columns(h.trimmed(), ctx.era);
+            let lines: Vec<String> =
+                body.iter().skip(metrics_at + 1).map(|l| l.trimmed().to_string()).collect();
+            let (rows, doubts) = metrics::rows(&lines, columns.len());
+            for d in doubts {
+                local.push(warn(Level::Warning, "metrics.uncertain", d));
+            }
+            Metrics { columns, rows }
+        }
+        None => Metrics::default(),
+    };
+    let department = department::parse(&card.department.iter().map(|l| l.text.clone()).collect::<Vec<_>>());
+    if department.is_none() {
+        local.push(warn(Level::Error, "card.no_department", "no （担当課：…） line".into()));
+    }
+    for d in local {
+        diags.push(d.at_page(page).in_policy(ctx.policy).on_card(Some(no)));
+    }
+    Project {
+        no,
+        name,
+        relisted,
+        cost_thousand_yen: cost,
+        cost_breakdown: breakdown,
+        overview: sp.overview.join("\n"),
+        results: sp.results.join("\n"),
+        metrics,
+        department,
+        page,
+        pdf_page,
+        bbox: None,
+    }
+}
+
+/// The x between the two box columns, from the header's two spans' centres.
+fn column_boundary(header: &SrcLine) -> Option<f32> {
+    let g = header.geom.as_ref()?;
+    let left = g.spans.iter().find(|s| s.text.contains("概要"))?;
+    let right = g.spans.iter().find(|s| s.text.contains("実績"))?;
+    Some(((left.x0 + left.x1) / 2.0 + (right.x0 + right.x1) / 2.0) / 2.0)
+}
+
+/// `(①9,391千円、②11,002千円)` → labelled items.
+fn parse_breakdown(s: &str) -> Vec<CostItem> {
+    let inner = s.trim().trim_start_matches(['(', '（']).trim_end_matches([')', '）']);
+    BREAKDOWN_ITEM
+        .captures_iter(inner)
+        .filter_map(|c| {
+            let label = c.get(1)?.as_str().trim().to_string();
+            let cost = parse_amount(&c.get(2)?.as_str().replace(' ', ""))?;
+            Some(CostItem { label, cost_thousand_yen: cost })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breakdown() {
+        let b = parse_breakdown("(①9,391千円、②11,002千円)");
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0].label, "①");
+        assert_eq!(b[1].cost_thousand_yen, 11002);
+    }
+}

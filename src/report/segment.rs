@@ -1,0 +1,303 @@
+//! Segmentation: the report's line stream → title, chapters (overview, summary table,
+//! cards, case studies), appendix.
+//!
+//! The grammar is a small state machine keyed on the report's fixed markers
+//! (【取組の概要】, 【基本方針事業一覧】, 小計, 【 事業概要 】, （担当課：…）, 事例紹介);
+//! it never depends on a particular project's name or number.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::lines::{is_page_number, SrcLine};
+use crate::model::{Diagnostic, Level};
+
+static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([①-⑳])\s+(\S.*)$").expect("static regex"));
+static COST_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)").expect("static regex")
+});
+
+/// A chapter's lines, split by part.
+#[derive(Debug, Clone, Default)]
+pub struct ChapterLines {
+    pub numbers: Vec<u8>,
+    pub titles: Vec<String>,
+    pub first: Option<SrcLine>,
+    pub overview: Vec<SrcLine>,
+    pub summary: Vec<SrcLine>,
+    pub cards: Vec<CardLines>,
+    pub case_studies: Vec<SrcLine>,
+}
+
+/// One project card: lines before the box (title, cost, number), the box and metrics,
+/// and the （担当課：…） lines.
+#[derive(Debug, Clone, Default)]
+pub struct CardLines {
+    pub head: Vec<SrcLine>,
+    pub body: Vec<SrcLine>,
+    pub department: Vec<SrcLine>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Segmented {
+    pub title: Option<SrcLine>,
+    pub chapters: Vec<ChapterLines>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Preamble,
+    Headings,
+    Overview,
+    Summary,
+    BetweenCards,
+    CardBody,
+    Department,
+    CaseStudies,
+    Appendix,
+}
+
+pub fn is_box_header(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    t.contains("【事業概要】") || t.contains("【事業実績】")
+}
+
+pub fn is_cost_line(s: &str) -> bool {
+    COST_LINE.is_match(s)
+}
+
+fn is_department_start(s: &str) -> bool {
+    let t = s.trim_start();
+    (t.starts_with('（') || t.starts_with('(')) && t.contains("担当課")
+}
+
+fn parens_balanced(s: &str) -> bool {
+    let open = s.chars().filter(|c| matches!(c, '（' | '(')).count();
+    let close = s.chars().filter(|c| matches!(c, '）' | ')')).count();
+    close >= open
+}
+
+fn is_case_study_intro(s: &str) -> bool {
+    s.contains("事例紹介") && s.contains("活用した")
+}
+
+/// A short line naming an ordinance or its rules (条例/要綱): the appendix starts there.
+fn is_appendix_heading(s: &str) -> bool {
+    let t = s.trim();
+    t.chars().count() <= 40 && (t.ends_with("条例") || t.ends_with("要綱") || t.ends_with("規則"))
+}
+
+fn circled(c: char) -> Option<u8> {
+    let n = c as u32;
+    (0x2460..=0x2473).contains(&n).then(|| (n - 0x2460 + 1) as u8)
+}
+
+/// `Some((number, title))` for a chapter heading line such as `① 中小企業の…`.
+fn heading(s: &str) -> Option<(u8, String)> {
+    let caps = HEADING.captures(s.trim())?;
+    let n = circled(caps.get(1)?.as_str().chars().next()?)?;
+    let title = caps.get(2)?.as_str().trim().to_string();
+    (title.chars().count() >= 6).then_some((n, title))
+}
+
+/// Whether line `i` starts a chapter: heading lines, then 【取組の概要】 within a few lines.
+fn starts_chapter(lines: &[SrcLine], i: usize) -> bool {
+    if heading(&lines[i].text).is_none() {
+        return false;
+    }
+    lines.iter().skip(i + 1).take(4).any(|l| l.trimmed().starts_with("【取組の概要】"))
+}
+
+pub fn segment(lines: &[SrcLine]) -> Segmented {
+    let mut out = Segmented::default();
+    let mut state = State::Preamble;
+    let mut chapter: Option<ChapterLines> = None;
+    let mut pending: Vec<SrcLine> = Vec::new();
+    let mut card: Option<CardLines> = None;
+
+    let unassigned = |pending: &mut Vec<SrcLine>, diags: &mut Vec<Diagnostic>, numbers: Option<u8>| {
+        for l in pending.drain(..) {
+            if !is_page_number(&l.text) {
+                diags.push(
+                    Diagnostic::new(
+                        Level::Warning,
+                        "text.unassigned",
+                        format!("line not part of any card or section: {}", l.trimmed()),
+                    )
+                    .at_page(l.printed)
+                    .in_policy(numbers),
+                );
+            }
+        }
+    };
+
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trimmed();
+        if state == State::Appendix {
+            break;
+        }
+        // A chapter heading ends whatever came before (an unfinished card included).
+        if matches!(state, State::Preamble | State::BetweenCards | State::CaseStudies | State::CardBody)
+            && starts_chapter(lines, i)
+        {
+            if let Some(c) = card.take() {
+                close_cut_card(&mut out.diagnostics, chapter.as_mut(), c);
+            }
+            let first = chapter.as_ref().and_then(|c| c.numbers.first().copied());
+            unassigned(&mut pending, &mut out.diagnostics, first);
+            if let Some(c) = chapter.take() {
+                out.chapters.push(c);
+            }
+            chapter = Some(ChapterLines::default());
+            state = State::Headings;
+        }
+        let first_number = chapter.as_ref().and_then(|c| c.numbers.first().copied());
+        match state {
+            State::Preamble => {
+                if out.title.is_none() && t.contains("年度") && t.contains("実施状況") {
+                    out.title = Some(line.clone());
+                }
+            }
+            State::Headings => {
+                let Some(ch) = chapter.as_mut() else { continue };
+                if t.starts_with("【取組の概要】") {
+                    state = State::Overview;
+                } else if let Some((n, title)) = heading(t) {
+                    ch.numbers.push(n);
+                    ch.titles.push(title);
+                    if ch.first.is_none() {
+                        ch.first = Some(line.clone());
+                    }
+                } else if let Some(last) = ch.titles.last_mut() {
+                    // A long title wrapped onto the next line.
+                    last.push_str(t);
+                }
+            }
+            State::Overview => {
+                if t.starts_with("【基本方針事業一覧】") {
+                    state = State::Summary;
+                } else if !is_page_number(t) {
+                    if let Some(ch) = chapter.as_mut() {
+                        ch.overview.push(line.clone());
+                    }
+                }
+            }
+            State::Summary => {
+                if let Some(ch) = chapter.as_mut() {
+                    ch.summary.push(line.clone());
+                }
+                if t.starts_with("小計") {
+                    state = State::BetweenCards;
+                }
+            }
+            State::BetweenCards => {
+                if is_box_header(t) {
+                    card = Some(CardLines { head: std::mem::take(&mut pending), ..CardLines::default() });
+                    state = State::CardBody;
+                } else if is_case_study_intro(t) {
+                    unassigned(&mut pending, &mut out.diagnostics, first_number);
+                    if let Some(ch) = chapter.as_mut() {
+                        ch.case_studies.push(line.clone());
+                    }
+                    state = State::CaseStudies;
+                } else if is_appendix_heading(t) && chapter.is_some() {
+                    unassigned(&mut pending, &mut out.diagnostics, first_number);
+                    state = State::Appendix;
+                } else {
+                    pending.push(line.clone());
+                }
+            }
+            State::CardBody => {
+                let Some(c) = card.as_mut() else { continue };
+                if is_department_start(t) {
+                    c.department.push(line.clone());
+                    if parens_balanced(&c.department.iter().map(|l| l.text.as_str()).collect::<String>()) {
+                        if let (Some(ch), Some(c)) = (chapter.as_mut(), card.take()) {
+                            ch.cards.push(c);
+                        }
+                        state = State::BetweenCards;
+                    } else {
+                        state = State::Department;
+                    }
+                } else if is_box_header(t) {
+                    // The previous card lost its （担当課：…） line: its tail from the
+                    // last cost line on is the next card's head.
+                    let head_start = c.body.iter().rposition(|l| is_cost_line(&l.text)).map(|k| {
+                        let mut s = k;
+                        while s > 0 && k - s < 3 && !is_metric_like(&c.body[s - 1].text) {
+                            s -= 1;
+                        }
+                        s
+                    });
+                    let head = head_start.map(|s| c.body.split_off(s)).unwrap_or_default();
+                    if let Some(prev) = card.take() {
+                        close_cut_card(&mut out.diagnostics, chapter.as_mut(), prev);
+                    }
+                    card = Some(CardLines { head, ..CardLines::default() });
+                } else if is_case_study_intro(t) {
+                    if let Some(prev) = card.take() {
+                        close_cut_card(&mut out.diagnostics, chapter.as_mut(), prev);
+                    }
+                    if let Some(ch) = chapter.as_mut() {
+                        ch.case_studies.push(line.clone());
+                    }
+                    state = State::CaseStudies;
+                } else if !(is_page_number(t) && line.geom.is_none()) {
+                    // A lone number in a text dump's card body is a page footer: cell
+                    // values always carry a unit.
+                    c.body.push(line.clone());
+                }
+            }
+            State::Department => {
+                let Some(c) = card.as_mut() else { continue };
+                c.department.push(line.clone());
+                if parens_balanced(&c.department.iter().map(|l| l.text.as_str()).collect::<String>())
+                    || c.department.len() >= 4
+                {
+                    if let (Some(ch), Some(c)) = (chapter.as_mut(), card.take()) {
+                        ch.cards.push(c);
+                    }
+                    state = State::BetweenCards;
+                }
+            }
+            State::CaseStudies => {
+                if is_appendix_heading(t) {
+                    state = State::Appendix;
+                } else if let Some(ch) = chapter.as_mut() {
+                    ch.case_studies.push(line.clone());
+                }
+            }
+            State::Appendix => {}
+        }
+    }
+    if let Some(c) = card.take() {
+        close_cut_card(&mut out.diagnostics, chapter.as_mut(), c);
+    }
+    let first = chapter.as_ref().and_then(|c| c.numbers.first().copied());
+    unassigned(&mut pending, &mut out.diagnostics, first);
+    if let Some(c) = chapter.take() {
+        out.chapters.push(c);
+    }
+    out
+}
+
+fn is_metric_like(s: &str) -> bool {
+    let t = s.trim();
+    t.starts_with("項目名") || t.ends_with('名') || t.ends_with('件') || t.ends_with('円')
+}
+
+fn close_cut_card(diags: &mut Vec<Diagnostic>, chapter: Option<&mut ChapterLines>, card: CardLines) {
+    let Some(ch) = chapter else { return };
+    let page = card.head.first().or(card.body.first()).and_then(|l| l.printed);
+    diags.push(
+        Diagnostic::new(
+            Level::Error,
+            "card.incomplete",
+            "card ends without its （担当課：…） line: the report may be cut or the card damaged",
+        )
+        .at_page(page)
+        .in_policy(ch.numbers.first().copied())
+        .on_card(Some(ch.cards.len() as u32 + 1)),
+    );
+    ch.cards.push(card);
+}

@@ -1,0 +1,238 @@
+//! The 【基本方針事業一覧】 summary table: rows (no, name, cost, 新規 ○, departments,
+//! 掲載頁, ⑥/⑦ marks) and 小計.
+//!
+//! In a text dump a row's cells may wrap over several lines; a row is read as a token
+//! stream `[marks] no name… cost [○] department… page` and is complete once a page
+//! number follows its cost, so a department or page line is never taken for a new row.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::lines::SrcLine;
+use super::money::parse_int;
+use crate::model::{Diagnostic, Level, Summary, SummaryRow};
+
+static ROW_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^((?:[○〇◯]\s*)*)([0-9]{1,3})(?:\s+(.*))?$").expect("static regex"));
+static COST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[▲△-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)$").expect("static regex"));
+
+fn is_mark(tok: &str) -> bool {
+    matches!(tok, "○" | "〇" | "◯")
+}
+
+#[derive(Debug, Default)]
+struct RowAcc {
+    no: u32,
+    marks: usize,
+    /// Tokens by source line.
+    lines: Vec<Vec<String>>,
+}
+
+impl RowAcc {
+    /// A row is complete when, after its cost, the last token is a page number.
+    fn complete(&self) -> bool {
+        parse_row(self, &[]).0.is_some_and(|r| r.page.is_some())
+    }
+}
+
+/// Parse the summary lines of one chapter (`numbers`: the chapter's policies).
+pub fn parse(lines: &[SrcLine], numbers: &[u8], diags: &mut Vec<Diagnostic>) -> Summary {
+    let policy = numbers.first().copied();
+    let mut columns = Vec::new();
+    let mut rows: Vec<RowAcc> = Vec::new();
+    let mut subtotal = None;
+    let mut in_header = true;
+    for line in lines {
+        let t = line.trimmed();
+        if let Some(rest) = t.strip_prefix("小計") {
+            subtotal = parse_int(rest.trim());
+            if subtotal.is_none() {
+                diags.push(
+                    Diagnostic::new(
+                        Level::Error,
+                        "summary.subtotal_unreadable",
+                        format!("小計 line unreadable: {t}"),
+                    )
+                    .at_page(line.printed)
+                    .in_policy(policy),
+                );
+            }
+            break;
+        }
+        let expected = rows.last().map_or(1, |r| r.no + 1);
+        let start = ROW_START.captures(t).and_then(|c| {
+            let no: u32 = c.get(2)?.as_str().parse().ok()?;
+            let marks = c.get(1).map_or(0, |m| m.as_str().chars().filter(|c| !c.is_whitespace()).count());
+            let rest = c.get(3).map_or("", |m| m.as_str()).to_string();
+            Some((no, marks, rest))
+        });
+        match start {
+            Some((no, marks, rest)) if no == expected && rows.last().is_none_or(|r| r.complete()) => {
+                in_header = false;
+                let toks = rest.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+                rows.push(RowAcc { no, marks, lines: vec![toks] });
+            }
+            _ if in_header => {
+                // Header lines, repeated at the top of a continuation page as well.
+                for tok in t.split_whitespace() {
+                    if (tok.starts_with('（') || tok.starts_with('(')) && !columns.is_empty() {
+                        if let Some(last) = columns.last_mut() {
+                            let last: &mut String = last;
+                            last.push_str(tok);
+                        }
+                    } else if !matches!(tok, "⑥" | "⑦") || numbers.len() > 1 {
+                        columns.push(tok.to_string());
+                    }
+                }
+            }
+            _ => {
+                if is_repeated_header(t) {
+                    continue;
+                }
+                if let Some(r) = rows.last_mut() {
+                    r.lines.push(t.split_whitespace().map(str::to_string).collect());
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for acc in &rows {
+        let (row, problem) = parse_row(acc, numbers);
+        match row {
+            Some(r) => {
+                if let Some(p) = problem {
+                    diags.push(
+                        Diagnostic::new(
+                            Level::Warning,
+                            "summary.row_uncertain",
+                            format!("summary row {}: {p}", acc.no),
+                        )
+                        .in_policy(policy)
+                        .on_card(Some(acc.no)),
+                    );
+                }
+                out.push(r);
+            }
+            None => diags.push(
+                Diagnostic::new(
+                    Level::Error,
+                    "summary.row_unreadable",
+                    format!("summary row {} has no cost: {}", acc.no, acc.lines.concat().join(" ")),
+                )
+                .in_policy(policy)
+                .on_card(Some(acc.no)),
+            ),
+        }
+    }
+    if subtotal.is_none() {
+        diags.push(
+            Diagnostic::new(Level::Error, "summary.no_subtotal", "summary table has no 小計 line")
+                .in_policy(policy),
+        );
+    }
+    Summary { columns, rows: out, subtotal_thousand_yen: subtotal }
+}
+
+fn is_repeated_header(t: &str) -> bool {
+    t.starts_with("No")
+        || t.contains("事業名")
+        || t.contains("担当課等")
+        || t.contains("掲載頁")
+        || t == "（千円）"
+}
+
+/// Read one row's tokens; `None` when no cost token is found.
+fn parse_row(acc: &RowAcc, numbers: &[u8]) -> (Option<SummaryRow>, Option<String>) {
+    // Locate the cost: the first token that is a plain number, after at least one name token.
+    let mut name_parts: Vec<String> = Vec::new();
+    let mut after: Vec<(usize, String)> = Vec::new();
+    let mut cost = None;
+    for (li, toks) in acc.lines.iter().enumerate() {
+        let mut line_name = Vec::new();
+        for tok in toks {
+            if cost.is_none() {
+                if COST.is_match(tok) && (!name_parts.is_empty() || !line_name.is_empty()) {
+                    cost = parse_int(tok.trim_start_matches(['▲', '△', '-'])).map(|v| {
+                        if tok.starts_with(['▲', '△', '-']) {
+                            -v
+                        } else {
+                            v
+                        }
+                    });
+                } else {
+                    line_name.push(tok.clone());
+                }
+            } else {
+                after.push((li, tok.clone()));
+            }
+        }
+        if !line_name.is_empty() {
+            name_parts.push(line_name.join(" "));
+        }
+    }
+    let cost = match cost {
+        Some(c) => c,
+        None => return (None, None),
+    };
+    let mut problem = None;
+    let mut is_new = false;
+    let mut rest = after.as_slice();
+    while let Some(((_, tok), tail)) = rest.split_first() {
+        if is_mark(tok) {
+            is_new = true;
+            rest = tail;
+        } else {
+            break;
+        }
+    }
+    let mut page = None;
+    if let Some(((_, last), init)) = rest.split_last() {
+        if let Ok(p) = last.parse::<u32>() {
+            page = Some(p);
+            rest = init;
+        }
+    }
+    // Departments: one per source line; a parenthesised token (a bureau) joins the one before.
+    let mut departments: Vec<String> = Vec::new();
+    let mut last_line = usize::MAX;
+    for (li, tok) in rest {
+        let joins = tok.starts_with('（') || tok.starts_with('(');
+        match departments.last_mut() {
+            Some(d) if joins || *li == last_line => {
+                if !joins {
+                    d.push(' ');
+                }
+                d.push_str(tok);
+            }
+            _ => departments.push(tok.clone()),
+        }
+        last_line = *li;
+    }
+    if page.is_none() {
+        problem = Some("no 掲載頁".to_string());
+    }
+    let policies = match (numbers.len(), acc.marks) {
+        (n, m) if n > 1 && m == n => Some(numbers.to_vec()),
+        (n, m) if n > 1 && m > 0 => {
+            problem = Some(format!(
+                "{m} of {n} basic-policy marks: which column each sits in is not in a text dump"
+            ));
+            None
+        }
+        _ => None,
+    };
+    let name = name_parts.concat();
+    (
+        Some(SummaryRow {
+            no: acc.no,
+            name,
+            cost_thousand_yen: Some(cost),
+            is_new,
+            departments,
+            page,
+            policies,
+        }),
+        problem,
+    )
+}
