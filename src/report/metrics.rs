@@ -15,7 +15,7 @@ use crate::model::{Cell, MetricColumn, MetricRow, Quantity};
 /// `4者(R4.6)`, or a dash standing for "no value".
 static ATOM_AT_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|\s)((?:延べ\s*)?[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:%|[^\s0-9()（）・、,.\-]{1,4})?(?:\([^()]*\))?(?:・[0-9][0-9,]*(?:\.[0-9]+)?[^\s0-9()（）・、,.\-]{0,4})*|-)\s*$",
+        r"(?:^|\s)((?:延べ\s*)?[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:%|[^\s0-9()（）・、,.\-‐‑‒–—―−－]{1,4})?(?:\([^()]*\))?(?:・[0-9][0-9,]*(?:\.[0-9]+)?[^\s0-9()（）・、,.\-‐‑‒–—―−－]{0,4})*|[-‐‑‒–—―−－])\s*$",
     )
     .expect("static regex")
 });
@@ -98,12 +98,32 @@ fn split_line(line: &str) -> (String, Vec<Atom>) {
         let Some(m) = caps.get(1) else { break };
         let text = m.as_str().trim().to_string();
         let start = m.start();
-        atoms.push(Atom { dash: text == "-", text });
+        atoms.push(Atom { dash: text.chars().count() == 1 && is_dash(text.chars().next().unwrap_or(' ')), text });
         rest.truncate(start);
         rest = rest.trim_end().to_string();
     }
     atoms.reverse();
     (rest.trim().to_string(), atoms)
+}
+
+/// Words a report prints in a metric cell instead of a number.
+const WORD_CELLS: &[&str] = &["随時", "実施", "未実施", "中止", "休止", "なし", "無し", "調整中", "検討中", "該当なし"];
+
+/// Trailing word cells (`ネットワーク会議会員募集 随時 随時`): the last `ncols` tokens, each
+/// a known cell word or all the same short word.
+fn split_word_cells(line: &str, ncols: usize) -> Option<(String, Vec<Atom>)> {
+    let toks: Vec<&str> = line.split_whitespace().collect();
+    if ncols < 2 || toks.len() <= ncols {
+        return None;
+    }
+    let (head, tail) = toks.split_at(toks.len() - ncols);
+    let known = tail.iter().all(|t| WORD_CELLS.contains(t));
+    let same = tail.iter().all(|t| *t == tail[0] && t.chars().count() <= 4 && !t.contains(['、', '。']));
+    (known || same).then(|| (head.join(" "), tail.iter().map(|t| Atom { text: t.to_string(), dash: false }).collect()))
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '－')
 }
 
 fn is_note(s: &str) -> bool {
@@ -144,7 +164,10 @@ pub fn rows(lines: &[String], ncols: usize) -> (Vec<MetricRow>, Vec<String>) {
             }
             continue;
         }
-        let (item, atoms) = split_line(t);
+        let (item, atoms) = match split_line(t) {
+            (item, atoms) if atoms.is_empty() => split_word_cells(t, ncols).unwrap_or((item, atoms)),
+            other => other,
+        };
         if !item.is_empty() && (cur_has_atoms || builds.is_empty()) {
             builds.push(RowBuild::default());
         }

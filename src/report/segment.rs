@@ -12,6 +12,10 @@ use super::lines::{is_page_number, SrcLine};
 use crate::model::{Diagnostic, Level};
 
 static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([①-⑳])\s+(\S.*)$").expect("static regex"));
+static TABLE_HEADING_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(No\.?|事業名|(R|令和)?[0-9]*事業費|[（(]千円[)）]|(R|令和)[0-9]+|新規|担当課等?|掲載頁|基本方針|[①-⑳])$")
+        .expect("static regex")
+});
 static COST_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)").expect("static regex")
 });
@@ -75,6 +79,12 @@ fn parens_balanced(s: &str) -> bool {
     let open = s.chars().filter(|c| matches!(c, '（' | '(')).count();
     let close = s.chars().filter(|c| matches!(c, '）' | ')')).count();
     close >= open
+}
+
+/// A line made only of the summary table's heading words (No. 事業名 R5事業費 …).
+pub fn is_table_heading(s: &str) -> bool {
+    let mut toks = s.split_whitespace().peekable();
+    toks.peek().is_some() && toks.all(|t| TABLE_HEADING_WORD.is_match(t))
 }
 
 fn is_case_study_intro(s: &str) -> bool {
@@ -200,6 +210,12 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
                         ch.case_studies.push(line.clone());
                     }
                     state = State::CaseStudies;
+                } else if is_table_heading(t) && chapter.as_ref().is_some_and(|c| c.cards.is_empty()) {
+                    // The summary table's heading cells, dumped after its 小計 line.
+                    if let Some(ch) = chapter.as_mut() {
+                        let at = ch.summary.len().saturating_sub(1);
+                        ch.summary.insert(at, line.clone());
+                    }
                 } else if is_appendix_heading(t) && chapter.is_some() {
                     unassigned(&mut pending, &mut out.diagnostics, first_number);
                     state = State::Appendix;

@@ -135,7 +135,8 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], diags: &mut Vec<Diagnostic>) -> 
 }
 
 fn is_repeated_header(t: &str) -> bool {
-    t.starts_with("No")
+    super::segment::is_table_heading(t)
+        || t.starts_with("No")
         || t.contains("事業名")
         || t.contains("担当課等")
         || t.contains("掲載頁")
