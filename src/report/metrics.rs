@@ -98,7 +98,10 @@ fn split_line(line: &str) -> (String, Vec<Atom>) {
         let Some(m) = caps.get(1) else { break };
         let text = m.as_str().trim().to_string();
         let start = m.start();
-        atoms.push(Atom { dash: text.chars().count() == 1 && is_dash(text.chars().next().unwrap_or(' ')), text });
+        atoms.push(Atom {
+            dash: text.chars().count() == 1 && is_dash(text.chars().next().unwrap_or(' ')),
+            text,
+        });
         rest.truncate(start);
         rest = rest.trim_end().to_string();
     }
@@ -107,7 +110,8 @@ fn split_line(line: &str) -> (String, Vec<Atom>) {
 }
 
 /// Words a report prints in a metric cell instead of a number.
-const WORD_CELLS: &[&str] = &["随時", "実施", "未実施", "中止", "休止", "なし", "無し", "調整中", "検討中", "該当なし"];
+const WORD_CELLS: &[&str] =
+    &["随時", "実施", "未実施", "中止", "休止", "なし", "無し", "調整中", "検討中", "該当なし"];
 
 /// Trailing word cells (`ネットワーク会議会員募集 随時 随時`): the last `ncols` tokens, each
 /// a known cell word or all the same short word.
@@ -119,7 +123,8 @@ fn split_word_cells(line: &str, ncols: usize) -> Option<(String, Vec<Atom>)> {
     let (head, tail) = toks.split_at(toks.len() - ncols);
     let known = tail.iter().all(|t| WORD_CELLS.contains(t));
     let same = tail.iter().all(|t| *t == tail[0] && t.chars().count() <= 4 && !t.contains(['、', '。']));
-    (known || same).then(|| (head.join(" "), tail.iter().map(|t| Atom { text: t.to_string(), dash: false }).collect()))
+    (known || same)
+        .then(|| (head.join(" "), tail.iter().map(|t| Atom { text: t.to_string(), dash: false }).collect()))
 }
 
 fn is_dash(c: char) -> bool {
@@ -419,7 +424,7 @@ mod tests {
 
     #[test]
     fn one_line_rows_and_wrapped_items() {
-        let (rows, doubts) = rows(
+        let (rows, doubts) = super::rows(
             &v(&[
                 "参加者 22名 14名",
                 "県内高校生等に向けた",
@@ -438,19 +443,20 @@ mod tests {
 
     #[test]
     fn stacked_values_group_alike() {
-        let (rows, _) = rows(&v(&["件数・融資額", "651件", "6,897,486千円", "668件", "6,548,579千円"]), 2);
+        let (rows, _) =
+            super::rows(&v(&["件数・融資額", "651件", "6,897,486千円", "668件", "6,548,579千円"]), 2);
         assert_eq!(rows[0].cells[0].text, "651件\n6,897,486千円");
-        let (rows, _) = rows(&v(&["件数、参加者 -", "6件", "8名"]), 2);
+        let (rows, _) = super::rows(&v(&["件数、参加者 -", "6件", "8名"]), 2);
         assert_eq!(rows[0].cells[0].text, "-");
         assert!(rows[0].cells[0].values.is_empty());
         assert_eq!(rows[0].cells[1].values.len(), 2);
-        let (rows, _) = rows(&v(&["申請者数", "4者(R4.6)", "4者(R4.11)", "4者"]), 2);
+        let (rows, _) = super::rows(&v(&["申請者数", "4者(R4.6)", "4者(R4.11)", "4者"]), 2);
         assert_eq!(rows[0].cells[1].text, "4者");
     }
 
     #[test]
     fn notes_under_values() {
-        let (rows, _) = rows(&v(&["申込者数", "1,000名", "(8月～10月)", "255名", "(8月～10月)"]), 2);
+        let (rows, _) = super::rows(&v(&["申込者数", "1,000名", "(8月～10月)", "255名", "(8月～10月)"]), 2);
         assert_eq!(rows[0].cells[1].text, "255名\n(8月～10月)");
         assert_eq!(rows[0].cells[1].values.len(), 1);
     }

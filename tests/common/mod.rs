@@ -1,0 +1,36 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// Run the `shisaku` binary with `args`.
+pub fn shisaku(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shisaku")).args(args).output().expect("run shisaku")
+}
+
+/// Convert bytes written to a temp file with the given extension; returns (exit code, JSON or null, stderr).
+pub fn convert_bytes(bytes: &[u8], ext: &str) -> (i32, serde_json::Value, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join(format!("input.{ext}"));
+    std::fs::write(&input, bytes).expect("write input");
+    let out = dir.path().join("out.json");
+    let o =
+        shisaku(&["convert", input.to_str().expect("utf-8 path"), "-o", out.to_str().expect("utf-8 path")]);
+    let json = std::fs::read_to_string(&out)
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or(serde_json::Value::Null);
+    (o.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+pub fn diagnostics_with(json: &serde_json::Value, code: &str) -> Vec<serde_json::Value> {
+    json["diagnostics"]
+        .as_array()
+        .map(|a| a.iter().filter(|d| d["code"] == code).cloned().collect())
+        .unwrap_or_default()
+}
