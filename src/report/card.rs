@@ -8,7 +8,8 @@ use super::lines::{is_page_number, SrcLine};
 use super::metrics::{self, Era};
 use super::money::parse_amount;
 use super::segment::{is_box_header, CardLines};
-use super::{department, split};
+use super::{department, split, table};
+use crate::doc::Rule;
 use crate::model::{CostItem, Diagnostic, Level, Metrics, Project};
 
 static COST: LazyLock<Regex> = LazyLock::new(|| {
@@ -22,14 +23,16 @@ static RELISTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*[（(]再掲[)）]\s*$").expect("static regex"));
 
 /// Context a card is read in.
-pub struct Ctx {
+pub struct Ctx<'a> {
     pub policy: Option<u8>,
     pub era: Option<Era>,
     /// The card's position in its chapter, 1-based: its number when none is printed.
     pub position: u32,
+    /// Ruling lines per physical page (index = page - 1); empty for a text dump.
+    pub rules: &'a [Vec<Rule>],
 }
 
-pub fn parse(card: &CardLines, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Project {
+pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Project {
     let first = card.head.iter().chain(&card.body).next();
     let page = first.and_then(|l| l.printed);
     let pdf_page = first.filter(|l| l.geom.is_some()).map(|l| l.pdf_page);
@@ -123,9 +126,14 @@ pub fn parse(card: &CardLines, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Projec
     let metrics = match body.get(metrics_at) {
         Some(h) => {
             let columns = metrics::columns(h.trimmed(), ctx.era);
-            let lines: Vec<String> =
-                body.iter().skip(metrics_at + 1).map(|l| l.trimmed().to_string()).collect();
-            let (rows, doubts) = metrics::rows(&lines, columns.len());
+            let table: Vec<&SrcLine> = body.iter().skip(metrics_at).copied().collect();
+            let (rows, doubts) = match metrics_geometry(&table, ctx, columns.len()) {
+                Some(rows) => (rows, Vec::new()),
+                None => {
+                    let lines: Vec<String> = table.iter().skip(1).map(|l| l.trimmed().to_string()).collect();
+                    metrics::rows(&lines, columns.len())
+                }
+            };
             for d in doubts {
                 local.push(warn(Level::Warning, "metrics.uncertain", d));
             }
@@ -154,6 +162,50 @@ pub fn parse(card: &CardLines, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Projec
         pdf_page,
         bbox: None,
     }
+}
+
+/// Read the metrics table by its ruling lines, when the input has geometry: rows lie
+/// between horizontal rules, cells between the columns of the header line.
+fn metrics_geometry(table: &[&SrcLine], ctx: &Ctx<'_>, ncols: usize) -> Option<Vec<crate::model::MetricRow>> {
+    let header = table.first()?;
+    let g = header.geom.as_ref()?;
+    let rules = ctx.rules.get(header.pdf_page.checked_sub(1)? as usize)?;
+    if ncols == 0 || g.spans.len() != ncols + 1 || table.iter().any(|l| l.pdf_page != header.pdf_page) {
+        return None;
+    }
+    let last_y = table.iter().filter_map(|l| l.geom.as_ref()).map(|g| g.y).fold(g.y, f32::max);
+    let verticals = table::column_edges(rules, g.y - g.font_size, last_y);
+    // Column splits: the vertical rules just left of each year heading, or (no rules)
+    // half a heading's width left of it, as headings are centred in their columns.
+    let splits: Vec<f32> = g.spans[1..]
+        .iter()
+        .map(|s| {
+            verticals
+                .iter()
+                .copied()
+                .filter(|&x| x <= s.x0 + 0.5)
+                .fold(None, |best: Option<f32>, x| Some(best.map_or(x, |b| b.max(x))))
+                .filter(|&x| s.x0 - x < (s.x1 - s.x0) * 2.0)
+                .unwrap_or(s.x0 - (s.x1 - s.x0) / 2.0)
+        })
+        .collect();
+    let edges = table::row_edges(rules, 0.0, f32::MAX);
+    if edges.is_empty() {
+        return None;
+    }
+    let grid = table::grid(table, &edges, &splits);
+    Some(
+        grid.into_iter()
+            .skip(1)
+            .map(|cells| {
+                let mut it = cells.into_iter();
+                let item = it.next().unwrap_or_default();
+                let cells =
+                    it.map(|text| crate::model::Cell { values: metrics::quantities(&text), text }).collect();
+                crate::model::MetricRow { item, cells }
+            })
+            .collect(),
+    )
 }
 
 /// The x between the two box columns, from the header's two spans' centres.

@@ -13,6 +13,7 @@ pub mod money;
 pub mod segment;
 pub mod split;
 pub mod summary;
+pub mod table;
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -58,13 +59,14 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
     let era =
         fiscal_year.as_ref().and_then(|f| metrics::era_offset(&f.era)).map(|offset| metrics::Era { offset });
 
+    let rules: Vec<Vec<crate::doc::Rule>> = doc.pages.iter().map(|p| p.rules.clone()).collect();
     let mut policies = Vec::new();
     for ch in &seg.chapters {
         let policy = ch.numbers.first().copied();
         let summary = summary::parse(&ch.summary, &ch.numbers, &mut diagnostics);
         let mut projects = Vec::new();
         for (i, c) in ch.cards.iter().enumerate() {
-            let ctx = card::Ctx { policy, era, position: i as u32 + 1 };
+            let ctx = card::Ctx { policy, era, position: i as u32 + 1, rules: &rules };
             let mut p = card::parse(c, &ctx, &mut diagnostics);
             if p.page.is_none() {
                 // A text dump has no page geometry: the summary's 掲載頁 gives the page.

@@ -1,0 +1,76 @@
+//! Ruled tables from positioned lines: rows between horizontal rules, cells by column.
+//!
+//! Used where the input has geometry (PDF): the summary table and the metrics table are
+//! drawn with ruling lines, and a cell's wrapped lines belong together however the
+//! baselines of neighbouring cells interleave.
+
+use super::lines::SrcLine;
+use crate::doc::Rule;
+
+/// Two rules closer than this (points) are one border drawn twice (or a double line).
+const SAME_RULE: f32 = 1.5;
+/// A rule must be at least this long (points) to separate rows, so that underlines
+/// and tick marks do not.
+const MIN_ROW_RULE: f32 = 40.0;
+
+/// y positions of horizontal rules that span `[x0, x1]` at least in part, sorted.
+pub fn row_edges(rules: &[Rule], x0: f32, x1: f32) -> Vec<f32> {
+    let mut ys: Vec<f32> = rules
+        .iter()
+        .filter(|r| (r.y0 - r.y1).abs() < SAME_RULE && (r.x1 - r.x0).abs() >= MIN_ROW_RULE)
+        .filter(|r| r.x0.min(r.x1) < x1 && r.x0.max(r.x1) > x0)
+        .map(|r| (r.y0 + r.y1) / 2.0)
+        .collect();
+    ys.sort_by(f32::total_cmp);
+    ys.dedup_by(|a, b| (*a - *b).abs() < SAME_RULE);
+    ys
+}
+
+/// x positions of vertical rules crossing the band `[y0, y1]`, sorted.
+pub fn column_edges(rules: &[Rule], y0: f32, y1: f32) -> Vec<f32> {
+    let mut xs: Vec<f32> = rules
+        .iter()
+        .filter(|r| (r.x0 - r.x1).abs() < SAME_RULE && (r.y1 - r.y0).abs() > 2.0)
+        .filter(|r| r.y0.min(r.y1) < y1 && r.y0.max(r.y1) > y0)
+        .map(|r| (r.x0 + r.x1) / 2.0)
+        .collect();
+    xs.sort_by(f32::total_cmp);
+    xs.dedup_by(|a, b| (*a - *b).abs() < SAME_RULE);
+    xs
+}
+
+/// Group `lines` into rows (between consecutive `row_edges`) and cells (by `splits`, the
+/// x positions between columns: `splits.len() + 1` columns). Lines without geometry
+/// form a row of their own with their text in the first cell.
+pub fn grid(lines: &[&SrcLine], row_edges: &[f32], splits: &[f32]) -> Vec<Vec<String>> {
+    let ncols = splits.len() + 1;
+    let mut rows: Vec<(usize, Vec<Vec<String>>)> = Vec::new();
+    for line in lines {
+        let Some(g) = &line.geom else {
+            let mut cells = vec![Vec::new(); ncols];
+            cells[0].push(line.text.trim().to_string());
+            rows.push((usize::MAX, cells));
+            continue;
+        };
+        // Baseline sits near the bottom of its text: look a little above it.
+        let probe = g.y - g.font_size * 0.3;
+        let band = row_edges.iter().filter(|&&e| e < probe).count();
+        if rows.last().is_none_or(|(b, _)| *b != band || band == 0 && row_edges.is_empty()) {
+            rows.push((band, vec![Vec::new(); ncols]));
+        }
+        let Some((_, cells)) = rows.last_mut() else { continue };
+        let mut parts: Vec<Vec<&str>> = vec![Vec::new(); ncols];
+        for s in &g.spans {
+            let col = splits.iter().filter(|&&x| x <= s.x0.max((s.x0 + s.x1) / 2.0 - 2.0)).count();
+            if let Some(p) = parts.get_mut(col) {
+                p.push(s.text.trim());
+            }
+        }
+        for (c, p) in parts.into_iter().enumerate() {
+            if !p.is_empty() {
+                cells[c].push(p.join(" "));
+            }
+        }
+    }
+    rows.into_iter().map(|(_, cells)| cells.into_iter().map(|c| c.join("\n")).collect()).collect()
+}
