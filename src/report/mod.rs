@@ -63,7 +63,7 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
     let mut policies = Vec::new();
     for ch in &seg.chapters {
         let policy = ch.numbers.first().copied();
-        let summary = summary::parse(&ch.summary, &ch.numbers, &mut diagnostics);
+        let summary = summary::parse(&ch.summary, &ch.numbers, &rules, &mut diagnostics);
         let mut projects = Vec::new();
         for (i, c) in ch.cards.iter().enumerate() {
             let ctx = card::Ctx { policy, era, position: i as u32 + 1, rules: &rules };

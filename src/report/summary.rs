@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use super::lines::SrcLine;
 use super::money::parse_int;
+use super::table;
+use crate::doc::Rule;
 use crate::model::{Diagnostic, Level, Summary, SummaryRow};
 
 static ROW_START: LazyLock<Regex> =
@@ -36,8 +38,12 @@ impl RowAcc {
     }
 }
 
-/// Parse the summary lines of one chapter (`numbers`: the chapter's policies).
-pub fn parse(lines: &[SrcLine], numbers: &[u8], diags: &mut Vec<Diagnostic>) -> Summary {
+/// Parse the summary lines of one chapter (`numbers`: the chapter's policies; `rules`:
+/// ruling lines per physical page, empty for a text dump).
+pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut Vec<Diagnostic>) -> Summary {
+    if let Some(s) = parse_grid(lines, numbers, rules, diags) {
+        return s;
+    }
     let policy = numbers.first().copied();
     let mut columns = Vec::new();
     let mut rows: Vec<RowAcc> = Vec::new();
@@ -236,4 +242,164 @@ fn parse_row(acc: &RowAcc, numbers: &[u8]) -> (Option<SummaryRow>, Option<String
         }),
         problem,
     )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    No,
+    Name,
+    Cost,
+    New,
+    Department,
+    Page,
+    Policy(u8),
+    Other,
+}
+
+fn column_kind(heading: &str, numbers: &[u8]) -> Col {
+    let h: String = heading.chars().filter(|c| !c.is_whitespace()).collect();
+    if h.starts_with("No") {
+        Col::No
+    } else if h.contains("事業名") {
+        Col::Name
+    } else if h.contains("事業費") {
+        Col::Cost
+    } else if h.contains("新規") {
+        Col::New
+    } else if h.contains("担当") {
+        Col::Department
+    } else if h.contains("掲載") || h.ends_with('頁') {
+        Col::Page
+    } else if let Some(n) = h.chars().rev().find_map(|c| {
+        let n = c as u32;
+        (0x2460..=0x2473).contains(&n).then(|| (n - 0x2460 + 1) as u8)
+    }) {
+        if numbers.contains(&n) {
+            Col::Policy(n)
+        } else {
+            Col::Other
+        }
+    } else {
+        Col::Other
+    }
+}
+
+/// Read the table by its ruling lines (PDF input): per page, the heading rows name the
+/// columns, and each row between horizontal rules is one project.
+fn parse_grid(
+    lines: &[SrcLine],
+    numbers: &[u8],
+    rules: &[Vec<Rule>],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Summary> {
+    if lines.is_empty() || lines.iter().any(|l| l.geom.is_none()) {
+        return None;
+    }
+    let policy = numbers.first().copied();
+    let mut pages: Vec<u32> = lines.iter().map(|l| l.pdf_page).collect();
+    pages.dedup();
+    let mut columns: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    let mut subtotal = None;
+    for page in pages {
+        let page_lines: Vec<&SrcLine> = lines.iter().filter(|l| l.pdf_page == page).collect();
+        let page_rules = rules.get(page.checked_sub(1)? as usize)?;
+        let ys: Vec<f32> = page_lines.iter().filter_map(|l| l.geom.as_ref().map(|g| g.y)).collect();
+        let (y0, y1) =
+            (ys.iter().copied().fold(f32::MAX, f32::min), ys.iter().copied().fold(f32::MIN, f32::max));
+        let verticals = table::column_edges(page_rules, y0 - 5.0, y1);
+        if verticals.len() < 3 {
+            return None;
+        }
+        let inner: Vec<f32> = verticals[1..verticals.len() - 1].to_vec();
+        let edges = table::row_edges(page_rules, 0.0, f32::MAX);
+        let grid = table::grid(&page_lines, &edges, &inner);
+        // Skip whatever precedes the table's left border (e.g. the 【基本方針事業一覧】 line).
+        let first_data = grid.iter().position(|r| {
+            r.iter().any(|c| c.trim().parse::<u32>().is_ok())
+                && r.iter().filter(|c| !c.trim().is_empty()).count() >= 3
+        });
+        let header_rows = &grid[..first_data.unwrap_or(grid.len())];
+        let ncols = inner.len() + 1;
+        let headings: Vec<String> = (0..ncols)
+            .map(|c| {
+                header_rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|s| s.replace('\n', ""))
+                    .collect::<Vec<_>>()
+                    .join("")
+            })
+            .collect();
+        let kinds: Vec<Col> = headings.iter().map(|h| column_kind(h, numbers)).collect();
+        if !kinds.contains(&Col::No) || !kinds.contains(&Col::Cost) {
+            return None;
+        }
+        if columns.is_empty() {
+            columns = headings.iter().filter(|h| !h.is_empty()).cloned().collect();
+        }
+        for r in grid.iter().skip(first_data.unwrap_or(grid.len())) {
+            let joined = r.join(" ");
+            if let Some(pos) = joined.find("小計") {
+                subtotal = joined[pos + "小計".len()..].split_whitespace().find_map(parse_int);
+                continue;
+            }
+            let mut row = SummaryRow {
+                no: 0,
+                name: String::new(),
+                cost_thousand_yen: None,
+                is_new: false,
+                departments: Vec::new(),
+                page: None,
+                policies: None,
+            };
+            let mut marks = Vec::new();
+            for (kind, cell) in kinds.iter().zip(r) {
+                let t = cell.trim();
+                match kind {
+                    Col::No => row.no = t.parse().unwrap_or(0),
+                    Col::Name => row.name = t.replace('\n', ""),
+                    Col::Cost => row.cost_thousand_yen = parse_int(t),
+                    Col::New => row.is_new = t.chars().any(|c| matches!(c, '○' | '〇' | '◯')),
+                    Col::Department => {
+                        row.departments = t.lines().map(str::to_string).fold(Vec::new(), |mut acc, l| {
+                            match acc.last_mut() {
+                                Some(last) if l.starts_with('（') || l.starts_with('(') => last.push_str(&l),
+                                _ => acc.push(l),
+                            }
+                            acc
+                        })
+                    }
+                    Col::Page => row.page = t.parse().ok(),
+                    Col::Policy(n) if t.chars().any(|c| matches!(c, '○' | '〇' | '◯')) => marks.push(*n),
+                    _ => {}
+                }
+            }
+            if row.no == 0 {
+                if !joined.trim().is_empty() {
+                    diags.push(
+                        Diagnostic::new(
+                            Level::Warning,
+                            "summary.row_unreadable",
+                            format!("summary row without a No.: {joined}"),
+                        )
+                        .at_page(lines.first().and_then(|l| l.printed))
+                        .in_policy(policy),
+                    );
+                }
+                continue;
+            }
+            if numbers.len() > 1 {
+                row.policies = (!marks.is_empty()).then_some(marks);
+            }
+            rows.push(row);
+        }
+    }
+    if subtotal.is_none() {
+        diags.push(
+            Diagnostic::new(Level::Error, "summary.no_subtotal", "summary table has no 小計 line")
+                .in_policy(policy),
+        );
+    }
+    Some(Summary { columns, rows, subtotal_thousand_yen: subtotal })
 }
