@@ -228,7 +228,7 @@ fn push_incremented(base: &[u16], delta: u32, out: &mut String) {
 /// whole number of bytes, so the code cannot be matched against the content's bytes.
 fn source_code(hex: &[u8]) -> Option<(u32, u8)> {
     let digits: Vec<u8> = hex.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.is_empty() || digits.len() % 2 != 0 || digits.len() > 8 {
+    if digits.is_empty() || !digits.len().is_multiple_of(2) || digits.len() > 8 {
         return None;
     }
     let mut v = 0u32;

@@ -205,12 +205,8 @@ impl<'d, 'c> Interpreter<'d, 'c> {
     fn operator(&mut self, op: &str, args: &[Object], resources: Option<&'d Dictionary>) {
         let n = |i: usize| args.get(i).and_then(num).unwrap_or(0.0);
         match op {
-            "q" => {
-                // Bound the stack: unbalanced `q`s in a loop must not eat memory.
-                if self.stack.len() < 4096 {
-                    self.stack.push(self.gs.clone());
-                }
-            }
+            // Bound the stack: unbalanced `q`s in a loop must not eat memory.
+            "q" if self.stack.len() < 4096 => self.stack.push(self.gs.clone()),
             "Q" => {
                 if let Some(gs) = self.stack.pop() {
                     self.gs = gs;
@@ -590,5 +586,183 @@ fn num(o: &Object) -> Option<f32> {
         Object::Integer(i) => Some(*i as f32),
         Object::Real(r) if r.is_finite() => Some(*r),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::pdf::objects::{dict_of, inherited};
+    use crate::input::pdf::testpdf::TestPdf;
+    use lopdf::{dictionary, Stream};
+
+    /// Run page 1 of the built PDF and return what the interpreter saw.
+    fn run(pdf: TestPdf) -> PageContent {
+        let bytes = pdf.bytes();
+        let doc = Document::load_mem(&bytes).expect("test PDF loads");
+        let page_id = doc.page_iter().next().expect("a page");
+        let page = doc.get_dictionary(page_id).expect("page dict");
+        let resources = inherited(&doc, page, b"Resources").and_then(|o| dict_of(&doc, o));
+        let mut caches = Caches::default();
+        let mut it = Interpreter::new(&doc, &mut caches, [0.0, 0.0, 595.0, 842.0]);
+        let data = page.get(b"Contents").ok().and_then(|o| stream_bytes(&doc, o)).expect("content");
+        it.run(&data, resources);
+        it.finish()
+    }
+
+    fn one_page(content: &str) -> PageContent {
+        let mut pdf = TestPdf::new();
+        pdf.page(content);
+        run(pdf)
+    }
+
+    fn texts(c: &PageContent) -> Vec<&str> {
+        c.glyphs.iter().map(|g| g.text.as_str()).collect()
+    }
+
+    fn close(a: f32, b: f32) -> bool {
+        (a - b).abs() < 0.01
+    }
+
+    #[test]
+    fn tj_positions_top_left_and_advance() {
+        let c = one_page("BT /F1 10 Tf 1 0 0 1 100 700 Tm (AB) Tj ET");
+        assert_eq!(texts(&c), ["A", "B"]);
+        let (a, b) = (&c.glyphs[0], &c.glyphs[1]);
+        assert!(close(a.x, 100.0) && close(a.y, 142.0), "{a:?}");
+        assert!(close(a.advance, 5.0) && close(a.font_size, 10.0));
+        assert!(close(b.x, 105.0) && close(b.y, 142.0), "{b:?}");
+    }
+
+    #[test]
+    fn tj_array_kerning_and_spacing() {
+        // -1000 moves right by one font size; Tc adds after each glyph, Tw after spaces.
+        let c = one_page("BT /F1 10 Tf 2 Tc 3 Tw 100 700 Td [(A) -1000 (B)] TJ ( C) Tj ET");
+        let xs: Vec<f32> = c.glyphs.iter().map(|g| g.x).collect();
+        assert_eq!(texts(&c), ["A", "B", " ", "C"]);
+        assert!(close(xs[1], 100.0 + 5.0 + 2.0 + 10.0), "{xs:?}");
+        assert!(close(xs[2], xs[1] + 7.0));
+        assert!(close(xs[3], xs[2] + 5.0 + 2.0 + 3.0), "{xs:?}");
+    }
+
+    #[test]
+    fn horizontal_scaling_and_text_leading() {
+        let c = one_page("BT /F1 10 Tf 50 Tz 12 TL 100 700 Td (AB) Tj T* (C) Tj 0 -20 TD (D) Tj (E) ' ET");
+        let g = &c.glyphs;
+        assert!(close(g[1].x - g[0].x, 2.5), "Tz 50 halves the advance");
+        assert!(close(g[2].x, 100.0) && close(g[2].y, 142.0 + 12.0));
+        assert!(close(g[3].y, 142.0 + 32.0));
+        // TD set the leading to 20, which ' uses.
+        assert!(close(g[4].y, 142.0 + 52.0), "{:?}", g[4]);
+    }
+
+    #[test]
+    fn cm_scales_and_q_restores() {
+        let c =
+            one_page("q 2 0 0 2 0 0 cm BT /F1 10 Tf 10 10 Td (A) Tj ET Q BT /F1 10 Tf 10 10 Td (B) Tj ET");
+        let (a, b) = (&c.glyphs[0], &c.glyphs[1]);
+        assert!(close(a.x, 20.0) && close(a.y, 822.0) && close(a.font_size, 20.0), "{a:?}");
+        assert!(close(b.x, 10.0) && close(b.y, 832.0) && close(b.font_size, 10.0), "{b:?}");
+    }
+
+    #[test]
+    fn quote_operator_sets_spacing() {
+        let c = one_page("BT /F1 10 Tf 14 TL 100 700 Td 1 2 (AB) \" ET");
+        assert!(close(c.glyphs[0].y, 142.0 + 14.0));
+        assert!(close(c.glyphs[1].x - c.glyphs[0].x, 7.0));
+    }
+
+    #[test]
+    fn cid_font_two_byte_codes_radicals_and_unmapped() {
+        let c = one_page("BT /C1 12 Tf 100 700 Td <000100020003> Tj <0009> Tj ET");
+        assert_eq!(texts(&c), ["日", "日", "本", "\u{FFFD}"]);
+        assert!(close(c.glyphs[1].x - c.glyphs[0].x, 12.0));
+        assert_eq!(c.unmapped_fonts.iter().collect::<Vec<_>>(), ["TestMincho"]);
+    }
+
+    #[test]
+    fn actual_text_replaces_covered_glyphs() {
+        let c = one_page(
+            "BT /C1 12 Tf 100 700 Td /Span <</ActualText <FEFF672C65E5>>> BDC <00020001> Tj EMC <0003> Tj ET",
+        );
+        assert_eq!(texts(&c), ["本日", "", "本"]);
+    }
+
+    #[test]
+    fn actual_text_from_named_properties() {
+        let mut pdf = TestPdf::new();
+        pdf.properties.set("P0", dictionary! { "ActualText" => lopdf::Object::string_literal("X") });
+        pdf.page("BT /F1 10 Tf /Span /P0 BDC (AB) Tj EMC ET");
+        let c = run(pdf);
+        assert_eq!(texts(&c), ["X", ""]);
+    }
+
+    #[test]
+    fn invisible_text_is_flagged() {
+        let c = one_page("BT /F1 10 Tf 3 Tr (A) Tj 0 Tr (B) Tj ET");
+        assert!(c.glyphs[0].invisible && !c.glyphs[1].invisible);
+    }
+
+    #[test]
+    fn form_xobject_with_matrix_and_nesting() {
+        let mut pdf = TestPdf::new();
+        pdf.form("Inner", "BT /F1 10 Tf (I) Tj ET", dictionary! {});
+        let inner_xobjects = pdf.xobjects.clone();
+        pdf.form(
+            "Outer",
+            "BT /F1 10 Tf (O) Tj ET /Inner Do",
+            dictionary! {
+                "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 100.into(), 200.into()],
+                "Resources" => dictionary! { "Font" => pdf.fonts.clone(), "XObject" => inner_xobjects },
+            },
+        );
+        pdf.page("/Outer Do BT /F1 10 Tf (P) Tj ET");
+        let c = run(pdf);
+        assert_eq!(texts(&c), ["O", "I", "P"]);
+        assert!(close(c.glyphs[0].x, 100.0) && close(c.glyphs[0].y, 642.0));
+        assert!(close(c.glyphs[1].x, 100.0), "inner form inherits the outer matrix");
+        assert!(close(c.glyphs[2].x, 0.0) && close(c.glyphs[2].y, 842.0), "matrix undone after Do");
+    }
+
+    #[test]
+    fn self_drawing_form_stops() {
+        let mut pdf = TestPdf::new();
+        let id = pdf.doc.new_object_id();
+        let mut xobjects = Dictionary::new();
+        xobjects.set("Loop", id);
+        let dict = dictionary! {
+            "Type" => "XObject", "Subtype" => "Form",
+            "Resources" => dictionary! { "XObject" => xobjects.clone(), "Font" => pdf.fonts.clone() },
+        };
+        pdf.doc
+            .objects
+            .insert(id, Object::Stream(Stream::new(dict, b"BT /F1 10 Tf (L) Tj ET /Loop Do".to_vec())));
+        pdf.xobjects = xobjects;
+        pdf.page("/Loop Do");
+        let c = run(pdf);
+        assert_eq!(texts(&c), ["L"]);
+        assert!(c.problems.iter().any(|p| p.contains("draws itself")));
+    }
+
+    #[test]
+    fn rules_from_strokes_and_thin_fills() {
+        let c = one_page(
+            "100 100 m 200 100 l S 50 50 100 0.5 re f 300 300 50 50 re f 10 10 m 20 30 l S 400 400 40 20 re S",
+        );
+        let r = &c.rules;
+        assert!(r.iter().any(|r| close(r.x0, 100.0) && close(r.x1, 200.0) && close(r.y0, 742.0)));
+        assert!(r.iter().any(|r| close(r.x0, 50.0) && close(r.x1, 150.0) && close(r.y0, 791.75)));
+        assert!(!r.iter().any(|r| close(r.x0, 300.0)), "a large filled box is not a rule");
+        assert!(!r.iter().any(|r| close(r.x0, 10.0)), "a diagonal is not a rule");
+        assert_eq!(r.iter().filter(|r| r.x0 >= 400.0 - 0.01 && r.x1 <= 440.01).count(), 4, "{r:?}");
+    }
+
+    #[test]
+    fn missing_font_and_garbage_operands_do_not_panic() {
+        let c = one_page(
+            "BT /Nope 10 Tf (A) Tj Tf Tj TJ 1 2 Tm cm re [1 2 (x)] TJ /F1 Tf (B) Tj ET Q Q Q EMC EMC",
+        );
+        assert!(c.missing_fonts.contains("Nope"));
+        assert_eq!(texts(&c), ["A", "x", "B"]);
     }
 }

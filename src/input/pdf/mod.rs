@@ -11,6 +11,8 @@ pub mod font;
 pub mod glyph;
 pub mod objects;
 pub mod radicals;
+#[cfg(test)]
+mod testpdf;
 
 use lopdf::Object;
 

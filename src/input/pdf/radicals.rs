@@ -30,7 +30,8 @@ pub fn to_unified(c: char) -> char {
 
 /// Whether `c` lies in one of the two radical blocks (for checks and tests).
 pub fn is_radical(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x2EFF | 0x2F00..=0x2FDF)
+    // CJK Radicals Supplement (2E80–2EFF) and Kangxi Radicals (2F00–2FDF) are adjacent.
+    matches!(c as u32, 0x2E80..=0x2FDF)
 }
 
 /// Map every radical in `s` to its ideograph; borrows when there is none.
