@@ -1,10 +1,120 @@
 //! PDF front end: lopdf objects → fonts/CMaps → content interpreter → glyphs → layout.
+//!
+//! [`read`] is the only entry point. Anything that makes the whole file unusable (not a
+//! PDF, encrypted with a real password, no pages) is an [`Error`]; anything local to a
+//! page or font (an unmappable code, a broken stream, a page without text) is a
+//! [`Diagnostic`] and the rest of the document is still read.
+
+pub mod cmap;
+pub mod content;
+pub mod font;
+pub mod glyph;
+pub mod objects;
+pub mod radicals;
+#[cfg(test)]
+mod testpdf;
+
+use lopdf::Object;
 
 use crate::doc::Document;
 use crate::error::{Error, Result};
-use crate::model::Diagnostic;
+use crate::layout;
+use crate::model::{Diagnostic, Level};
+
+use content::{Caches, Interpreter, PageContent};
+use objects::{dict_of, inherited, rect, stream_bytes};
+
+/// A4 portrait, for a page whose boxes are missing or broken.
+const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
 
 /// Read a PDF into pages of positioned lines.
-pub fn read(_bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
-    Err(Error::Pdf("PDF input is not supported yet".into()))
+pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
+    let pdf = objects::load(bytes)?;
+    let mut caches = Caches::default();
+    let mut pages = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (i, page_id) in pdf.page_iter().enumerate() {
+        let index = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let (content, size) = match pdf.get_dictionary(page_id) {
+            Ok(dict) => {
+                let page_box = inherited(&pdf, dict, b"CropBox")
+                    .and_then(|o| rect(&pdf, o))
+                    .or_else(|| inherited(&pdf, dict, b"MediaBox").and_then(|o| rect(&pdf, o)))
+                    .unwrap_or(DEFAULT_PAGE_BOX);
+                let resources = inherited(&pdf, dict, b"Resources").and_then(|o| dict_of(&pdf, o));
+                let mut interp = Interpreter::new(&pdf, &mut caches, page_box);
+                if let Ok(contents) = dict.get(b"Contents") {
+                    for data in content_streams(&pdf, contents) {
+                        interp.run(&data, resources);
+                    }
+                }
+                (interp.finish(), (page_box[2] - page_box[0], page_box[3] - page_box[1]))
+            }
+            Err(_) => {
+                let mut c = PageContent::default();
+                c.problems.push("page object is missing".into());
+                (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
+            }
+        };
+        report(index, &content, &mut diagnostics);
+        let has_text = content.glyphs.iter().any(|g| !g.invisible && !g.text.as_str().trim().is_empty());
+        let page = layout::page(index, size, content.glyphs, content.rules);
+        if !has_text && page.lines.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Level::Warning,
+                    "pdf.no_text_layer",
+                    format!("page {index} has no text layer"),
+                )
+                .at_page(Some(index)),
+            );
+        }
+        pages.push(page);
+    }
+    if pages.is_empty() {
+        return Err(Error::Pdf("the document has no readable pages".into()));
+    }
+    Ok((Document { pages }, diagnostics))
 }
+
+/// The decoded bytes of a page's content streams, in order. Each stream is decoded on
+/// its own: operators never span streams in practice, and one bad stream must not
+/// poison the others.
+fn content_streams(pdf: &lopdf::Document, contents: &Object) -> Vec<Vec<u8>> {
+    match objects::deref(pdf, contents) {
+        Object::Array(items) => items.iter().filter_map(|o| stream_bytes(pdf, o)).collect(),
+        _ => stream_bytes(pdf, contents).into_iter().collect(),
+    }
+}
+
+fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
+    for font in &content.unmapped_fonts {
+        out.push(
+            Diagnostic::new(
+                Level::Warning,
+                "pdf.unmapped_glyph",
+                format!("page {page}: font {font} has codes without a Unicode mapping (shown as U+FFFD)"),
+            )
+            .at_page(Some(page)),
+        );
+    }
+    for font in &content.missing_fonts {
+        out.push(
+            Diagnostic::new(
+                Level::Warning,
+                "pdf.missing_font",
+                format!("page {page}: font resource {font} not found"),
+            )
+            .at_page(Some(page)),
+        );
+    }
+    for problem in &content.problems {
+        out.push(
+            Diagnostic::new(Level::Warning, "pdf.content", format!("page {page}: {problem}"))
+                .at_page(Some(page)),
+        );
+    }
+}
+
+/// Re-exported for layout, which consumes the interpreter's glyphs.
+pub use glyph::Glyph;

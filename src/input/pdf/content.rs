@@ -1,0 +1,768 @@
+//! The content-stream interpreter: runs a page's operators and collects positioned
+//! glyphs and ruling lines.
+//!
+//! Only what affects where text lands and what it says is modelled: the CTM and the text
+//! state (q/Q, cm, BT/ET, Tf Tc Tw Tz TL Ts Tr, Tm Td TD T*, Tj TJ ' "), Form XObjects
+//! (Do, recursively, with a depth, cycle and work bound), marked content with
+//! `/ActualText`, and enough of path construction (m l re h + painting) to keep table and
+//! box borders. Colours, images, clipping and shading are ignored.
+
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use lopdf::content::Content;
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::font::Font;
+use super::glyph::{Glyph, GlyphText};
+use super::objects::{deref, dict_of, name_of, ref_id, stream_bytes, text_string};
+use super::radicals;
+use crate::doc::Rule;
+
+/// Form XObjects nested deeper than this are not entered (real files nest 2–3 deep).
+const MAX_FORM_DEPTH: usize = 12;
+/// Operators run per page before giving up: bounds the work of forms that draw forms
+/// that draw forms (an exponential "billion laughs" in a few hundred bytes).
+const MAX_OPS_PER_PAGE: usize = 5_000_000;
+/// A filled rectangle at most this thick (points) is a drawn rule, not a shaded area.
+const THIN_FILL: f32 = 2.5;
+/// How far from horizontal/vertical (points) a stroked segment may be and still count.
+const AXIS_TOLERANCE: f32 = 0.5;
+
+/// Affine matrix `[a b c d e f]` in PDF's row-vector convention.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Matrix([f32; 6]);
+
+impl Matrix {
+    pub const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+    /// `self × other`: apply `self` first, then `other`.
+    pub fn then(self, other: Matrix) -> Matrix {
+        let [a, b, c, d, e, f] = self.0;
+        let [a2, b2, c2, d2, e2, f2] = other.0;
+        Matrix([
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        ])
+    }
+
+    pub fn apply(self, x: f32, y: f32) -> (f32, f32) {
+        let [a, b, c, d, e, f] = self.0;
+        (a * x + c * y + e, b * x + d * y + f)
+    }
+
+    fn translate(tx: f32, ty: f32) -> Matrix {
+        Matrix([1.0, 0.0, 0.0, 1.0, tx, ty])
+    }
+
+    /// Length of the unit x vector after the transform.
+    fn x_scale(self) -> f32 {
+        self.0[0].hypot(self.0[1])
+    }
+
+    fn y_scale(self) -> f32 {
+        self.0[2].hypot(self.0[3])
+    }
+
+    fn from_operands(ops: &[Object]) -> Option<Matrix> {
+        let v: Vec<f32> = ops.iter().filter_map(num).collect();
+        let m: [f32; 6] = v.get(..6)?.try_into().ok()?;
+        Some(Matrix(m))
+    }
+}
+
+/// Graphics state saved by `q` (the text state is part of it).
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    font: Option<Rc<Font>>,
+    font_size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+    /// `Tz` / 100.
+    h_scale: f32,
+    leading: f32,
+    rise: f32,
+    render_mode: i64,
+}
+
+impl Default for GState {
+    fn default() -> Self {
+        GState {
+            ctm: Matrix::IDENTITY,
+            font: None,
+            font_size: 0.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            h_scale: 1.0,
+            leading: 0.0,
+            rise: 0.0,
+            render_mode: 0,
+        }
+    }
+}
+
+/// What is shared between the pages of one document: each font is parsed and each form
+/// stream decompressed once.
+#[derive(Default)]
+pub struct Caches {
+    fonts: HashMap<ObjectId, Rc<Font>>,
+    forms: HashMap<ObjectId, Rc<Vec<u8>>>,
+}
+
+/// One page's harvest.
+#[derive(Debug, Default)]
+pub struct PageContent {
+    pub glyphs: Vec<Glyph>,
+    pub rules: Vec<Rule>,
+    /// Fonts with codes that had no Unicode mapping (one entry per font).
+    pub unmapped_fonts: BTreeSet<String>,
+    /// Font resources that were used but could not be found.
+    pub missing_fonts: BTreeSet<String>,
+    /// Content that could not be read (bad syntax, too much work, …).
+    pub problems: Vec<String>,
+}
+
+/// A subpath in page coordinates: its points and whether `h`/`re` closed it.
+struct SubPath {
+    points: Vec<(f32, f32)>,
+    closed: bool,
+}
+
+pub struct Interpreter<'d, 'c> {
+    doc: &'d Document,
+    caches: &'c mut Caches,
+    /// User space → top-left page space.
+    page_matrix: Matrix,
+    gs: GState,
+    stack: Vec<GState>,
+    tm: Matrix,
+    tlm: Matrix,
+    path: Vec<SubPath>,
+    /// Open marked-content sequences; `Some` carries `/ActualText` and the index of the
+    /// first glyph it covers.
+    marked: Vec<Option<(String, usize)>>,
+    forms: Vec<ObjectId>,
+    ops: usize,
+    out: PageContent,
+    scratch: String,
+}
+
+impl<'d, 'c> Interpreter<'d, 'c> {
+    /// `media`: the page box `[x0 y0 x1 y1]`, whose top-left corner becomes (0, 0).
+    pub fn new(doc: &'d Document, caches: &'c mut Caches, media: [f32; 4]) -> Self {
+        // Flip y about the box's top edge and shift its left edge to 0.
+        let page_matrix = Matrix([1.0, 0.0, 0.0, -1.0, -media[0], media[3]]);
+        Interpreter {
+            doc,
+            caches,
+            page_matrix,
+            gs: GState::default(),
+            stack: Vec::new(),
+            tm: Matrix::IDENTITY,
+            tlm: Matrix::IDENTITY,
+            path: Vec::new(),
+            marked: Vec::new(),
+            forms: Vec::new(),
+            ops: 0,
+            out: PageContent::default(),
+            scratch: String::new(),
+        }
+    }
+
+    /// Run one content stream (a page's streams are concatenated by the caller).
+    pub fn run(&mut self, content: &[u8], resources: Option<&'d Dictionary>) {
+        for op in Content::decode_iter(content) {
+            let op = match op {
+                Ok(op) => op,
+                Err(e) => {
+                    self.out.problems.push(format!("content stream stops early: {e}"));
+                    break;
+                }
+            };
+            self.ops += 1;
+            if self.ops > MAX_OPS_PER_PAGE {
+                if self.ops == MAX_OPS_PER_PAGE + 1 {
+                    self.out.problems.push(format!("more than {MAX_OPS_PER_PAGE} operators; rest skipped"));
+                }
+                return;
+            }
+            self.operator(&op.operator, &op.operands, resources);
+        }
+    }
+
+    pub fn finish(mut self) -> PageContent {
+        while !self.marked.is_empty() {
+            self.end_marked();
+        }
+        self.out
+    }
+
+    fn operator(&mut self, op: &str, args: &[Object], resources: Option<&'d Dictionary>) {
+        let n = |i: usize| args.get(i).and_then(num).unwrap_or(0.0);
+        match op {
+            // Bound the stack: unbalanced `q`s in a loop must not eat memory.
+            "q" if self.stack.len() < 4096 => self.stack.push(self.gs.clone()),
+            "Q" => {
+                if let Some(gs) = self.stack.pop() {
+                    self.gs = gs;
+                }
+            }
+            "cm" => {
+                if let Some(m) = Matrix::from_operands(args) {
+                    self.gs.ctm = m.then(self.gs.ctm);
+                }
+            }
+            "BT" => {
+                self.tm = Matrix::IDENTITY;
+                self.tlm = Matrix::IDENTITY;
+            }
+            "ET" => {}
+            "Tf" => {
+                self.gs.font_size = n(1);
+                let name = args.first().and_then(|o| o.as_name().ok()).unwrap_or_default();
+                self.gs.font = self.font(name, resources);
+            }
+            "Tc" => self.gs.char_spacing = n(0),
+            "Tw" => self.gs.word_spacing = n(0),
+            "Tz" => self.gs.h_scale = n(0) / 100.0,
+            "TL" => self.gs.leading = n(0),
+            "Ts" => self.gs.rise = n(0),
+            "Tr" => self.gs.render_mode = args.first().and_then(|o| o.as_i64().ok()).unwrap_or(0),
+            "Td" => self.next_line(n(0), n(1)),
+            "TD" => {
+                self.gs.leading = -n(1);
+                self.next_line(n(0), n(1));
+            }
+            "Tm" => {
+                if let Some(m) = Matrix::from_operands(args) {
+                    self.tm = m;
+                    self.tlm = m;
+                }
+            }
+            "T*" => self.next_line(0.0, -self.gs.leading),
+            "Tj" => {
+                if let Some(s) = args.first().and_then(|o| o.as_str().ok()) {
+                    self.show(s);
+                }
+            }
+            "'" => {
+                self.next_line(0.0, -self.gs.leading);
+                if let Some(s) = args.first().and_then(|o| o.as_str().ok()) {
+                    self.show(s);
+                }
+            }
+            "\"" => {
+                self.gs.word_spacing = n(0);
+                self.gs.char_spacing = n(1);
+                self.next_line(0.0, -self.gs.leading);
+                if let Some(s) = args.get(2).and_then(|o| o.as_str().ok()) {
+                    self.show(s);
+                }
+            }
+            "TJ" => {
+                if let Some(items) = args.first().and_then(|o| o.as_array().ok()) {
+                    for item in items {
+                        match item {
+                            Object::String(s, _) => self.show(s),
+                            other => {
+                                if let Some(k) = num(other) {
+                                    self.kern(k);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            "BMC" => self.marked.push(None),
+            "BDC" => {
+                let actual = args
+                    .get(1)
+                    .and_then(|p| match p {
+                        Object::Name(name) => resources
+                            .and_then(|r| r.get(b"Properties").ok())
+                            .and_then(|o| dict_of(self.doc, o))
+                            .and_then(|props| props.get(name).ok())
+                            .and_then(|o| dict_of(self.doc, o)),
+                        other => dict_of(self.doc, other),
+                    })
+                    .and_then(|d| d.get(b"ActualText").ok())
+                    .and_then(|o| deref(self.doc, o).as_str().ok())
+                    .map(text_string);
+                self.marked.push(actual.map(|t| (t, self.out.glyphs.len())));
+            }
+            "EMC" => self.end_marked(),
+            "Do" => {
+                if let Some(name) = args.first().and_then(|o| o.as_name().ok()) {
+                    self.do_xobject(name, resources);
+                }
+            }
+            // Path construction, in page coordinates.
+            "m" => {
+                let p = self.user_to_page(n(0), n(1));
+                self.path.push(SubPath { points: vec![p], closed: false });
+            }
+            "l" => {
+                let p = self.user_to_page(n(0), n(1));
+                match self.path.last_mut() {
+                    Some(sp) if !sp.closed => sp.points.push(p),
+                    _ => self.path.push(SubPath { points: vec![p], closed: false }),
+                }
+            }
+            "c" | "v" | "y" => {
+                // Curves are never rules: restart the subpath at the curve's end.
+                let k = if op == "c" { 4 } else { 2 };
+                let p = self.user_to_page(n(k), n(k + 1));
+                self.path.push(SubPath { points: vec![p], closed: false });
+            }
+            "re" => {
+                let (x, y, w, h) = (n(0), n(1), n(2), n(3));
+                let points = vec![
+                    self.user_to_page(x, y),
+                    self.user_to_page(x + w, y),
+                    self.user_to_page(x + w, y + h),
+                    self.user_to_page(x, y + h),
+                ];
+                self.path.push(SubPath { points, closed: true });
+            }
+            "h" => {
+                if let Some(sp) = self.path.last_mut() {
+                    sp.closed = true;
+                }
+            }
+            "S" | "s" | "B" | "B*" | "b" | "b*" => {
+                if op == "s" || op == "b" || op == "b*" {
+                    if let Some(sp) = self.path.last_mut() {
+                        sp.closed = true;
+                    }
+                }
+                self.stroke_rules();
+                self.path.clear();
+            }
+            "f" | "F" | "f*" => {
+                self.fill_rules();
+                self.path.clear();
+            }
+            "n" => self.path.clear(),
+            _ => {}
+        }
+    }
+
+    fn user_to_page(&self, x: f32, y: f32) -> (f32, f32) {
+        self.gs.ctm.then(self.page_matrix).apply(x, y)
+    }
+
+    fn next_line(&mut self, tx: f32, ty: f32) {
+        self.tlm = Matrix::translate(tx, ty).then(self.tlm);
+        self.tm = self.tlm;
+    }
+
+    /// A `TJ` number: move back by `k` thousandths of the font size.
+    fn kern(&mut self, k: f32) {
+        let d = -k / 1000.0 * self.gs.font_size;
+        let vertical = self.gs.font.as_ref().is_some_and(|f| f.vertical);
+        self.tm = if vertical {
+            Matrix::translate(0.0, d).then(self.tm)
+        } else {
+            Matrix::translate(d * self.gs.h_scale, 0.0).then(self.tm)
+        };
+    }
+
+    fn font(&mut self, name: &[u8], resources: Option<&'d Dictionary>) -> Option<Rc<Font>> {
+        let doc = self.doc;
+        let entry = resources
+            .and_then(|r| r.get(b"Font").ok())
+            .and_then(|o| dict_of(doc, o))
+            .and_then(|d| d.get(name).ok());
+        let Some(entry) = entry else {
+            self.out.missing_fonts.insert(String::from_utf8_lossy(name).into_owned());
+            return None;
+        };
+        let id = ref_id(entry);
+        if let Some(f) = id.and_then(|id| self.caches.fonts.get(&id)) {
+            return Some(Rc::clone(f));
+        }
+        let Some(dict) = dict_of(doc, entry) else {
+            self.out.missing_fonts.insert(String::from_utf8_lossy(name).into_owned());
+            return None;
+        };
+        let font = Rc::new(Font::load(doc, dict, name));
+        if let Some(id) = id {
+            self.caches.fonts.insert(id, Rc::clone(&font));
+        }
+        Some(font)
+    }
+
+    /// Show a string: one glyph per character code.
+    fn show(&mut self, bytes: &[u8]) {
+        let font = match &self.gs.font {
+            Some(f) => Rc::clone(f),
+            None => {
+                // Text without a usable font still occupies the page; place it with an
+                // empty font so nothing vanishes (it will read as U+FFFD).
+                self.out.missing_fonts.insert("(none)".into());
+                let f = Rc::new(Font::load(self.doc, &Dictionary::new(), b"(missing)"));
+                self.gs.font = Some(Rc::clone(&f));
+                f
+            }
+        };
+        let gs = &self.gs;
+        let fs = gs.font_size;
+        let th = gs.h_scale;
+        let invisible = gs.render_mode == 3 || gs.render_mode == 7;
+        // The linear part of text space → page is the same for every glyph of the string.
+        let base = self.tm.then(gs.ctm).then(self.page_matrix);
+        let size = fs.abs() * base.y_scale();
+        let x_scale = base.x_scale();
+        let mut offset = 0.0f32;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let code = font.next_code(rest);
+            rest = rest.get(usize::from(code.len)..).unwrap_or_default();
+            let w0 = font.width(code) * font.scale;
+            let (x, y) = if font.vertical {
+                base.apply(-w0 * fs / 2.0, offset + gs.rise)
+            } else {
+                base.apply(offset, gs.rise)
+            };
+            self.scratch.clear();
+            if font.text(code, &mut self.scratch) {
+                if self.scratch.chars().any(radicals::is_radical) {
+                    let mapped: String = self.scratch.chars().map(radicals::to_unified).collect();
+                    self.scratch = mapped;
+                }
+            } else {
+                self.scratch.push('\u{FFFD}');
+                if !self.out.unmapped_fonts.contains(&font.name) {
+                    self.out.unmapped_fonts.insert(font.name.clone());
+                }
+            }
+            let spacing = gs.char_spacing + if font.is_word_space(code) { gs.word_spacing } else { 0.0 };
+            self.out.glyphs.push(Glyph {
+                text: GlyphText::new(&self.scratch),
+                x,
+                y,
+                advance: (w0 * fs * th * x_scale).abs(),
+                font_size: size,
+                invisible,
+            });
+            if font.vertical {
+                offset -= fs + spacing;
+            } else {
+                offset += (w0 * fs + spacing) * th;
+            }
+        }
+        self.tm = if font.vertical {
+            Matrix::translate(0.0, offset).then(self.tm)
+        } else {
+            Matrix::translate(offset, 0.0).then(self.tm)
+        };
+    }
+
+    fn end_marked(&mut self) {
+        if let Some(Some((text, start))) = self.marked.pop() {
+            // The covered glyphs keep their places; the first one carries the whole
+            // replacement text, the others become empty.
+            if let Some((first, rest)) = self.out.glyphs.get_mut(start..).and_then(|g| g.split_first_mut()) {
+                first.text = GlyphText::new(&text);
+                for g in rest {
+                    g.text = GlyphText::default();
+                }
+            }
+        }
+    }
+
+    fn do_xobject(&mut self, name: &[u8], resources: Option<&'d Dictionary>) {
+        let doc = self.doc;
+        let Some(entry) = resources
+            .and_then(|r| r.get(b"XObject").ok())
+            .and_then(|o| dict_of(doc, o))
+            .and_then(|d| d.get(name).ok())
+        else {
+            return;
+        };
+        let Object::Stream(stream) = deref(doc, entry) else { return };
+        if stream.dict.get(b"Subtype").ok().and_then(|o| name_of(doc, o)) != Some(b"Form") {
+            return;
+        }
+        let id = ref_id(entry);
+        if let Some(id) = id {
+            if self.forms.contains(&id) {
+                self.out
+                    .problems
+                    .push(format!("form XObject {} {} draws itself; not entered again", id.0, id.1));
+                return;
+            }
+        }
+        if self.forms.len() >= MAX_FORM_DEPTH {
+            self.out.problems.push(format!("form XObjects nested deeper than {MAX_FORM_DEPTH}; not entered"));
+            return;
+        }
+        let bytes = match id.and_then(|id| self.caches.forms.get(&id)) {
+            Some(b) => Rc::clone(b),
+            None => {
+                let b = Rc::new(stream_bytes(doc, entry).unwrap_or_default());
+                if let Some(id) = id {
+                    self.caches.forms.insert(id, Rc::clone(&b));
+                }
+                b
+            }
+        };
+        let form_resources = stream.dict.get(b"Resources").ok().and_then(|o| dict_of(doc, o)).or(resources);
+        let matrix = stream
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .and_then(|o| deref(doc, o).as_array().ok())
+            .and_then(|a| Matrix::from_operands(a))
+            .unwrap_or(Matrix::IDENTITY);
+
+        let saved = self.gs.clone();
+        let (saved_tm, saved_tlm) = (self.tm, self.tlm);
+        let stack_depth = self.stack.len();
+        let marked_depth = self.marked.len();
+        self.gs.ctm = matrix.then(self.gs.ctm);
+        self.path.clear();
+        self.forms.push(id.unwrap_or((0, 0)));
+        self.run(&bytes, form_resources);
+        self.forms.pop();
+        // A form is a closed world: whatever it leaves open is closed here.
+        while self.marked.len() > marked_depth {
+            self.end_marked();
+        }
+        self.stack.truncate(stack_depth);
+        self.gs = saved;
+        self.tm = saved_tm;
+        self.tlm = saved_tlm;
+    }
+
+    fn stroke_rules(&mut self) {
+        for sp in &self.path {
+            let n = sp.points.len();
+            let segs = if sp.closed && n > 2 { n } else { n.saturating_sub(1) };
+            for i in 0..segs {
+                let (Some(&a), Some(&b)) = (sp.points.get(i), sp.points.get((i + 1) % n)) else { continue };
+                if (a.0 - b.0).abs() <= AXIS_TOLERANCE || (a.1 - b.1).abs() <= AXIS_TOLERANCE {
+                    push_rule(&mut self.out.rules, a, b);
+                }
+            }
+        }
+    }
+
+    fn fill_rules(&mut self) {
+        for sp in &self.path {
+            if sp.points.len() != 4 {
+                continue;
+            }
+            let xs = sp.points.iter().map(|p| p.0);
+            let ys = sp.points.iter().map(|p| p.1);
+            let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+            let (y0, y1) = ys.fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+            let (w, h) = (x1 - x0, y1 - y0);
+            if h <= THIN_FILL && w > h {
+                let y = (y0 + y1) / 2.0;
+                push_rule(&mut self.out.rules, (x0, y), (x1, y));
+            } else if w <= THIN_FILL && h > w {
+                let x = (x0 + x1) / 2.0;
+                push_rule(&mut self.out.rules, (x, y0), (x, y1));
+            }
+        }
+    }
+}
+
+fn push_rule(rules: &mut Vec<Rule>, a: (f32, f32), b: (f32, f32)) {
+    let r = Rule { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) };
+    if [r.x0, r.y0, r.x1, r.y1].iter().all(|v| v.is_finite()) && (r.x1 - r.x0 > 0.5 || r.y1 - r.y0 > 0.5) {
+        rules.push(r);
+    }
+}
+
+fn num(o: &Object) -> Option<f32> {
+    match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) if r.is_finite() => Some(*r),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::pdf::objects::{dict_of, inherited};
+    use crate::input::pdf::testpdf::TestPdf;
+    use lopdf::{dictionary, Stream};
+
+    /// Run page 1 of the built PDF and return what the interpreter saw.
+    fn run(pdf: TestPdf) -> PageContent {
+        let bytes = pdf.bytes();
+        let doc = Document::load_mem(&bytes).expect("test PDF loads");
+        let page_id = doc.page_iter().next().expect("a page");
+        let page = doc.get_dictionary(page_id).expect("page dict");
+        let resources = inherited(&doc, page, b"Resources").and_then(|o| dict_of(&doc, o));
+        let mut caches = Caches::default();
+        let mut it = Interpreter::new(&doc, &mut caches, [0.0, 0.0, 595.0, 842.0]);
+        let data = page.get(b"Contents").ok().and_then(|o| stream_bytes(&doc, o)).expect("content");
+        it.run(&data, resources);
+        it.finish()
+    }
+
+    fn one_page(content: &str) -> PageContent {
+        let mut pdf = TestPdf::new();
+        pdf.page(content);
+        run(pdf)
+    }
+
+    fn texts(c: &PageContent) -> Vec<&str> {
+        c.glyphs.iter().map(|g| g.text.as_str()).collect()
+    }
+
+    fn close(a: f32, b: f32) -> bool {
+        (a - b).abs() < 0.01
+    }
+
+    #[test]
+    fn tj_positions_top_left_and_advance() {
+        let c = one_page("BT /F1 10 Tf 1 0 0 1 100 700 Tm (AB) Tj ET");
+        assert_eq!(texts(&c), ["A", "B"]);
+        let (a, b) = (&c.glyphs[0], &c.glyphs[1]);
+        assert!(close(a.x, 100.0) && close(a.y, 142.0), "{a:?}");
+        assert!(close(a.advance, 5.0) && close(a.font_size, 10.0));
+        assert!(close(b.x, 105.0) && close(b.y, 142.0), "{b:?}");
+    }
+
+    #[test]
+    fn tj_array_kerning_and_spacing() {
+        // -1000 moves right by one font size; Tc adds after each glyph, Tw after spaces.
+        let c = one_page("BT /F1 10 Tf 2 Tc 3 Tw 100 700 Td [(A) -1000 (B)] TJ ( C) Tj ET");
+        let xs: Vec<f32> = c.glyphs.iter().map(|g| g.x).collect();
+        assert_eq!(texts(&c), ["A", "B", " ", "C"]);
+        assert!(close(xs[1], 100.0 + 5.0 + 2.0 + 10.0), "{xs:?}");
+        assert!(close(xs[2], xs[1] + 7.0));
+        assert!(close(xs[3], xs[2] + 5.0 + 2.0 + 3.0), "{xs:?}");
+    }
+
+    #[test]
+    fn horizontal_scaling_and_text_leading() {
+        let c = one_page("BT /F1 10 Tf 50 Tz 12 TL 100 700 Td (AB) Tj T* (C) Tj 0 -20 TD (D) Tj (E) ' ET");
+        let g = &c.glyphs;
+        assert!(close(g[1].x - g[0].x, 2.5), "Tz 50 halves the advance");
+        assert!(close(g[2].x, 100.0) && close(g[2].y, 142.0 + 12.0));
+        assert!(close(g[3].y, 142.0 + 32.0));
+        // TD set the leading to 20, which ' uses.
+        assert!(close(g[4].y, 142.0 + 52.0), "{:?}", g[4]);
+    }
+
+    #[test]
+    fn cm_scales_and_q_restores() {
+        let c =
+            one_page("q 2 0 0 2 0 0 cm BT /F1 10 Tf 10 10 Td (A) Tj ET Q BT /F1 10 Tf 10 10 Td (B) Tj ET");
+        let (a, b) = (&c.glyphs[0], &c.glyphs[1]);
+        assert!(close(a.x, 20.0) && close(a.y, 822.0) && close(a.font_size, 20.0), "{a:?}");
+        assert!(close(b.x, 10.0) && close(b.y, 832.0) && close(b.font_size, 10.0), "{b:?}");
+    }
+
+    #[test]
+    fn quote_operator_sets_spacing() {
+        let c = one_page("BT /F1 10 Tf 14 TL 100 700 Td 1 2 (AB) \" ET");
+        assert!(close(c.glyphs[0].y, 142.0 + 14.0));
+        assert!(close(c.glyphs[1].x - c.glyphs[0].x, 7.0));
+    }
+
+    #[test]
+    fn cid_font_two_byte_codes_radicals_and_unmapped() {
+        let c = one_page("BT /C1 12 Tf 100 700 Td <000100020003> Tj <0009> Tj ET");
+        assert_eq!(texts(&c), ["日", "日", "本", "\u{FFFD}"]);
+        assert!(close(c.glyphs[1].x - c.glyphs[0].x, 12.0));
+        assert_eq!(c.unmapped_fonts.iter().collect::<Vec<_>>(), ["TestMincho"]);
+    }
+
+    #[test]
+    fn actual_text_replaces_covered_glyphs() {
+        let c = one_page(
+            "BT /C1 12 Tf 100 700 Td /Span <</ActualText <FEFF672C65E5>>> BDC <00020001> Tj EMC <0003> Tj ET",
+        );
+        assert_eq!(texts(&c), ["本日", "", "本"]);
+    }
+
+    #[test]
+    fn actual_text_from_named_properties() {
+        let mut pdf = TestPdf::new();
+        pdf.properties.set("P0", dictionary! { "ActualText" => lopdf::Object::string_literal("X") });
+        pdf.page("BT /F1 10 Tf /Span /P0 BDC (AB) Tj EMC ET");
+        let c = run(pdf);
+        assert_eq!(texts(&c), ["X", ""]);
+    }
+
+    #[test]
+    fn invisible_text_is_flagged() {
+        let c = one_page("BT /F1 10 Tf 3 Tr (A) Tj 0 Tr (B) Tj ET");
+        assert!(c.glyphs[0].invisible && !c.glyphs[1].invisible);
+    }
+
+    #[test]
+    fn form_xobject_with_matrix_and_nesting() {
+        let mut pdf = TestPdf::new();
+        pdf.form("Inner", "BT /F1 10 Tf (I) Tj ET", dictionary! {});
+        let inner_xobjects = pdf.xobjects.clone();
+        pdf.form(
+            "Outer",
+            "BT /F1 10 Tf (O) Tj ET /Inner Do",
+            dictionary! {
+                "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 100.into(), 200.into()],
+                "Resources" => dictionary! { "Font" => pdf.fonts.clone(), "XObject" => inner_xobjects },
+            },
+        );
+        pdf.page("/Outer Do BT /F1 10 Tf (P) Tj ET");
+        let c = run(pdf);
+        assert_eq!(texts(&c), ["O", "I", "P"]);
+        assert!(close(c.glyphs[0].x, 100.0) && close(c.glyphs[0].y, 642.0));
+        assert!(close(c.glyphs[1].x, 100.0), "inner form inherits the outer matrix");
+        assert!(close(c.glyphs[2].x, 0.0) && close(c.glyphs[2].y, 842.0), "matrix undone after Do");
+    }
+
+    #[test]
+    fn self_drawing_form_stops() {
+        let mut pdf = TestPdf::new();
+        let id = pdf.doc.new_object_id();
+        let mut xobjects = Dictionary::new();
+        xobjects.set("Loop", id);
+        let dict = dictionary! {
+            "Type" => "XObject", "Subtype" => "Form",
+            "Resources" => dictionary! { "XObject" => xobjects.clone(), "Font" => pdf.fonts.clone() },
+        };
+        pdf.doc
+            .objects
+            .insert(id, Object::Stream(Stream::new(dict, b"BT /F1 10 Tf (L) Tj ET /Loop Do".to_vec())));
+        pdf.xobjects = xobjects;
+        pdf.page("/Loop Do");
+        let c = run(pdf);
+        assert_eq!(texts(&c), ["L"]);
+        assert!(c.problems.iter().any(|p| p.contains("draws itself")));
+    }
+
+    #[test]
+    fn rules_from_strokes_and_thin_fills() {
+        let c = one_page(
+            "100 100 m 200 100 l S 50 50 100 0.5 re f 300 300 50 50 re f 10 10 m 20 30 l S 400 400 40 20 re S",
+        );
+        let r = &c.rules;
+        assert!(r.iter().any(|r| close(r.x0, 100.0) && close(r.x1, 200.0) && close(r.y0, 742.0)));
+        assert!(r.iter().any(|r| close(r.x0, 50.0) && close(r.x1, 150.0) && close(r.y0, 791.75)));
+        assert!(!r.iter().any(|r| close(r.x0, 300.0)), "a large filled box is not a rule");
+        assert!(!r.iter().any(|r| close(r.x0, 10.0)), "a diagonal is not a rule");
+        assert_eq!(r.iter().filter(|r| r.x0 >= 400.0 - 0.01 && r.x1 <= 440.01).count(), 4, "{r:?}");
+    }
+
+    #[test]
+    fn missing_font_and_garbage_operands_do_not_panic() {
+        let c = one_page(
+            "BT /Nope 10 Tf (A) Tj Tf Tj TJ 1 2 Tm cm re [1 2 (x)] TJ /F1 Tf (B) Tj ET Q Q Q EMC EMC",
+        );
+        assert!(c.missing_fonts.contains("Nope"));
+        assert_eq!(texts(&c), ["A", "x", "B"]);
+    }
+}
