@@ -202,7 +202,11 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
             }
             State::BetweenCards => {
                 if is_box_header(t) {
-                    card = Some(CardLines { head: std::mem::take(&mut pending), ..CardLines::default() });
+                    card = Some(CardLines {
+                        head: std::mem::take(&mut pending),
+                        body: vec![line.clone()],
+                        ..CardLines::default()
+                    });
                     state = State::CardBody;
                 } else if is_case_study_intro(t) {
                     unassigned(&mut pending, &mut out.diagnostics, first_number);
@@ -249,7 +253,7 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
                     if let Some(prev) = card.take() {
                         close_cut_card(&mut out.diagnostics, chapter.as_mut(), prev);
                     }
-                    card = Some(CardLines { head, ..CardLines::default() });
+                    card = Some(CardLines { head, body: vec![line.clone()], ..CardLines::default() });
                 } else if is_case_study_intro(t) {
                     if let Some(prev) = card.take() {
                         close_cut_card(&mut out.diagnostics, chapter.as_mut(), prev);
