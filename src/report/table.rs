@@ -39,6 +39,50 @@ pub fn column_edges(rules: &[Rule], y0: f32, y1: f32) -> Vec<f32> {
     xs
 }
 
+/// Width of a character in ems, as set in these reports: half-width for ASCII and
+/// half-width forms, full-width otherwise.
+fn em_width(c: char) -> f32 {
+    if c.is_ascii() || ('\u{FF61}'..='\u{FF9F}').contains(&c) {
+        0.5
+    } else {
+        1.0
+    }
+}
+
+/// Cut a span's text where column splits fall inside it (a producer may set the gap
+/// between two cells narrower than a space). The cut falls at the character whose
+/// estimated position is nearest the split.
+fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, String)> {
+    let col_of = |x: f32| splits.iter().filter(|&&s| s <= x).count();
+    let first = col_of(x0 + 0.5);
+    let last = col_of(x1 - 0.5);
+    if first >= last || x1 <= x0 {
+        return vec![(col_of((x0 + x1) / 2.0).max(first), text.to_string())];
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let total: f32 = chars.iter().map(|&c| em_width(c)).sum();
+    let scale = if total > 0.0 { (x1 - x0) / total } else { 0.0 };
+    let mut out = Vec::new();
+    let mut col = first;
+    let mut cur = String::new();
+    let mut x = x0;
+    for &c in &chars {
+        let w = em_width(c) * scale;
+        // A character belongs to the column its centre lies in.
+        let c_col = col_of(x + w / 2.0);
+        if c_col != col && !cur.is_empty() {
+            out.push((col, std::mem::take(&mut cur)));
+        }
+        col = c_col;
+        cur.push(c);
+        x += w;
+    }
+    if !cur.is_empty() {
+        out.push((col, cur));
+    }
+    out
+}
+
 /// Group `lines` into rows (between consecutive `row_edges`) and cells (by `splits`, the
 /// x positions between columns: `splits.len() + 1` columns). Lines without geometry
 /// form a row of their own with their text in the first cell.
@@ -59,11 +103,14 @@ pub fn grid(lines: &[&SrcLine], row_edges: &[f32], splits: &[f32]) -> Vec<Vec<St
             rows.push((band, vec![Vec::new(); ncols]));
         }
         let Some((_, cells)) = rows.last_mut() else { continue };
-        let mut parts: Vec<Vec<&str>> = vec![Vec::new(); ncols];
+        let mut parts: Vec<Vec<String>> = vec![Vec::new(); ncols];
         for s in &g.spans {
-            let col = splits.iter().filter(|&&x| x <= s.x0.max((s.x0 + s.x1) / 2.0 - 2.0)).count();
-            if let Some(p) = parts.get_mut(col) {
-                p.push(s.text.trim());
+            for (col, piece) in cut_at_columns(&s.text, s.x0, s.x1, splits) {
+                if let Some(p) = parts.get_mut(col) {
+                    if !piece.trim().is_empty() {
+                        p.push(piece.trim().to_string());
+                    }
+                }
             }
         }
         for (c, p) in parts.into_iter().enumerate() {
@@ -73,4 +120,19 @@ pub fn grid(lines: &[&SrcLine], row_edges: &[f32], splits: &[f32]) -> Vec<Vec<St
         }
     }
     rows.into_iter().map(|(_, cells)| cells.into_iter().map(|c| c.join("\n")).collect()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_across_a_split_is_cut() {
+        let parts = cut_at_columns("延べ 1,307回延べ 1,203回", 400.0, 520.0, &[460.0]);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0], (0, "延べ 1,307回".to_string()));
+        assert_eq!(parts[1].1, "延べ 1,203回");
+        let parts = cut_at_columns("10中南地域", 60.0, 120.0, &[75.0]);
+        assert_eq!(parts[0].1, "10");
+    }
 }
