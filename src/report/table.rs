@@ -50,36 +50,52 @@ fn em_width(c: char) -> f32 {
 }
 
 /// Cut a span's text where column splits fall inside it (a producer may set the gap
-/// between two cells narrower than a space). The cut falls at the character whose
-/// estimated position is nearest the split.
+/// between two cells narrower than the layout's span gap). Character positions are
+/// estimated from em widths; the cut goes to the boundary nearest the split, where a
+/// boundary between ASCII and other text (a number beside a name) counts one em nearer,
+/// since cells so often change script there.
 fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, String)> {
     let col_of = |x: f32| splits.iter().filter(|&&s| s <= x).count();
     let first = col_of(x0 + 0.5);
     let last = col_of(x1 - 0.5);
-    if first >= last || x1 <= x0 {
+    let chars: Vec<char> = text.chars().collect();
+    if first >= last || x1 <= x0 || chars.len() < 2 {
         return vec![(col_of((x0 + x1) / 2.0).max(first), text.to_string())];
     }
-    let chars: Vec<char> = text.chars().collect();
     let total: f32 = chars.iter().map(|&c| em_width(c)).sum();
     let scale = if total > 0.0 { (x1 - x0) / total } else { 0.0 };
-    let mut out = Vec::new();
-    let mut col = first;
-    let mut cur = String::new();
+    // x of the boundary before each character index.
+    let mut xs = Vec::with_capacity(chars.len() + 1);
     let mut x = x0;
     for &c in &chars {
-        let w = em_width(c) * scale;
-        // A character belongs to the column its centre lies in.
-        let c_col = col_of(x + w / 2.0);
-        if c_col != col && !cur.is_empty() {
-            out.push((col, std::mem::take(&mut cur)));
+        xs.push(x);
+        x += em_width(c) * scale;
+    }
+    xs.push(x1);
+    let mut cuts: Vec<usize> = Vec::new();
+    for &split in splits.iter().filter(|&&s| s > x0 && s < x1) {
+        let best = (1..chars.len())
+            .map(|i| {
+                let transition = chars[i - 1].is_ascii() != chars[i].is_ascii()
+                    || chars[i - 1].is_whitespace()
+                    || chars[i].is_whitespace();
+                let d = (xs[i] - split).abs() - if transition { 0.5 * scale } else { 0.0 };
+                (d, i)
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, i)) = best {
+            if cuts.last().is_none_or(|&l| i > l) {
+                cuts.push(i);
+            }
         }
-        col = c_col;
-        cur.push(c);
-        x += w;
     }
-    if !cur.is_empty() {
-        out.push((col, cur));
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (k, &cut) in cuts.iter().enumerate() {
+        out.push((first + k, chars[start..cut].iter().collect()));
+        start = cut;
     }
+    out.push((first + cuts.len(), chars[start..].iter().collect()));
     out
 }
 
