@@ -69,7 +69,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
                 local.push(warn(Level::Error, "card.cost_unreadable", format!("cost unreadable: {amount}")));
             }
             let tail = caps.get(3).map_or("", |m| m.as_str()).trim();
-            if let Ok(n) = tail.parse::<u32>() {
+            if let Ok(n) = tail.replace(' ', "").parse::<u32>() {
                 number = Some(n);
             } else if !tail.is_empty() {
                 breakdown.extend(parse_breakdown(tail));
@@ -88,8 +88,17 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             true
         }
     });
-    if number.is_none() {
-        number = after.iter().find_map(|l| l.trimmed().parse::<u32>().ok());
+    // The number may be printed in a narrow box, one digit a line (１ / ０ for 10).
+    let digits: String = after
+        .iter()
+        .map(|l| l.trimmed())
+        .take_while(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    if !digits.is_empty() {
+        number = Some(match number {
+            Some(n) => format!("{n}{digits}").parse().unwrap_or(n),
+            None => digits.parse().unwrap_or(0),
+        });
     }
     let no = number.unwrap_or_else(|| {
         local.push(warn(

@@ -284,6 +284,77 @@ fn column_kind(heading: &str, numbers: &[u8]) -> Col {
     }
 }
 
+fn is_small_int(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_marks(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty() && t.chars().all(|c| matches!(c, '○' | '〇' | '◯') || c.is_whitespace())
+}
+
+/// Whether the No. and cost columns found from the headings hold numbers in most rows.
+fn kinds_fit(kinds: &[Col], data: &[Vec<String>]) -> bool {
+    let rows: Vec<&Vec<String>> = data.iter().filter(|r| !r.join("").contains("小計")).collect();
+    let share = |kind: Col, test: &dyn Fn(&str) -> bool| {
+        let Some(c) = kinds.iter().position(|k| *k == kind) else { return 0.0 };
+        let hits = rows.iter().filter(|r| r.get(c).is_some_and(|x| test(x))).count();
+        hits as f32 / rows.len().max(1) as f32
+    };
+    share(Col::No, &is_small_int) >= 0.8 && share(Col::Cost, &|x| COST.is_match(x.trim())) >= 0.8
+}
+
+/// Column kinds from what the cells hold: No. is the leftmost column of small integers,
+/// 掲載頁 the rightmost, the cost the column of amounts between them; ○ columns left of
+/// No. are the policy marks (in the chapter's order), right of the cost 新規; the text
+/// columns are the name (before the cost) and the department (after it).
+fn kinds_from_content(data: &[Vec<String>], ncols: usize, numbers: &[u8]) -> Vec<Col> {
+    let rows: Vec<&Vec<String>> = data.iter().filter(|r| !r.join("").contains("小計")).collect();
+    let share = |c: usize, test: &dyn Fn(&str) -> bool| {
+        let filled: Vec<&str> =
+            rows.iter().filter_map(|r| r.get(c)).map(|x| x.as_str()).filter(|x| !x.trim().is_empty()).collect();
+        if filled.is_empty() {
+            0.0
+        } else {
+            filled.iter().filter(|x| test(x)).count() as f32 / filled.len() as f32
+        }
+    };
+    let mut kinds = vec![Col::Other; ncols];
+    let ints: Vec<usize> = (0..ncols).filter(|&c| share(c, &is_small_int) >= 0.8).collect();
+    let (Some(&no), Some(&page)) = (ints.first(), ints.last()) else { return kinds };
+    if no == page {
+        return kinds;
+    }
+    kinds[no] = Col::No;
+    kinds[page] = Col::Page;
+    let Some(cost) = (no + 1..page).find(|&c| share(c, &|x| COST.is_match(x.trim())) >= 0.8) else { return kinds };
+    kinds[cost] = Col::Cost;
+    let mut policy_numbers = numbers.iter();
+    for c in 0..no {
+        if share(c, &is_marks) >= 0.8 {
+            if let Some(&n) = policy_numbers.next() {
+                kinds[c] = Col::Policy(n);
+            }
+        }
+    }
+    for (c, kind) in kinds.iter_mut().enumerate().take(page).skip(cost + 1) {
+        if share(c, &is_marks) >= 0.8 {
+            *kind = Col::New;
+        }
+    }
+    let text_col = |range: std::ops::Range<usize>| {
+        range.max_by_key(|&c| rows.iter().filter(|r| r.get(c).is_some_and(|x| !x.trim().is_empty() && !is_marks(x))).count())
+    };
+    if let Some(c) = text_col(no + 1..cost) {
+        kinds[c] = Col::Name;
+    }
+    if let Some(c) = text_col(cost + 1..page).filter(|&c| kinds[c] == Col::Other) {
+        kinds[c] = Col::Department;
+    }
+    kinds
+}
+
 /// Read the table by its ruling lines (PDF input): per page, the heading rows name the
 /// columns, and each row between horizontal rules is one project.
 fn parse_grid(
@@ -331,7 +402,13 @@ fn parse_grid(
                     .join("")
             })
             .collect();
-        let kinds: Vec<Col> = headings.iter().map(|h| column_kind(h, numbers)).collect();
+        let data = grid.get(first_data.unwrap_or(grid.len())..).unwrap_or(&[]);
+        let mut kinds: Vec<Col> = headings.iter().map(|h| column_kind(h, numbers)).collect();
+        if !kinds_fit(&kinds, data) {
+            // Headings that do not sit over their columns (seen where a producer draws
+            // the heading row with its own offsets): tell the columns by their content.
+            kinds = kinds_from_content(data, ncols, numbers);
+        }
         if !kinds.contains(&Col::No) || !kinds.contains(&Col::Cost) {
             return None;
         }
