@@ -19,6 +19,9 @@ static COST: LazyLock<Regex> = LazyLock::new(|| {
 static BREAKDOWN_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([^、,，()（）]*?)\s*([▲△-]?[0-9][0-9,]*\s*(?:千円|百万円|億円|円))").expect("static regex")
 });
+static BREAKDOWN_GROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[(（][^()（）]*[0-9]\s*(?:千円|百万円|円)[^()（）]*[)）]").expect("static regex")
+});
 static RELISTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*[（(]再掲[)）]\s*$").expect("static regex"));
 
@@ -55,8 +58,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             title_parts.push(l.trimmed().to_string());
         }
     }
-    let mut after: Vec<&SrcLine> =
-        card.head.iter().skip(title_end + usize::from(cost_at.is_some())).collect();
+    let after: Vec<&SrcLine> = card.head.iter().skip(title_end + usize::from(cost_at.is_some())).collect();
     if let Some(ci) = cost_at {
         if let Some(caps) = card.head.get(ci).and_then(|l| COST.captures(l.trimmed())) {
             let prefix = caps.get(1).map_or("", |m| m.as_str()).trim();
@@ -78,22 +80,31 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
     } else {
         local.push(warn(Level::Error, "card.no_cost", "no 事業費 line in the card's head".into()));
     }
-    // Lines after the cost: a breakdown in parentheses, then the card number.
-    after.retain(|l| {
-        let t = l.trimmed();
-        if (t.starts_with('(') || t.starts_with('（')) && t.contains('円') {
-            breakdown.extend(parse_breakdown(t));
-            false
-        } else {
-            true
+    // Lines after the cost: a breakdown in parentheses, the card number (maybe printed
+    // in a narrow box, one digit a line: １ / ０ for 10), and, where a long title wraps
+    // past the cost line, the title's last words.
+    let mut digits = String::new();
+    for l in &after {
+        let mut t = l.trimmed().to_string();
+        while let Some(m) = BREAKDOWN_GROUP.find(&t) {
+            breakdown.extend(parse_breakdown(m.as_str()));
+            t.replace_range(m.range(), " ");
         }
-    });
-    // The number may be printed in a narrow box, one digit a line (１ / ０ for 10).
-    let digits: String = after
-        .iter()
-        .map(|l| l.trimmed())
-        .take_while(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
-        .collect();
+        let mut words: Vec<&str> = t.split_whitespace().collect();
+        while let Some(last) = words.last() {
+            if last.bytes().all(|b| b.is_ascii_digit()) {
+                digits.insert_str(0, last);
+                words.pop();
+            } else {
+                break;
+            }
+        }
+        if !words.is_empty() {
+            if cost_at.is_some() {
+                title_parts.push(words.concat());
+            }
+        }
+    }
     if !digits.is_empty() {
         number = Some(match number {
             Some(n) => format!("{n}{digits}").parse().unwrap_or(n),

@@ -312,8 +312,12 @@ fn kinds_fit(kinds: &[Col], data: &[Vec<String>]) -> bool {
 fn kinds_from_content(data: &[Vec<String>], ncols: usize, numbers: &[u8]) -> Vec<Col> {
     let rows: Vec<&Vec<String>> = data.iter().filter(|r| !r.join("").contains("小計")).collect();
     let share = |c: usize, test: &dyn Fn(&str) -> bool| {
-        let filled: Vec<&str> =
-            rows.iter().filter_map(|r| r.get(c)).map(|x| x.as_str()).filter(|x| !x.trim().is_empty()).collect();
+        let filled: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r.get(c))
+            .map(|x| x.as_str())
+            .filter(|x| !x.trim().is_empty())
+            .collect();
         if filled.is_empty() {
             0.0
         } else {
@@ -328,7 +332,9 @@ fn kinds_from_content(data: &[Vec<String>], ncols: usize, numbers: &[u8]) -> Vec
     }
     kinds[no] = Col::No;
     kinds[page] = Col::Page;
-    let Some(cost) = (no + 1..page).find(|&c| share(c, &|x| COST.is_match(x.trim())) >= 0.8) else { return kinds };
+    let Some(cost) = (no + 1..page).find(|&c| share(c, &|x| COST.is_match(x.trim())) >= 0.8) else {
+        return kinds;
+    };
     kinds[cost] = Col::Cost;
     let mut policy_numbers = numbers.iter();
     for c in 0..no {
@@ -344,7 +350,9 @@ fn kinds_from_content(data: &[Vec<String>], ncols: usize, numbers: &[u8]) -> Vec
         }
     }
     let text_col = |range: std::ops::Range<usize>| {
-        range.max_by_key(|&c| rows.iter().filter(|r| r.get(c).is_some_and(|x| !x.trim().is_empty() && !is_marks(x))).count())
+        range.max_by_key(|&c| {
+            rows.iter().filter(|r| r.get(c).is_some_and(|x| !x.trim().is_empty() && !is_marks(x))).count()
+        })
     };
     if let Some(c) = text_col(no + 1..cost) {
         kinds[c] = Col::Name;
