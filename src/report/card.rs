@@ -99,10 +99,8 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
                 break;
             }
         }
-        if !words.is_empty() {
-            if cost_at.is_some() {
-                title_parts.push(words.concat());
-            }
+        if !words.is_empty() && cost_at.is_some() {
+            title_parts.push(words.concat());
         }
     }
     if !digits.is_empty() {

@@ -337,10 +337,10 @@ fn kinds_from_content(data: &[Vec<String>], ncols: usize, numbers: &[u8]) -> Vec
     };
     kinds[cost] = Col::Cost;
     let mut policy_numbers = numbers.iter();
-    for c in 0..no {
+    for (c, kind) in kinds.iter_mut().enumerate().take(no) {
         if share(c, &is_marks) >= 0.8 {
             if let Some(&n) = policy_numbers.next() {
-                kinds[c] = Col::Policy(n);
+                *kind = Col::Policy(n);
             }
         }
     }
