@@ -75,6 +75,22 @@ impl Matrix {
     }
 }
 
+/// The transform from user space to the page as displayed, top-left origin, for page
+/// box `[x0 y0 x1 y1]` turned clockwise by `rotate` degrees (`/Rotate`), and the
+/// displayed size.
+pub fn page_matrix(b: [f32; 4], rotate: i64) -> (Matrix, (f32, f32)) {
+    let [x0, y0, x1, y1] = b;
+    let (w, h) = (x1 - x0, y1 - y0);
+    match rotate.rem_euclid(360) {
+        // The box's left edge becomes the top, its bottom edge the left.
+        90 => (Matrix([0.0, 1.0, 1.0, 0.0, -y0, -x0]), (h, w)),
+        180 => (Matrix([-1.0, 0.0, 0.0, 1.0, x1, -y0]), (w, h)),
+        270 => (Matrix([0.0, -1.0, -1.0, 0.0, y1, x1]), (h, w)),
+        // Flip y about the box's top edge and shift its left edge to 0.
+        _ => (Matrix([1.0, 0.0, 0.0, -1.0, -x0, y1]), (w, h)),
+    }
+}
+
 /// Graphics state saved by `q` (the text state is part of it).
 #[derive(Clone)]
 struct GState {
@@ -155,8 +171,11 @@ pub struct Interpreter<'d, 'c> {
 impl<'d, 'c> Interpreter<'d, 'c> {
     /// `media`: the page box `[x0 y0 x1 y1]`, whose top-left corner becomes (0, 0).
     pub fn new(doc: &'d Document, caches: &'c mut Caches, media: [f32; 4]) -> Self {
-        // Flip y about the box's top edge and shift its left edge to 0.
-        let page_matrix = Matrix([1.0, 0.0, 0.0, -1.0, -media[0], media[3]]);
+        Self::with_page_matrix(doc, caches, page_matrix(media, 0).0)
+    }
+
+    /// `page_matrix`: user space → top-left page space (see [`page_matrix`]).
+    pub fn with_page_matrix(doc: &'d Document, caches: &'c mut Caches, page_matrix: Matrix) -> Self {
         Interpreter {
             doc,
             caches,
@@ -663,6 +682,21 @@ mod tests {
         let (a, b) = (&c.glyphs[0], &c.glyphs[1]);
         assert!(close(a.x, 20.0) && close(a.y, 822.0) && close(a.font_size, 20.0), "{a:?}");
         assert!(close(b.x, 10.0) && close(b.y, 832.0) && close(b.font_size, 10.0), "{b:?}");
+    }
+
+    #[test]
+    fn rotated_pages_read_upright() {
+        let b = [0.0, 0.0, 600.0, 800.0];
+        // A point near the box's bottom-left corner, for each rotation.
+        let at = |r| {
+            let (m, size) = page_matrix(b, r);
+            (m.apply(10.0, 20.0), size)
+        };
+        assert_eq!(at(0), ((10.0, 780.0), (600.0, 800.0)));
+        assert_eq!(at(90), ((20.0, 10.0), (800.0, 600.0)));
+        assert_eq!(at(180), ((590.0, 20.0), (600.0, 800.0)));
+        assert_eq!(at(270), ((780.0, 590.0), (800.0, 600.0)));
+        assert_eq!(at(-90), at(270));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::layout;
 use crate::model::{Diagnostic, Level};
 
 use content::{Caches, Interpreter, PageContent};
-use objects::{dict_of, inherited, rect, stream_bytes};
+use objects::{dict_of, inherited, number, rect, stream_bytes};
 
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
@@ -42,13 +42,15 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
                     .or_else(|| inherited(&pdf, dict, b"MediaBox").and_then(|o| rect(&pdf, o)))
                     .unwrap_or(DEFAULT_PAGE_BOX);
                 let resources = inherited(&pdf, dict, b"Resources").and_then(|o| dict_of(&pdf, o));
-                let mut interp = Interpreter::new(&pdf, &mut caches, page_box);
+                let rotate = inherited(&pdf, dict, b"Rotate").and_then(|o| number(&pdf, o)).unwrap_or(0.0);
+                let (matrix, size) = content::page_matrix(page_box, rotate as i64);
+                let mut interp = Interpreter::with_page_matrix(&pdf, &mut caches, matrix);
                 if let Ok(contents) = dict.get(b"Contents") {
                     for data in content_streams(&pdf, contents) {
                         interp.run(&data, resources);
                     }
                 }
-                (interp.finish(), (page_box[2] - page_box[0], page_box[3] - page_box[1]))
+                (interp.finish(), size)
             }
             Err(_) => {
                 let mut c = PageContent::default();
