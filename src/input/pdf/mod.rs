@@ -14,6 +14,8 @@ pub mod radicals;
 #[cfg(test)]
 mod testpdf;
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
 use lopdf::Object;
 
 use crate::doc::Document;
@@ -29,13 +31,16 @@ const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
 
 /// Read a PDF into pages of positioned lines.
 pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
-    let pdf = objects::load(bytes)?;
+    // This module is written not to panic, but lopdf parses hostile bytes too: a panic
+    // in there must become an error for this one file, not end a batch run.
+    let pdf = catch_unwind(AssertUnwindSafe(|| objects::load(bytes)))
+        .unwrap_or_else(|_| Err(Error::Pdf("the PDF parser failed on this file".into())))?;
     let mut caches = Caches::default();
     let mut pages = Vec::new();
     let mut diagnostics = Vec::new();
     for (i, page_id) in pdf.page_iter().enumerate() {
         let index = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let (content, size) = match pdf.get_dictionary(page_id) {
+        let page_result = catch_unwind(AssertUnwindSafe(|| match pdf.get_dictionary(page_id) {
             Ok(dict) => {
                 let page_box = inherited(&pdf, dict, b"CropBox")
                     .and_then(|o| rect(&pdf, o))
@@ -57,7 +62,12 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
                 c.problems.push("page object is missing".into());
                 (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
             }
-        };
+        }));
+        let (content, size) = page_result.unwrap_or_else(|_| {
+            let mut c = PageContent::default();
+            c.problems.push("the page could not be interpreted (internal error); left empty".into());
+            (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
+        });
         report(index, &content, &mut diagnostics);
         let has_text = content.glyphs.iter().any(|g| !g.invisible && !g.text.as_str().trim().is_empty());
         let page = layout::page(index, size, content.glyphs, content.rules);
