@@ -23,6 +23,10 @@ const SPAN_GAP: f32 = 1.0;
 /// positioned the words without drawing a space character.
 const WORD_GAP: f32 = 0.25;
 
+/// Two identical glyphs whose origins are closer than this (in font sizes) are one
+/// glyph printed twice (fake bold, shadow), far below any real character pitch.
+const OVERPRINT_OFFSET: f32 = 0.2;
+
 /// How far (in font sizes) a vertical rule may reach into a neighbouring glyph's advance
 /// and still count as lying between two glyphs.
 const RULE_SLACK: f32 = 0.15;
@@ -109,6 +113,7 @@ fn build_line(glyphs: &mut [&Glyph], verticals: &[&Rule]) -> Option<Line> {
     let mut pending_space = String::new();
     let mut y_sum = 0.0f32;
     let mut y_count = 0usize;
+    let mut last_ink: Option<&Glyph> = None;
     for g in glyphs.iter() {
         if is_blank(g) {
             if span.is_some() {
@@ -116,6 +121,10 @@ fn build_line(glyphs: &mut [&Glyph], verticals: &[&Rule]) -> Option<Line> {
             }
             continue;
         }
+        if last_ink.is_some_and(|p| overprint(p, g)) {
+            continue;
+        }
+        last_ink = Some(g);
         y_sum += g.y;
         y_count += 1;
         let gap_limit = SPAN_GAP * g.font_size.max(size);
@@ -150,6 +159,14 @@ fn build_line(glyphs: &mut [&Glyph], verticals: &[&Rule]) -> Option<Line> {
     let text = spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
     let y = if y_count > 0 { y_sum / y_count as f32 } else { 0.0 };
     Some(Line { text, geom: Some(LineGeom { y, font_size: size, spans }) })
+}
+
+/// Whether `g` repeats `prev` drawn again almost on top of it: word processors fake
+/// bold for fonts without a bold face by printing each glyph twice, a fraction of a
+/// point apart. The copy is ink, not text.
+fn overprint(prev: &Glyph, g: &Glyph) -> bool {
+    let near = OVERPRINT_OFFSET * g.font_size.max(prev.font_size);
+    g.text == prev.text && (g.x - prev.x).abs() < near && (g.y - prev.y).abs() < near
 }
 
 /// Whether a vertical rule lies between the end of one glyph and the start of the next
@@ -277,6 +294,14 @@ mod tests {
         // A rule that ends above the line does not split it.
         let above = Rule { x0: 21.0, y0: 10.0, x1: 21.0, y1: 30.0 };
         assert_eq!(lines_with_rules(&g, &[above])[0].geom.as_ref().unwrap().spans.len(), 1);
+    }
+
+    #[test]
+    fn fake_bold_overprint_read_once() {
+        let mut g = glyphs("事業", 0.0, 50.0, 10.0);
+        g.extend(glyphs("事業", 0.4, 50.0, 10.0));
+        g.extend(glyphs("々々", 30.0, 50.0, 10.0));
+        assert_eq!(lines(&g)[0].text, "事業々々");
     }
 
     #[test]
