@@ -24,6 +24,11 @@ const MAX_FORM_DEPTH: usize = 12;
 /// Operators run per page before giving up: bounds the work of forms that draw forms
 /// that draw forms (an exponential "billion laughs" in a few hundred bytes).
 const MAX_OPS_PER_PAGE: usize = 5_000_000;
+/// Glyphs and path pieces kept per page: a real page has a few thousand; a hostile
+/// stream must not turn 64 MB of content into gigabytes of glyphs.
+const MAX_GLYPHS_PER_PAGE: usize = 1_000_000;
+const MAX_SUBPATHS: usize = 100_000;
+const MAX_RULES_PER_PAGE: usize = 200_000;
 /// A filled rectangle at most this thick (points) is a drawn rule, not a shaded area.
 const THIN_FILL: f32 = 2.5;
 /// How far from horizontal/vertical (points) a stroked segment may be and still count.
@@ -164,6 +169,7 @@ pub struct Interpreter<'d, 'c> {
     marked: Vec<Option<(String, usize)>>,
     forms: Vec<ObjectId>,
     ops: usize,
+    glyphs_capped: bool,
     out: PageContent,
     scratch: String,
 }
@@ -188,6 +194,7 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             marked: Vec::new(),
             forms: Vec::new(),
             ops: 0,
+            glyphs_capped: false,
             out: PageContent::default(),
             scratch: String::new(),
         }
@@ -223,6 +230,10 @@ impl<'d, 'c> Interpreter<'d, 'c> {
 
     fn operator(&mut self, op: &str, args: &[Object], resources: Option<&'d Dictionary>) {
         let n = |i: usize| args.get(i).and_then(num).unwrap_or(0.0);
+        // An endless path that is never painted is dropped rather than grown.
+        if self.path.len() > MAX_SUBPATHS {
+            self.path.clear();
+        }
         match op {
             // Bound the stack: unbalanced `q`s in a loop must not eat memory.
             "q" if self.stack.len() < 4096 => self.stack.push(self.gs.clone()),
@@ -429,6 +440,15 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 f
             }
         };
+        if self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+            if !self.glyphs_capped {
+                self.glyphs_capped = true;
+                self.out
+                    .problems
+                    .push(format!("more than {MAX_GLYPHS_PER_PAGE} glyphs; the rest are not read"));
+            }
+            return;
+        }
         let gs = &self.gs;
         let fs = gs.font_size;
         let th = gs.h_scale;
@@ -595,7 +615,10 @@ impl<'d, 'c> Interpreter<'d, 'c> {
 
 fn push_rule(rules: &mut Vec<Rule>, a: (f32, f32), b: (f32, f32)) {
     let r = Rule { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) };
-    if [r.x0, r.y0, r.x1, r.y1].iter().all(|v| v.is_finite()) && (r.x1 - r.x0 > 0.5 || r.y1 - r.y0 > 0.5) {
+    if rules.len() < MAX_RULES_PER_PAGE
+        && [r.x0, r.y0, r.x1, r.y1].iter().all(|v| v.is_finite())
+        && (r.x1 - r.x0 > 0.5 || r.y1 - r.y0 > 0.5)
+    {
         rules.push(r);
     }
 }
