@@ -166,7 +166,9 @@ fn build_line(glyphs: &mut [&Glyph], verticals: &[&Rule]) -> Option<Line> {
 /// point apart. The copy is ink, not text.
 fn overprint(prev: &Glyph, g: &Glyph) -> bool {
     let near = OVERPRINT_OFFSET * g.font_size.max(prev.font_size);
-    g.text == prev.text && (g.x - prev.x).abs() < near && (g.y - prev.y).abs() < near
+    // Glyphs without advance (broken widths) all share one spot, so nothing can be told
+    // from their positions: keep them.
+    prev.advance > near && g.text == prev.text && (g.x - prev.x).abs() < near && (g.y - prev.y).abs() < near
 }
 
 /// Whether a vertical rule lies between the end of one glyph and the start of the next

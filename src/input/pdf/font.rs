@@ -18,6 +18,9 @@ use super::objects::{deref, dict_of, name_of, number, stream_bytes};
 /// em; Latin text in such broken fonts is rare enough not to matter.
 const DEFAULT_CID_WIDTH: f32 = 1000.0;
 
+/// Width used for a simple font that gives no widths at all (thousandths of an em).
+const DEFAULT_SIMPLE_WIDTH: f32 = 500.0;
+
 #[derive(Debug)]
 enum Kind {
     /// One-byte codes; `table[code]` is the encoding's character, if any.
@@ -124,7 +127,9 @@ impl Font {
                 .and_then(|o| dict_of(doc, o))
                 .and_then(|fd| fd.get(b"MissingWidth").ok())
                 .and_then(|o| number(doc, o))
-                .unwrap_or(0.0);
+                // Without /Widths (the standard 14 fonts may omit them) glyphs would all
+                // pile up on one spot; an average Latin width keeps them apart.
+                .unwrap_or(if widths.is_empty() { DEFAULT_SIMPLE_WIDTH } else { 0.0 });
             let scale = if subtype == b"Type3" {
                 dict.get(b"FontMatrix")
                     .ok()
