@@ -200,25 +200,49 @@ impl<'d, 'c> Interpreter<'d, 'c> {
         }
     }
 
-    /// Run one content stream (a page's streams are concatenated by the caller).
+    /// Run one content stream.
+    ///
+    /// lopdf's lenient parser stops quietly at the first token it cannot read, which
+    /// would drop the rest of the page. When the stream did not end where its last
+    /// operator is, the point of failure is found, the bad token skipped, and parsing
+    /// resumes after it.
     pub fn run(&mut self, content: &[u8], resources: Option<&'d Dictionary>) {
+        let mut rest = content;
+        for _ in 0..MAX_RESYNCS {
+            let (count, last) = self.run_ops(rest, resources);
+            if self.ops > MAX_OPS_PER_PAGE || ends_with_operator(rest, last.as_deref()) {
+                return;
+            }
+            let stop = parsed_prefix_len(rest, count);
+            let resume = skip_token(rest, stop);
+            let bad = String::from_utf8_lossy(rest.get(stop..resume).unwrap_or_default()).trim().to_string();
+            self.out.problems.push(format!("unreadable content skipped: {:?}", truncate(&bad, 40)));
+            match rest.get(resume..) {
+                Some(r) if !r.is_empty() => rest = r,
+                _ => return,
+            }
+        }
+    }
+
+    /// Run the operators lopdf can parse from the start of `content`; return how many
+    /// and the last one's name.
+    fn run_ops(&mut self, content: &[u8], resources: Option<&'d Dictionary>) -> (usize, Option<String>) {
+        let mut count = 0;
+        let mut last = None;
         for op in Content::decode_iter(content) {
-            let op = match op {
-                Ok(op) => op,
-                Err(e) => {
-                    self.out.problems.push(format!("content stream stops early: {e}"));
-                    break;
-                }
-            };
+            let Ok(op) = op else { break };
+            count += 1;
             self.ops += 1;
             if self.ops > MAX_OPS_PER_PAGE {
                 if self.ops == MAX_OPS_PER_PAGE + 1 {
                     self.out.problems.push(format!("more than {MAX_OPS_PER_PAGE} operators; rest skipped"));
                 }
-                return;
+                break;
             }
             self.operator(&op.operator, &op.operands, resources);
+            last = Some(op.operator);
         }
+        (count, last)
     }
 
     pub fn finish(mut self) -> PageContent {
@@ -613,6 +637,71 @@ impl<'d, 'c> Interpreter<'d, 'c> {
     }
 }
 
+/// How many times one stream may be resumed after unreadable content.
+const MAX_RESYNCS: usize = 256;
+
+/// Whether the stream's last token is the operator `last` that was parsed last (an
+/// inline image, parsed as `BI`, ends in `EI`). An empty stream is complete.
+fn ends_with_operator(content: &[u8], last: Option<&str>) -> bool {
+    let trimmed = content.trim_ascii_end();
+    if trimmed.is_empty() {
+        return true;
+    }
+    let start = trimmed.iter().rposition(|&b| is_delimiter(b)).map_or(0, |i| i + 1);
+    let token = trimmed.get(start..).unwrap_or_default();
+    match last {
+        Some("BI") => token == b"EI",
+        Some(op) => token == op.as_bytes(),
+        None => false,
+    }
+}
+
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b)
+}
+
+/// The shortest prefix of `content` from which lopdf parses `count` operators: where
+/// parsing gave up.
+fn parsed_prefix_len(content: &[u8], count: usize) -> usize {
+    if count == 0 {
+        return 0;
+    }
+    let parses = |len: usize| {
+        Content::decode_iter(content.get(..len).unwrap_or_default()).take(count).filter(|o| o.is_ok()).count()
+            >= count
+    };
+    let (mut lo, mut hi) = (0usize, content.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if parses(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
+/// The position after the token at or following `from` (at least one byte on).
+fn skip_token(content: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while content.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+        i += 1;
+    }
+    i += 1;
+    while content.get(i).is_some_and(|&b| !is_delimiter(b)) {
+        i += 1;
+    }
+    i.min(content.len())
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => s.get(..i).unwrap_or(s),
+        None => s,
+    }
+}
+
 fn push_rule(rules: &mut Vec<Rule>, a: (f32, f32), b: (f32, f32)) {
     let r = Rule { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) };
     if rules.len() < MAX_RULES_PER_PAGE
@@ -812,6 +901,15 @@ mod tests {
         assert!(!r.iter().any(|r| close(r.x0, 300.0)), "a large filled box is not a rule");
         assert!(!r.iter().any(|r| close(r.x0, 10.0)), "a diagonal is not a rule");
         assert_eq!(r.iter().filter(|r| r.x0 >= 400.0 - 0.01 && r.x1 <= 440.01).count(), 4, "{r:?}");
+    }
+
+    #[test]
+    fn unreadable_token_skipped_not_the_rest_of_the_page() {
+        let c = one_page("BT /F1 10 Tf (A) Tj ) ] >> (B) Tj ET\nBT /F1 10 Tf (C) Tj ET");
+        assert_eq!(texts(&c), ["A", "B", "C"]);
+        assert!(!c.problems.is_empty());
+        let ok = one_page("BT /F1 10 Tf (A) Tj ET\n");
+        assert!(ok.problems.is_empty(), "{:?}", ok.problems);
     }
 
     #[test]
