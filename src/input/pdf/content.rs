@@ -493,12 +493,18 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 base.apply(offset, gs.rise)
             };
             self.scratch.clear();
-            if font.text(code, &mut self.scratch) {
+            // A mapping to control characters only (U+0000 is a common placeholder)
+            // says no more than a missing one.
+            let mapped = font.text(code, &mut self.scratch)
+                && (self.scratch.is_empty()
+                    || self.scratch.chars().any(|c| !c.is_control() || c.is_whitespace()));
+            if mapped {
                 if self.scratch.chars().any(radicals::is_radical) {
                     let mapped: String = self.scratch.chars().map(radicals::to_unified).collect();
                     self.scratch = mapped;
                 }
             } else {
+                self.scratch.clear();
                 self.scratch.push('\u{FFFD}');
                 if !self.out.unmapped_fonts.contains(&font.name) {
                     self.out.unmapped_fonts.insert(font.name.clone());
@@ -820,8 +826,8 @@ mod tests {
 
     #[test]
     fn cid_font_two_byte_codes_radicals_and_unmapped() {
-        let c = one_page("BT /C1 12 Tf 100 700 Td <000100020003> Tj <0009> Tj ET");
-        assert_eq!(texts(&c), ["日", "日", "本", "\u{FFFD}"]);
+        let c = one_page("BT /C1 12 Tf 100 700 Td <000100020003> Tj <0009> Tj <0004> Tj ET");
+        assert_eq!(texts(&c), ["日", "日", "本", "\u{FFFD}", "\u{FFFD}"]);
         assert!(close(c.glyphs[1].x - c.glyphs[0].x, 12.0));
         assert_eq!(c.unmapped_fonts.iter().collect::<Vec<_>>(), ["TestMincho"]);
     }
