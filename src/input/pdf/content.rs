@@ -918,6 +918,89 @@ mod tests {
         assert!(ok.problems.is_empty(), "{:?}", ok.problems);
     }
 
+    /// Random soups of operators and operands, with forms and fonts present: the
+    /// interpreter must take anything.
+    #[test]
+    fn token_soup_never_panics() {
+        const TOKENS: &[&str] = &[
+            "BT",
+            "ET",
+            "q",
+            "Q",
+            "cm",
+            "Tm",
+            "Td",
+            "TD",
+            "T*",
+            "Tj",
+            "TJ",
+            "'",
+            "\"",
+            "Tf",
+            "Tc",
+            "Tw",
+            "Tz",
+            "TL",
+            "Ts",
+            "Tr",
+            "BDC",
+            "BMC",
+            "EMC",
+            "Do",
+            "m",
+            "l",
+            "c",
+            "re",
+            "h",
+            "S",
+            "f",
+            "n",
+            "/F1",
+            "/C1",
+            "/Form",
+            "/Span",
+            "0",
+            "1",
+            "-1",
+            "1e38",
+            "-99999",
+            "0.5",
+            "(A)",
+            "<0001>",
+            "<00>",
+            "[",
+            "]",
+            "<<",
+            ">>",
+            "/ActualText",
+            "(x)",
+            "3",
+            "12",
+            "NaN",
+        ];
+        let mut pdf = TestPdf::new();
+        pdf.form("Form", "BT /F1 5 Tf (f) Tj ET 0 0 10 0.5 re f", dictionary! {});
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut streams = Vec::new();
+        for _ in 0..200 {
+            let mut s = String::new();
+            for _ in 0..60 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(TOKENS[(seed % TOKENS.len() as u64) as usize]);
+                s.push(' ');
+            }
+            streams.push(s);
+        }
+        for s in &streams {
+            pdf.page(s);
+        }
+        let bytes = pdf.bytes();
+        let (doc, _) = crate::input::pdf::read(&bytes).expect("readable");
+        assert_eq!(doc.pages.len(), streams.len());
+    }
+
     #[test]
     fn missing_font_and_garbage_operands_do_not_panic() {
         let c = one_page(
