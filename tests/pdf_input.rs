@@ -292,3 +292,19 @@ fn mutated_corpus_pdfs_never_panic() {
     mutate_and_read(&fixture("aomori-r5.chromium.pdf"), 150, 7);
     mutate_and_read(&fixture("aomori-r5.libreoffice.pdf"), 150, 11);
 }
+
+/// Streams may divide at any token boundary, even between operands and operator.
+#[test]
+fn operator_split_across_content_streams() {
+    let mut doc = text_pdf("unused");
+    let first =
+        doc.add_object(Stream::new(dictionary! {}, b"BT /F1 12 Tf 72 720 Td (split across)".to_vec()));
+    let second = doc.add_object(Stream::new(dictionary! {}, b"Tj ET".to_vec()));
+    let page_id = doc.page_iter().next().expect("a page");
+    let page = doc.get_object_mut(page_id).and_then(Object::as_dict_mut).expect("page dict");
+    page.set("Contents", vec![Object::Reference(first), Object::Reference(second)]);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("write to memory");
+    let (doc, _) = read(&bytes).expect("readable");
+    assert_eq!(all_text(&doc), "split across");
+}

@@ -51,9 +51,7 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
                 let (matrix, size) = content::page_matrix(page_box, rotate as i64);
                 let mut interp = Interpreter::with_page_matrix(&pdf, &mut caches, matrix);
                 if let Ok(contents) = dict.get(b"Contents") {
-                    for data in content_streams(&pdf, contents) {
-                        interp.run(&data, resources);
-                    }
+                    interp.run(&content_bytes(&pdf, contents), resources);
                 }
                 (interp.finish(), size)
             }
@@ -89,13 +87,21 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
     Ok((Document { pages }, diagnostics))
 }
 
-/// The decoded bytes of a page's content streams, in order. Each stream is decoded on
-/// its own: operators never span streams in practice, and one bad stream must not
-/// poison the others.
-fn content_streams(pdf: &lopdf::Document, contents: &Object) -> Vec<Vec<u8>> {
+/// The decoded bytes of a page's content streams, joined. The specification lets an
+/// operator's operands and the operator itself sit in different streams, so they are
+/// read as one; a stream that cannot be decoded is left out (the resync in
+/// [`Interpreter::run`] copes with what that cuts).
+fn content_bytes(pdf: &lopdf::Document, contents: &Object) -> Vec<u8> {
     match objects::deref(pdf, contents) {
-        Object::Array(items) => items.iter().filter_map(|o| stream_bytes(pdf, o)).collect(),
-        _ => stream_bytes(pdf, contents).into_iter().collect(),
+        Object::Array(items) => {
+            let mut out = Vec::new();
+            for data in items.iter().filter_map(|o| stream_bytes(pdf, o)) {
+                out.extend_from_slice(&data);
+                out.push(b'\n');
+            }
+            out
+        }
+        _ => stream_bytes(pdf, contents).unwrap_or_default(),
     }
 }
 
