@@ -64,7 +64,8 @@ pub fn lines_with_rules(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Line> {
     let mut line_y = 0.0f32;
     let mut line_size = 0.0f32;
     for g in order {
-        let tolerance = BASELINE_TOLERANCE * g.font_size.min(line_size).max(1.0);
+        // The larger size: a superscript in a smaller font still joins its line.
+        let tolerance = BASELINE_TOLERANCE * g.font_size.max(line_size).max(1.0);
         if !current.is_empty() && (g.y - line_y).abs() > tolerance {
             if let Some(line) = build_line(&mut current, &verticals) {
                 out.push(line);
@@ -125,8 +126,11 @@ fn build_line(glyphs: &mut [&Glyph], verticals: &[&Rule]) -> Option<Line> {
             continue;
         }
         last_ink = Some(g);
-        y_sum += g.y;
-        y_count += 1;
+        // The baseline is that of the line's main text, not of its superscripts.
+        if (g.font_size - size).abs() < 0.1 {
+            y_sum += g.y;
+            y_count += 1;
+        }
         let gap_limit = SPAN_GAP * g.font_size.max(size);
         match span.as_mut() {
             Some(s) if g.x - s.x1 <= gap_limit && !ruled_between(&crossing, s.x1, g.x, size) => {
@@ -157,7 +161,7 @@ fn build_line(glyphs: &mut [&Glyph], verticals: &[&Rule]) -> Option<Line> {
         return None;
     }
     let text = spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
-    let y = if y_count > 0 { y_sum / y_count as f32 } else { 0.0 };
+    let y = if y_count > 0 { y_sum / y_count as f32 } else { glyphs.first().map_or(0.0, |g| g.y) };
     Some(Line { text, geom: Some(LineGeom { y, font_size: size, spans }) })
 }
 
@@ -304,6 +308,18 @@ mod tests {
         g.extend(glyphs("事業", 0.4, 50.0, 10.0));
         g.extend(glyphs("々々", 30.0, 50.0, 10.0));
         assert_eq!(lines(&g)[0].text, "事業々々");
+    }
+
+    #[test]
+    fn superscript_joins_its_line() {
+        let mut g = glyphs("面積", 0.0, 100.0, 10.0);
+        g.extend(glyphs("2", 20.0, 96.5, 6.0));
+        g.extend(glyphs("次行", 0.0, 115.0, 10.0));
+        let ls = lines(&g);
+        assert_eq!(ls.len(), 2);
+        assert_eq!(ls[0].text, "面積2");
+        let geom = ls[0].geom.as_ref().unwrap();
+        assert_eq!((geom.y, geom.font_size), (100.0, 10.0));
     }
 
     #[test]
