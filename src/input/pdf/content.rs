@@ -850,6 +850,16 @@ mod tests {
     }
 
     #[test]
+    fn invisible_only_page_uses_its_text() {
+        let mut pdf = TestPdf::new();
+        pdf.page("BT /F1 10 Tf 3 Tr 100 700 Td (OCR) Tj ET");
+        let (doc, diags) = crate::input::pdf::read(&pdf.bytes()).expect("readable");
+        assert_eq!(doc.pages[0].lines[0].text, "OCR");
+        assert!(diags.iter().any(|d| d.code == "pdf.invisible_text"));
+        assert!(!diags.iter().any(|d| d.code == "pdf.no_text_layer"));
+    }
+
+    #[test]
     fn invisible_text_is_flagged() {
         let c = one_page("BT /F1 10 Tf 3 Tr (A) Tj 0 Tr (B) Tj ET");
         assert!(c.glyphs[0].invisible && !c.glyphs[1].invisible);

@@ -68,6 +68,17 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
         });
         report(index, &content, &mut diagnostics);
         let has_text = content.glyphs.iter().any(|g| !g.invisible && !g.text.as_str().trim().is_empty());
+        if !has_text && content.glyphs.iter().any(|g| g.invisible && !g.text.as_str().trim().is_empty()) {
+            // Layout falls back to the invisible layer; say so, as OCR text may be wrong.
+            diagnostics.push(
+                Diagnostic::new(
+                    Level::Info,
+                    "pdf.invisible_text",
+                    format!("page {index}: only invisible text (an OCR layer?) was found and is used"),
+                )
+                .at_page(Some(index)),
+            );
+        }
         let page = layout::page(index, size, content.glyphs, content.rules);
         if !has_text && page.lines.is_empty() {
             diagnostics.push(
