@@ -11,6 +11,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let first: u32 = args.next().map_or(Ok(1), |s| s.parse())?;
     let last: u32 = args.next().map_or(Ok(u32::MAX), |s| s.parse())?;
     let bytes = std::fs::read(&path)?;
+    // Parsing alone (lopdf), to see how the total splits.
+    let start = Instant::now();
+    let parsed = lopdf::Document::load_mem(&bytes).map(|d| d.objects.len());
+    let parse_time = start.elapsed();
+    drop(parsed);
     let start = Instant::now();
     let (doc, diags) = shisaku::input::pdf::read(&bytes)?;
     let elapsed = start.elapsed();
@@ -22,6 +27,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             page.size,
             page.rules.len()
         );
+        if std::env::var_os("DUMP_RULES").is_some() {
+            for r in &page.rules {
+                println!("  rule ({:.1},{:.1})-({:.1},{:.1})", r.x0, r.y0, r.x1, r.y1);
+            }
+        }
         for line in &page.lines {
             match &line.geom {
                 Some(g) => {
@@ -36,6 +46,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for d in &diags {
         eprintln!("diagnostic: {} {}", d.code, d.message);
     }
-    eprintln!("{} pages read in {:.1} ms", doc.pages.len(), elapsed.as_secs_f64() * 1000.0);
+    eprintln!(
+        "{} pages read in {:.1} ms (lopdf parse alone: {:.1} ms)",
+        doc.pages.len(),
+        elapsed.as_secs_f64() * 1000.0,
+        parse_time.as_secs_f64() * 1000.0
+    );
     Ok(())
 }

@@ -23,6 +23,14 @@ const SPAN_GAP: f32 = 1.0;
 /// positioned the words without drawing a space character.
 const WORD_GAP: f32 = 0.25;
 
+/// Two identical glyphs whose origins are closer than this (in font sizes) are one
+/// glyph printed twice (fake bold, shadow), far below any real character pitch.
+const OVERPRINT_OFFSET: f32 = 0.2;
+
+/// How far (in font sizes) a vertical rule may reach into a neighbouring glyph's advance
+/// and still count as lying between two glyphs.
+const RULE_SLACK: f32 = 0.15;
+
 /// Only a line in the bottom part of the page (fraction of the page height from the
 /// top) can be the footer page number.
 const FOOTER_ZONE: f32 = 0.85;
@@ -32,13 +40,22 @@ pub fn page(index: u32, size: (f32, f32), glyphs: Vec<Glyph>, rules: Vec<Rule>) 
     // An invisible text layer (OCR under a scan) is used only when nothing is visible.
     let any_visible = glyphs.iter().any(|g| !g.invisible);
     let glyphs: Vec<Glyph> = glyphs.into_iter().filter(|g| g.invisible != any_visible).collect();
-    let mut lines = lines(&glyphs);
+    let rules = clean_rules(rules);
+    let mut lines = lines_with_rules(&glyphs, &rules);
     let printed = take_footer_number(&mut lines, size.1);
-    Page { index, printed, size: Some(size), lines, rules: clean_rules(rules) }
+    Page { index, printed, size: Some(size), lines, rules }
 }
 
 /// Group glyphs into lines (top to bottom) and spans (left to right).
 pub fn lines(glyphs: &[Glyph]) -> Vec<Line> {
+    lines_with_rules(glyphs, &[])
+}
+
+/// As [`lines`], and a vertical rule between two glyphs of a line also ends a span
+/// however narrow the gap: text on both sides of a drawn border belongs to different
+/// boxes or cells (a card's cost and the card number in its own box, say).
+pub fn lines_with_rules(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Line> {
+    let verticals: Vec<&Rule> = rules.iter().filter(|r| r.x1 - r.x0 < 1.0 && r.y1 - r.y0 > 1.0).collect();
     let mut order: Vec<&Glyph> = glyphs.iter().filter(|g| usable(g)).collect();
     order.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
 
@@ -47,9 +64,10 @@ pub fn lines(glyphs: &[Glyph]) -> Vec<Line> {
     let mut line_y = 0.0f32;
     let mut line_size = 0.0f32;
     for g in order {
-        let tolerance = BASELINE_TOLERANCE * g.font_size.min(line_size).max(1.0);
+        // The larger size: a superscript in a smaller font still joins its line.
+        let tolerance = BASELINE_TOLERANCE * g.font_size.max(line_size).max(1.0);
         if !current.is_empty() && (g.y - line_y).abs() > tolerance {
-            if let Some(line) = build_line(&mut current) {
+            if let Some(line) = build_line(&mut current, &verticals) {
                 out.push(line);
             }
             current.clear();
@@ -60,7 +78,7 @@ pub fn lines(glyphs: &[Glyph]) -> Vec<Line> {
         }
         current.push(g);
     }
-    if let Some(line) = build_line(&mut current) {
+    if let Some(line) = build_line(&mut current, &verticals) {
         out.push(line);
     }
     out
@@ -80,15 +98,23 @@ fn is_blank(g: &Glyph) -> bool {
     !t.is_empty() && t.chars().all(char::is_whitespace)
 }
 
-fn build_line(glyphs: &mut [&Glyph]) -> Option<Line> {
+fn build_line(glyphs: &mut [&Glyph], verticals: &[&Rule]) -> Option<Line> {
     glyphs.sort_by(|a, b| a.x.total_cmp(&b.x));
     let size = dominant_size(glyphs);
+    // Vertical rules crossing this line's glyph bodies (baseline up to about cap height).
+    let base_y = glyphs.first().map_or(0.0, |g| g.y);
+    let crossing: Vec<f32> = verticals
+        .iter()
+        .filter(|r| r.y0 < base_y - 0.2 * size && r.y1 > base_y - 0.6 * size)
+        .map(|r| (r.x0 + r.x1) / 2.0)
+        .collect();
     let mut spans: Vec<Span> = Vec::new();
     // The span being built, and whitespace seen since its last inked glyph.
     let mut span: Option<Span> = None;
     let mut pending_space = String::new();
     let mut y_sum = 0.0f32;
     let mut y_count = 0usize;
+    let mut last_ink: Option<&Glyph> = None;
     for g in glyphs.iter() {
         if is_blank(g) {
             if span.is_some() {
@@ -96,11 +122,18 @@ fn build_line(glyphs: &mut [&Glyph]) -> Option<Line> {
             }
             continue;
         }
-        y_sum += g.y;
-        y_count += 1;
+        if last_ink.is_some_and(|p| overprint(p, g)) {
+            continue;
+        }
+        last_ink = Some(g);
+        // The baseline is that of the line's main text, not of its superscripts.
+        if (g.font_size - size).abs() < 0.1 {
+            y_sum += g.y;
+            y_count += 1;
+        }
         let gap_limit = SPAN_GAP * g.font_size.max(size);
         match span.as_mut() {
-            Some(s) if g.x - s.x1 <= gap_limit => {
+            Some(s) if g.x - s.x1 <= gap_limit && !ruled_between(&crossing, s.x1, g.x, size) => {
                 let text = g.text.as_str();
                 if !pending_space.is_empty() {
                     s.text.push_str(&pending_space);
@@ -128,8 +161,25 @@ fn build_line(glyphs: &mut [&Glyph]) -> Option<Line> {
         return None;
     }
     let text = spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
-    let y = if y_count > 0 { y_sum / y_count as f32 } else { 0.0 };
+    let y = if y_count > 0 { y_sum / y_count as f32 } else { glyphs.first().map_or(0.0, |g| g.y) };
     Some(Line { text, geom: Some(LineGeom { y, font_size: size, spans }) })
+}
+
+/// Whether `g` repeats `prev` drawn again almost on top of it: word processors fake
+/// bold for fonts without a bold face by printing each glyph twice, a fraction of a
+/// point apart. The copy is ink, not text.
+fn overprint(prev: &Glyph, g: &Glyph) -> bool {
+    let near = OVERPRINT_OFFSET * g.font_size.max(prev.font_size);
+    // Glyphs without advance (broken widths) all share one spot, so nothing can be told
+    // from their positions: keep them.
+    prev.advance > near && g.text == prev.text && (g.x - prev.x).abs() < near && (g.y - prev.y).abs() < near
+}
+
+/// Whether a vertical rule lies between the end of one glyph and the start of the next
+/// (with a little slack: glyph boxes may touch the border they sit against).
+fn ruled_between(crossing: &[f32], end: f32, start: f32, size: f32) -> bool {
+    let slack = RULE_SLACK * size;
+    crossing.iter().any(|&x| x > end - slack && x < start + slack)
 }
 
 /// Latin words set apart by positioning only: a space belongs there. Between Japanese
@@ -236,6 +286,40 @@ mod tests {
         let lines = lines(&g);
         assert_eq!(lines[0].text, "事業費 4,789千円 ab cd");
         assert_eq!(lines[0].geom.as_ref().unwrap().spans.len(), 2);
+    }
+
+    #[test]
+    fn vertical_rule_splits_touching_text() {
+        let mut g = glyphs("千円", 0.0, 50.0, 10.0);
+        g.extend(glyphs("２８", 22.0, 50.0, 10.0));
+        assert_eq!(lines(&g)[0].geom.as_ref().unwrap().spans.len(), 1);
+        let rule = Rule { x0: 21.0, y0: 38.0, x1: 21.0, y1: 55.0 };
+        let ls = lines_with_rules(&g, &[rule]);
+        let texts: Vec<&str> = ls[0].geom.as_ref().unwrap().spans.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["千円", "２８"]);
+        // A rule that ends above the line does not split it.
+        let above = Rule { x0: 21.0, y0: 10.0, x1: 21.0, y1: 30.0 };
+        assert_eq!(lines_with_rules(&g, &[above])[0].geom.as_ref().unwrap().spans.len(), 1);
+    }
+
+    #[test]
+    fn fake_bold_overprint_read_once() {
+        let mut g = glyphs("事業", 0.0, 50.0, 10.0);
+        g.extend(glyphs("事業", 0.4, 50.0, 10.0));
+        g.extend(glyphs("々々", 30.0, 50.0, 10.0));
+        assert_eq!(lines(&g)[0].text, "事業々々");
+    }
+
+    #[test]
+    fn superscript_joins_its_line() {
+        let mut g = glyphs("面積", 0.0, 100.0, 10.0);
+        g.extend(glyphs("2", 20.0, 96.5, 6.0));
+        g.extend(glyphs("次行", 0.0, 115.0, 10.0));
+        let ls = lines(&g);
+        assert_eq!(ls.len(), 2);
+        assert_eq!(ls[0].text, "面積2");
+        let geom = ls[0].geom.as_ref().unwrap();
+        assert_eq!((geom.y, geom.font_size), (100.0, 10.0));
     }
 
     #[test]

@@ -24,6 +24,11 @@ const MAX_FORM_DEPTH: usize = 12;
 /// Operators run per page before giving up: bounds the work of forms that draw forms
 /// that draw forms (an exponential "billion laughs" in a few hundred bytes).
 const MAX_OPS_PER_PAGE: usize = 5_000_000;
+/// Glyphs and path pieces kept per page: a real page has a few thousand; a hostile
+/// stream must not turn 64 MB of content into gigabytes of glyphs.
+const MAX_GLYPHS_PER_PAGE: usize = 1_000_000;
+const MAX_SUBPATHS: usize = 100_000;
+const MAX_RULES_PER_PAGE: usize = 200_000;
 /// A filled rectangle at most this thick (points) is a drawn rule, not a shaded area.
 const THIN_FILL: f32 = 2.5;
 /// How far from horizontal/vertical (points) a stroked segment may be and still count.
@@ -72,6 +77,22 @@ impl Matrix {
         let v: Vec<f32> = ops.iter().filter_map(num).collect();
         let m: [f32; 6] = v.get(..6)?.try_into().ok()?;
         Some(Matrix(m))
+    }
+}
+
+/// The transform from user space to the page as displayed, top-left origin, for page
+/// box `[x0 y0 x1 y1]` turned clockwise by `rotate` degrees (`/Rotate`), and the
+/// displayed size.
+pub fn page_matrix(b: [f32; 4], rotate: i64) -> (Matrix, (f32, f32)) {
+    let [x0, y0, x1, y1] = b;
+    let (w, h) = (x1 - x0, y1 - y0);
+    match rotate.rem_euclid(360) {
+        // The box's left edge becomes the top, its bottom edge the left.
+        90 => (Matrix([0.0, 1.0, 1.0, 0.0, -y0, -x0]), (h, w)),
+        180 => (Matrix([-1.0, 0.0, 0.0, 1.0, x1, -y0]), (w, h)),
+        270 => (Matrix([0.0, -1.0, -1.0, 0.0, y1, x1]), (h, w)),
+        // Flip y about the box's top edge and shift its left edge to 0.
+        _ => (Matrix([1.0, 0.0, 0.0, -1.0, -x0, y1]), (w, h)),
     }
 }
 
@@ -148,6 +169,7 @@ pub struct Interpreter<'d, 'c> {
     marked: Vec<Option<(String, usize)>>,
     forms: Vec<ObjectId>,
     ops: usize,
+    glyphs_capped: bool,
     out: PageContent,
     scratch: String,
 }
@@ -155,8 +177,11 @@ pub struct Interpreter<'d, 'c> {
 impl<'d, 'c> Interpreter<'d, 'c> {
     /// `media`: the page box `[x0 y0 x1 y1]`, whose top-left corner becomes (0, 0).
     pub fn new(doc: &'d Document, caches: &'c mut Caches, media: [f32; 4]) -> Self {
-        // Flip y about the box's top edge and shift its left edge to 0.
-        let page_matrix = Matrix([1.0, 0.0, 0.0, -1.0, -media[0], media[3]]);
+        Self::with_page_matrix(doc, caches, page_matrix(media, 0).0)
+    }
+
+    /// `page_matrix`: user space → top-left page space (see [`page_matrix`]).
+    pub fn with_page_matrix(doc: &'d Document, caches: &'c mut Caches, page_matrix: Matrix) -> Self {
         Interpreter {
             doc,
             caches,
@@ -169,30 +194,55 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             marked: Vec::new(),
             forms: Vec::new(),
             ops: 0,
+            glyphs_capped: false,
             out: PageContent::default(),
             scratch: String::new(),
         }
     }
 
-    /// Run one content stream (a page's streams are concatenated by the caller).
+    /// Run one content stream.
+    ///
+    /// lopdf's lenient parser stops quietly at the first token it cannot read, which
+    /// would drop the rest of the page. When the stream did not end where its last
+    /// operator is, the point of failure is found, the bad token skipped, and parsing
+    /// resumes after it.
     pub fn run(&mut self, content: &[u8], resources: Option<&'d Dictionary>) {
+        let mut rest = content;
+        for _ in 0..MAX_RESYNCS {
+            let (count, last) = self.run_ops(rest, resources);
+            if self.ops > MAX_OPS_PER_PAGE || ends_with_operator(rest, last.as_deref()) {
+                return;
+            }
+            let stop = parsed_prefix_len(rest, count);
+            let resume = skip_token(rest, stop);
+            let bad = String::from_utf8_lossy(rest.get(stop..resume).unwrap_or_default()).trim().to_string();
+            self.out.problems.push(format!("unreadable content skipped: {:?}", truncate(&bad, 40)));
+            match rest.get(resume..) {
+                Some(r) if !r.is_empty() => rest = r,
+                _ => return,
+            }
+        }
+    }
+
+    /// Run the operators lopdf can parse from the start of `content`; return how many
+    /// and the last one's name.
+    fn run_ops(&mut self, content: &[u8], resources: Option<&'d Dictionary>) -> (usize, Option<String>) {
+        let mut count = 0;
+        let mut last = None;
         for op in Content::decode_iter(content) {
-            let op = match op {
-                Ok(op) => op,
-                Err(e) => {
-                    self.out.problems.push(format!("content stream stops early: {e}"));
-                    break;
-                }
-            };
+            let Ok(op) = op else { break };
+            count += 1;
             self.ops += 1;
             if self.ops > MAX_OPS_PER_PAGE {
                 if self.ops == MAX_OPS_PER_PAGE + 1 {
                     self.out.problems.push(format!("more than {MAX_OPS_PER_PAGE} operators; rest skipped"));
                 }
-                return;
+                break;
             }
             self.operator(&op.operator, &op.operands, resources);
+            last = Some(op.operator);
         }
+        (count, last)
     }
 
     pub fn finish(mut self) -> PageContent {
@@ -204,6 +254,10 @@ impl<'d, 'c> Interpreter<'d, 'c> {
 
     fn operator(&mut self, op: &str, args: &[Object], resources: Option<&'d Dictionary>) {
         let n = |i: usize| args.get(i).and_then(num).unwrap_or(0.0);
+        // An endless path that is never painted is dropped rather than grown.
+        if self.path.len() > MAX_SUBPATHS {
+            self.path.clear();
+        }
         match op {
             // Bound the stack: unbalanced `q`s in a loop must not eat memory.
             "q" if self.stack.len() < 4096 => self.stack.push(self.gs.clone()),
@@ -410,6 +464,15 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 f
             }
         };
+        if self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+            if !self.glyphs_capped {
+                self.glyphs_capped = true;
+                self.out
+                    .problems
+                    .push(format!("more than {MAX_GLYPHS_PER_PAGE} glyphs; the rest are not read"));
+            }
+            return;
+        }
         let gs = &self.gs;
         let fs = gs.font_size;
         let th = gs.h_scale;
@@ -430,12 +493,18 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 base.apply(offset, gs.rise)
             };
             self.scratch.clear();
-            if font.text(code, &mut self.scratch) {
+            // A mapping to control characters only (U+0000 is a common placeholder)
+            // says no more than a missing one.
+            let mapped = font.text(code, &mut self.scratch)
+                && (self.scratch.is_empty()
+                    || self.scratch.chars().any(|c| !c.is_control() || c.is_whitespace()));
+            if mapped {
                 if self.scratch.chars().any(radicals::is_radical) {
                     let mapped: String = self.scratch.chars().map(radicals::to_unified).collect();
                     self.scratch = mapped;
                 }
             } else {
+                self.scratch.clear();
                 self.scratch.push('\u{FFFD}');
                 if !self.out.unmapped_fonts.contains(&font.name) {
                     self.out.unmapped_fonts.insert(font.name.clone());
@@ -574,9 +643,77 @@ impl<'d, 'c> Interpreter<'d, 'c> {
     }
 }
 
+/// How many times one stream may be resumed after unreadable content.
+const MAX_RESYNCS: usize = 256;
+
+/// Whether the stream's last token is the operator `last` that was parsed last (an
+/// inline image, parsed as `BI`, ends in `EI`). An empty stream is complete.
+fn ends_with_operator(content: &[u8], last: Option<&str>) -> bool {
+    let trimmed = content.trim_ascii_end();
+    if trimmed.is_empty() {
+        return true;
+    }
+    let start = trimmed.iter().rposition(|&b| is_delimiter(b)).map_or(0, |i| i + 1);
+    let token = trimmed.get(start..).unwrap_or_default();
+    match last {
+        Some("BI") => token == b"EI",
+        Some(op) => token == op.as_bytes(),
+        None => false,
+    }
+}
+
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b)
+}
+
+/// The shortest prefix of `content` from which lopdf parses `count` operators: where
+/// parsing gave up.
+fn parsed_prefix_len(content: &[u8], count: usize) -> usize {
+    if count == 0 {
+        return 0;
+    }
+    let parses = |len: usize| {
+        Content::decode_iter(content.get(..len).unwrap_or_default()).take(count).filter(|o| o.is_ok()).count()
+            >= count
+    };
+    let (mut lo, mut hi) = (0usize, content.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if parses(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
+/// The position after the token at or following `from` (at least one byte on).
+fn skip_token(content: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while content.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+        i += 1;
+    }
+    i += 1;
+    while content.get(i).is_some_and(|&b| !is_delimiter(b)) {
+        i += 1;
+    }
+    i.min(content.len())
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => s.get(..i).unwrap_or(s),
+        None => s,
+    }
+}
+
 fn push_rule(rules: &mut Vec<Rule>, a: (f32, f32), b: (f32, f32)) {
     let r = Rule { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) };
-    if [r.x0, r.y0, r.x1, r.y1].iter().all(|v| v.is_finite()) && (r.x1 - r.x0 > 0.5 || r.y1 - r.y0 > 0.5) {
+    if rules.len() < MAX_RULES_PER_PAGE
+        && [r.x0, r.y0, r.x1, r.y1].iter().all(|v| v.is_finite())
+        && (r.x1 - r.x0 > 0.5 || r.y1 - r.y0 > 0.5)
+    {
         rules.push(r);
     }
 }
@@ -666,6 +803,21 @@ mod tests {
     }
 
     #[test]
+    fn rotated_pages_read_upright() {
+        let b = [0.0, 0.0, 600.0, 800.0];
+        // A point near the box's bottom-left corner, for each rotation.
+        let at = |r| {
+            let (m, size) = page_matrix(b, r);
+            (m.apply(10.0, 20.0), size)
+        };
+        assert_eq!(at(0), ((10.0, 780.0), (600.0, 800.0)));
+        assert_eq!(at(90), ((20.0, 10.0), (800.0, 600.0)));
+        assert_eq!(at(180), ((590.0, 20.0), (600.0, 800.0)));
+        assert_eq!(at(270), ((780.0, 590.0), (800.0, 600.0)));
+        assert_eq!(at(-90), at(270));
+    }
+
+    #[test]
     fn quote_operator_sets_spacing() {
         let c = one_page("BT /F1 10 Tf 14 TL 100 700 Td 1 2 (AB) \" ET");
         assert!(close(c.glyphs[0].y, 142.0 + 14.0));
@@ -674,8 +826,8 @@ mod tests {
 
     #[test]
     fn cid_font_two_byte_codes_radicals_and_unmapped() {
-        let c = one_page("BT /C1 12 Tf 100 700 Td <000100020003> Tj <0009> Tj ET");
-        assert_eq!(texts(&c), ["日", "日", "本", "\u{FFFD}"]);
+        let c = one_page("BT /C1 12 Tf 100 700 Td <000100020003> Tj <0009> Tj <0004> Tj ET");
+        assert_eq!(texts(&c), ["日", "日", "本", "\u{FFFD}", "\u{FFFD}"]);
         assert!(close(c.glyphs[1].x - c.glyphs[0].x, 12.0));
         assert_eq!(c.unmapped_fonts.iter().collect::<Vec<_>>(), ["TestMincho"]);
     }
@@ -695,6 +847,16 @@ mod tests {
         pdf.page("BT /F1 10 Tf /Span /P0 BDC (AB) Tj EMC ET");
         let c = run(pdf);
         assert_eq!(texts(&c), ["X", ""]);
+    }
+
+    #[test]
+    fn invisible_only_page_uses_its_text() {
+        let mut pdf = TestPdf::new();
+        pdf.page("BT /F1 10 Tf 3 Tr 100 700 Td (OCR) Tj ET");
+        let (doc, diags) = crate::input::pdf::read(&pdf.bytes()).expect("readable");
+        assert_eq!(doc.pages[0].lines[0].text, "OCR");
+        assert!(diags.iter().any(|d| d.code == "pdf.invisible_text"));
+        assert!(!diags.iter().any(|d| d.code == "pdf.no_text_layer"));
     }
 
     #[test]
@@ -755,6 +917,98 @@ mod tests {
         assert!(!r.iter().any(|r| close(r.x0, 300.0)), "a large filled box is not a rule");
         assert!(!r.iter().any(|r| close(r.x0, 10.0)), "a diagonal is not a rule");
         assert_eq!(r.iter().filter(|r| r.x0 >= 400.0 - 0.01 && r.x1 <= 440.01).count(), 4, "{r:?}");
+    }
+
+    #[test]
+    fn unreadable_token_skipped_not_the_rest_of_the_page() {
+        let c = one_page("BT /F1 10 Tf (A) Tj ) ] >> (B) Tj ET\nBT /F1 10 Tf (C) Tj ET");
+        assert_eq!(texts(&c), ["A", "B", "C"]);
+        assert!(!c.problems.is_empty());
+        let ok = one_page("BT /F1 10 Tf (A) Tj ET\n");
+        assert!(ok.problems.is_empty(), "{:?}", ok.problems);
+    }
+
+    /// Random soups of operators and operands, with forms and fonts present: the
+    /// interpreter must take anything.
+    #[test]
+    fn token_soup_never_panics() {
+        const TOKENS: &[&str] = &[
+            "BT",
+            "ET",
+            "q",
+            "Q",
+            "cm",
+            "Tm",
+            "Td",
+            "TD",
+            "T*",
+            "Tj",
+            "TJ",
+            "'",
+            "\"",
+            "Tf",
+            "Tc",
+            "Tw",
+            "Tz",
+            "TL",
+            "Ts",
+            "Tr",
+            "BDC",
+            "BMC",
+            "EMC",
+            "Do",
+            "m",
+            "l",
+            "c",
+            "re",
+            "h",
+            "S",
+            "f",
+            "n",
+            "/F1",
+            "/C1",
+            "/Form",
+            "/Span",
+            "0",
+            "1",
+            "-1",
+            "1e38",
+            "-99999",
+            "0.5",
+            "(A)",
+            "<0001>",
+            "<00>",
+            "[",
+            "]",
+            "<<",
+            ">>",
+            "/ActualText",
+            "(x)",
+            "3",
+            "12",
+            "NaN",
+        ];
+        let mut pdf = TestPdf::new();
+        pdf.form("Form", "BT /F1 5 Tf (f) Tj ET 0 0 10 0.5 re f", dictionary! {});
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut streams = Vec::new();
+        for _ in 0..200 {
+            let mut s = String::new();
+            for _ in 0..60 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(TOKENS[(seed % TOKENS.len() as u64) as usize]);
+                s.push(' ');
+            }
+            streams.push(s);
+        }
+        for s in &streams {
+            pdf.page(s);
+        }
+        let bytes = pdf.bytes();
+        let (doc, _) = crate::input::pdf::read(&bytes).expect("readable");
+        assert_eq!(doc.pages.len(), streams.len());
     }
 
     #[test]

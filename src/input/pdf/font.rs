@@ -18,13 +18,18 @@ use super::objects::{deref, dict_of, name_of, number, stream_bytes};
 /// em; Latin text in such broken fonts is rare enough not to matter.
 const DEFAULT_CID_WIDTH: f32 = 1000.0;
 
+/// Width used for a simple font that gives no widths at all (thousandths of an em).
+const DEFAULT_SIMPLE_WIDTH: f32 = 500.0;
+
 #[derive(Debug)]
 enum Kind {
     /// One-byte codes; `table[code]` is the encoding's character, if any.
     Simple { table: Box<[Option<char>; 256]> },
     /// Multi-byte codes. `identity`: code = CID. `ucs2`: the code itself is UTF-16
-    /// (predefined `Uni…-UCS2/UTF16` CMaps), usable when ToUnicode is missing.
-    Composite { identity: bool, ucs2: bool },
+    /// (predefined `Uni…-UCS2/UTF16` CMaps). `sjis`: the code is Shift_JIS (the
+    /// `…RKSJ…` CMaps of older Japanese PDFs). The last two let text be read when
+    /// ToUnicode is missing.
+    Composite { identity: bool, ucs2: bool, sjis: bool },
 }
 
 #[derive(Debug)]
@@ -86,6 +91,7 @@ impl Font {
             };
             let identity = enc_name.starts_with(b"Identity");
             let ucs2 = contains(enc_name, b"UCS2") || contains(enc_name, b"UTF16");
+            let sjis = contains(enc_name, b"RKSJ");
             let vertical = enc_name.ends_with(b"-V");
             let descendant = dict
                 .get(b"DescendantFonts")
@@ -99,7 +105,7 @@ impl Font {
                 });
             Font {
                 name,
-                kind: Kind::Composite { identity, ucs2 },
+                kind: Kind::Composite { identity, ucs2, sjis },
                 widths,
                 to_unicode,
                 scale: 0.001,
@@ -121,7 +127,9 @@ impl Font {
                 .and_then(|o| dict_of(doc, o))
                 .and_then(|fd| fd.get(b"MissingWidth").ok())
                 .and_then(|o| number(doc, o))
-                .unwrap_or(0.0);
+                // Without /Widths (the standard 14 fonts may omit them) glyphs would all
+                // pile up on one spot; an average Latin width keeps them apart.
+                .unwrap_or(if widths.is_empty() { DEFAULT_SIMPLE_WIDTH } else { 0.0 });
             let scale = if subtype == b"Type3" {
                 dict.get(b"FontMatrix")
                     .ok()
@@ -148,6 +156,16 @@ impl Font {
         let len = match &self.kind {
             Kind::Simple { .. } => 1,
             Kind::Composite { identity: true, .. } => 2,
+            // Shift_JIS: lead bytes announce a two-byte character.
+            Kind::Composite { sjis: true, .. } => match bytes.first() {
+                Some(0x81..=0x9F | 0xE0..=0xFC) => 2,
+                _ => 1,
+            },
+            // UTF-16: a high surrogate takes its low surrogate along.
+            Kind::Composite { ucs2: true, .. } => match bytes.first() {
+                Some(0xD8..=0xDB) if bytes.len() >= 4 => 4,
+                _ => 2,
+            },
             Kind::Composite { .. } => self.to_unicode.as_ref().and_then(|m| m.code_len(bytes)).unwrap_or(2),
         };
         let len = len.min(bytes.len()).max(1);
@@ -171,7 +189,12 @@ impl Font {
                     Kind::Composite { identity: true, .. } => Some(code.code),
                     _ => None,
                 };
-                cid.and_then(|c| map.get(&c)).copied().unwrap_or(*default)
+                match cid.and_then(|c| map.get(&c)) {
+                    Some(w) => *w,
+                    // One-byte Shift_JIS codes are half-width characters.
+                    None if code.len == 1 && matches!(self.kind, Kind::Composite { sjis: true, .. }) => 500.0,
+                    None => *default,
+                }
             }
         }
     }
@@ -191,13 +214,31 @@ impl Font {
                 }
                 None => false,
             },
-            Kind::Composite { ucs2: true, .. } => match char::from_u32(code.code) {
-                Some(c) => {
-                    out.push(c);
-                    true
+            Kind::Composite { ucs2: true, .. } => {
+                let units: [u16; 2] = [(code.code >> 16) as u16, code.code as u16];
+                let units = if code.len == 4 { &units[..] } else { &units[1..] };
+                let before = out.len();
+                for c in char::decode_utf16(units.iter().copied()) {
+                    match c {
+                        Ok(c) => out.push(c),
+                        Err(_) => {
+                            out.truncate(before);
+                            return false;
+                        }
+                    }
                 }
-                None => false,
-            },
+                true
+            }
+            Kind::Composite { sjis: true, .. } => {
+                let bytes = code.code.to_be_bytes();
+                let bytes = bytes.get(4 - usize::from(code.len.min(4))..).unwrap_or_default();
+                let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
+                if bad {
+                    return false;
+                }
+                out.push_str(&text);
+                true
+            }
             Kind::Composite { .. } => false,
         }
     }
@@ -271,4 +312,69 @@ fn cid_widths(doc: &Document, cid_font: &Dictionary) -> Widths {
         }
     }
     Widths::Cid { map, default }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    fn type0(encoding: &str) -> Font {
+        let doc = Document::with_version("1.7");
+        let dict = dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "MS-Mincho", "Encoding" => encoding };
+        Font::load(&doc, &dict, b"F1")
+    }
+
+    fn read_all(font: &Font, mut bytes: &[u8]) -> (String, Vec<f32>) {
+        let mut text = String::new();
+        let mut widths = Vec::new();
+        while !bytes.is_empty() {
+            let code = font.next_code(bytes);
+            bytes = &bytes[usize::from(code.len)..];
+            assert!(font.text(code, &mut text));
+            widths.push(font.width(code));
+        }
+        (text, widths)
+    }
+
+    #[test]
+    fn shift_jis_cmap_without_tounicode() {
+        let font = type0("90ms-RKSJ-H");
+        // 「日本」 then "A" and half-width katakana ｱ.
+        let (text, widths) = read_all(&font, b"\x93\xfa\x96\x7bA\xb1");
+        assert_eq!(text, "日本Aｱ");
+        assert_eq!(widths, [1000.0, 1000.0, 500.0, 500.0]);
+    }
+
+    #[test]
+    fn utf16_cmap_without_tounicode() {
+        let font = type0("UniJIS-UTF16-H");
+        let (text, _) = read_all(&font, b"\x65\xe5\xd8\x42\xdf\xb7");
+        assert_eq!(text, "日𠮷");
+    }
+
+    #[test]
+    fn identity_without_tounicode_is_unmapped() {
+        let font = type0("Identity-H");
+        let code = font.next_code(&[0x12, 0x34]);
+        assert_eq!((code.code, code.len), (0x1234, 2));
+        assert!(!font.text(code, &mut String::new()));
+    }
+
+    #[test]
+    fn simple_font_encoding_and_differences() {
+        let doc = Document::with_version("1.7");
+        let dict = dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => dictionary! {
+                "BaseEncoding" => "WinAnsiEncoding",
+                "Differences" => vec![65.into(), Object::Name(b"Aring".to_vec())],
+            },
+            "FirstChar" => 65, "Widths" => vec![700.into(), 600.into()],
+        };
+        let font = Font::load(&doc, &dict, b"F1");
+        let (text, widths) = read_all(&font, b"AB\x80");
+        assert_eq!(text, "ÅB€");
+        assert_eq!(widths, [700.0, 600.0, 0.0]);
+    }
 }

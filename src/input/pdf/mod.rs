@@ -14,6 +14,8 @@ pub mod radicals;
 #[cfg(test)]
 mod testpdf;
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
 use lopdf::Object;
 
 use crate::doc::Document;
@@ -22,42 +24,61 @@ use crate::layout;
 use crate::model::{Diagnostic, Level};
 
 use content::{Caches, Interpreter, PageContent};
-use objects::{dict_of, inherited, rect, stream_bytes};
+use objects::{dict_of, inherited, number, rect, stream_bytes};
 
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
 
 /// Read a PDF into pages of positioned lines.
 pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
-    let pdf = objects::load(bytes)?;
+    // This module is written not to panic, but lopdf parses hostile bytes too: a panic
+    // in there must become an error for this one file, not end a batch run.
+    let pdf = catch_unwind(AssertUnwindSafe(|| objects::load(bytes)))
+        .unwrap_or_else(|_| Err(Error::Pdf("the PDF parser failed on this file".into())))?;
     let mut caches = Caches::default();
     let mut pages = Vec::new();
     let mut diagnostics = Vec::new();
     for (i, page_id) in pdf.page_iter().enumerate() {
         let index = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let (content, size) = match pdf.get_dictionary(page_id) {
+        let page_result = catch_unwind(AssertUnwindSafe(|| match pdf.get_dictionary(page_id) {
             Ok(dict) => {
                 let page_box = inherited(&pdf, dict, b"CropBox")
                     .and_then(|o| rect(&pdf, o))
                     .or_else(|| inherited(&pdf, dict, b"MediaBox").and_then(|o| rect(&pdf, o)))
                     .unwrap_or(DEFAULT_PAGE_BOX);
                 let resources = inherited(&pdf, dict, b"Resources").and_then(|o| dict_of(&pdf, o));
-                let mut interp = Interpreter::new(&pdf, &mut caches, page_box);
+                let rotate = inherited(&pdf, dict, b"Rotate").and_then(|o| number(&pdf, o)).unwrap_or(0.0);
+                let (matrix, size) = content::page_matrix(page_box, rotate as i64);
+                let mut interp = Interpreter::with_page_matrix(&pdf, &mut caches, matrix);
                 if let Ok(contents) = dict.get(b"Contents") {
-                    for data in content_streams(&pdf, contents) {
-                        interp.run(&data, resources);
-                    }
+                    interp.run(&content_bytes(&pdf, contents), resources);
                 }
-                (interp.finish(), (page_box[2] - page_box[0], page_box[3] - page_box[1]))
+                (interp.finish(), size)
             }
             Err(_) => {
                 let mut c = PageContent::default();
                 c.problems.push("page object is missing".into());
                 (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
             }
-        };
+        }));
+        let (content, size) = page_result.unwrap_or_else(|_| {
+            let mut c = PageContent::default();
+            c.problems.push("the page could not be interpreted (internal error); left empty".into());
+            (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
+        });
         report(index, &content, &mut diagnostics);
         let has_text = content.glyphs.iter().any(|g| !g.invisible && !g.text.as_str().trim().is_empty());
+        if !has_text && content.glyphs.iter().any(|g| g.invisible && !g.text.as_str().trim().is_empty()) {
+            // Layout falls back to the invisible layer; say so, as OCR text may be wrong.
+            diagnostics.push(
+                Diagnostic::new(
+                    Level::Info,
+                    "pdf.invisible_text",
+                    format!("page {index}: only invisible text (an OCR layer?) was found and is used"),
+                )
+                .at_page(Some(index)),
+            );
+        }
         let page = layout::page(index, size, content.glyphs, content.rules);
         if !has_text && page.lines.is_empty() {
             diagnostics.push(
@@ -77,13 +98,21 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
     Ok((Document { pages }, diagnostics))
 }
 
-/// The decoded bytes of a page's content streams, in order. Each stream is decoded on
-/// its own: operators never span streams in practice, and one bad stream must not
-/// poison the others.
-fn content_streams(pdf: &lopdf::Document, contents: &Object) -> Vec<Vec<u8>> {
+/// The decoded bytes of a page's content streams, joined. The specification lets an
+/// operator's operands and the operator itself sit in different streams, so they are
+/// read as one; a stream that cannot be decoded is left out (the resync in
+/// [`Interpreter::run`] copes with what that cuts).
+fn content_bytes(pdf: &lopdf::Document, contents: &Object) -> Vec<u8> {
     match objects::deref(pdf, contents) {
-        Object::Array(items) => items.iter().filter_map(|o| stream_bytes(pdf, o)).collect(),
-        _ => stream_bytes(pdf, contents).into_iter().collect(),
+        Object::Array(items) => {
+            let mut out = Vec::new();
+            for data in items.iter().filter_map(|o| stream_bytes(pdf, o)) {
+                out.extend_from_slice(&data);
+                out.push(b'\n');
+            }
+            out
+        }
+        _ => stream_bytes(pdf, contents).unwrap_or_default(),
     }
 }
 

@@ -5,7 +5,7 @@ use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
 /// A one-page document under construction. Fonts: `F1` Helvetica (WinAnsi, every
 /// printable ASCII glyph 500 units wide) and `C1`, an Identity-H CID font whose
 /// ToUnicode maps `<0001>`→日, `<0002>`→⽇ (a Kangxi radical), `<0003>`→本, with no
-/// entry for `<0009>`; CID widths are 1000.
+/// entry for `<0009>` and a U+0000 placeholder for `<0004>`; CID widths are 1000.
 pub struct TestPdf {
     pub doc: Document,
     pages_id: ObjectId,
@@ -30,7 +30,7 @@ impl TestPdf {
         });
         let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
             1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
-            3 beginbfchar <0001> <65E5> <0002> <2F47> <0003> <672C> endbfchar\n\
+            4 beginbfchar <0001> <65E5> <0002> <2F47> <0003> <672C> <0004> <0000> endbfchar\n\
             endcmap CMapName currentdict /CMap defineresource pop end end\n";
         let tounicode = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
         let cid = doc.add_object(dictionary! {
