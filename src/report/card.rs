@@ -178,7 +178,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         department,
         page,
         pdf_page,
-        bbox: None,
+        bbox: bbox(card),
     }
 }
 
@@ -224,6 +224,23 @@ fn metrics_geometry(table: &[&SrcLine], ctx: &Ctx<'_>, ncols: usize) -> Option<V
             })
             .collect(),
     )
+}
+
+/// The card's extent on its first page: every line of it that has geometry there.
+fn bbox(card: &CardLines) -> Option<[f32; 4]> {
+    let lines: Vec<&SrcLine> = card.head.iter().chain(&card.body).chain(&card.department).collect();
+    let page = lines.first()?.pdf_page;
+    let mut b: Option<[f32; 4]> = None;
+    for g in lines.iter().filter(|l| l.pdf_page == page).filter_map(|l| l.geom.as_ref()) {
+        for s in &g.spans {
+            let r = [s.x0, g.y - g.font_size, s.x1, g.y + g.font_size * 0.2].map(|v| (v * 10.0).round() / 10.0);
+            b = Some(match b {
+                None => r,
+                Some(o) => [o[0].min(r[0]), o[1].min(r[1]), o[2].max(r[2]), o[3].max(r[3])],
+            });
+        }
+    }
+    b
 }
 
 /// The x between the two box columns, from the header's two spans' centres.
