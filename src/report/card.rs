@@ -233,7 +233,8 @@ fn bbox(card: &CardLines) -> Option<[f32; 4]> {
     let mut b: Option<[f32; 4]> = None;
     for g in lines.iter().filter(|l| l.pdf_page == page).filter_map(|l| l.geom.as_ref()) {
         for s in &g.spans {
-            let r = [s.x0, g.y - g.font_size, s.x1, g.y + g.font_size * 0.2].map(|v| (v * 10.0).round() / 10.0);
+            let r =
+                [s.x0, g.y - g.font_size, s.x1, g.y + g.font_size * 0.2].map(|v| (v * 10.0).round() / 10.0);
             b = Some(match b {
                 None => r,
                 Some(o) => [o[0].min(r[0]), o[1].min(r[1]), o[2].max(r[2]), o[3].max(r[3])],
