@@ -1,16 +1,73 @@
 //! Text-dump front end: decode UTF-8 / UTF-8 BOM / UTF-16 / Shift_JIS bytes into lines.
+//!
+//! Japanese text files come in all three encodings, often without a BOM. The
+//! order of trials matters: a BOM wins; then a NUL-byte pattern betrays BOM-less
+//! UTF-16; then strict UTF-8 (Shift_JIS text is almost never valid UTF-8);
+//! then strict Shift_JIS (CP932, as `encoding_rs` maps it). A file that is none
+//! of these, or decodes to control characters, is not text.
 
 use crate::doc::{Document, Line, Page};
 use crate::error::{Error, Result};
+use encoding_rs::{Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
+
+/// The encoding a text file was read in, for diagnostics.
+pub fn sniff(bytes: &[u8]) -> Option<&'static Encoding> {
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        return Some(enc);
+    }
+    if let Some(enc) = utf16_by_nuls(bytes) {
+        return Some(enc);
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return Some(UTF_8);
+    }
+    let (_, bad) = SHIFT_JIS.decode_without_bom_handling(bytes);
+    (!bad).then_some(SHIFT_JIS)
+}
+
+/// BOM-less UTF-16: in text that is mostly ASCII/CJK, one byte of each pair is
+/// NUL far more often at even (BE) or odd (LE) offsets.
+fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let sample = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
+    let pairs = sample.len() / 2;
+    let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    // ASCII-heavy UTF-16 has NULs in about every pair; Japanese text fewer, so
+    // the bar is a quarter of pairs on one side and almost none on the other.
+    if even * 4 >= pairs && odd * 20 <= pairs {
+        Some(UTF_16BE)
+    } else if odd * 4 >= pairs && even * 20 <= pairs {
+        Some(UTF_16LE)
+    } else {
+        None
+    }
+}
 
 /// Decode a text file's bytes to a string.
 pub fn decode(bytes: &[u8]) -> Result<String> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty);
     }
-    let (text, _, bad) = encoding_rs::UTF_8.decode(bytes);
+    let enc = sniff(bytes)
+        .ok_or_else(|| Error::NotText("neither UTF-8, UTF-16 nor Shift_JIS (binary data?)".into()))?;
+    let (text, bad) = match Encoding::for_bom(bytes) {
+        Some((bom_enc, len)) => bom_enc.decode_without_bom_handling(bytes.get(len..).unwrap_or_default()),
+        None => enc.decode_without_bom_handling(bytes),
+    };
     if bad {
-        return Err(Error::NotText("not valid UTF-8".into()));
+        return Err(Error::NotText(format!("invalid {} byte sequence", enc.name())));
+    }
+    let controls =
+        text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')).count();
+    // A few stray control characters survive copy-paste; many mean binary data.
+    if controls > 8 && controls * 100 > text.chars().count() {
+        return Err(Error::NotText(format!("{controls} control characters (binary data?)")));
+    }
+    if text.trim().is_empty() {
+        return Err(Error::Empty);
     }
     Ok(text.into_owned())
 }
@@ -19,4 +76,62 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
 pub fn to_document(text: &str) -> Document {
     let lines = text.lines().map(Line::plain).collect();
     Document { pages: vec![Page { index: 1, lines, ..Page::default() }] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "事業費 1,234千円\n①ＩＣＴ活用\n";
+
+    fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        if bom {
+            out.extend(if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+        }
+        for u in s.encode_utf16() {
+            out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        out
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode(SAMPLE.as_bytes()).ok().as_deref(), Some(SAMPLE));
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend(SAMPLE.as_bytes());
+        assert_eq!(decode(&b).ok().as_deref(), Some(SAMPLE));
+    }
+
+    #[test]
+    fn utf16_all_four_ways() {
+        for le in [true, false] {
+            for bom in [true, false] {
+                assert_eq!(
+                    decode(&utf16(SAMPLE, le, bom)).ok().as_deref(),
+                    Some(SAMPLE),
+                    "le={le} bom={bom}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn shift_jis() {
+        let (b, _, _) = SHIFT_JIS.encode(SAMPLE);
+        assert_eq!(sniff(&b), Some(SHIFT_JIS));
+        assert_eq!(decode(&b).ok().as_deref(), Some(SAMPLE));
+    }
+
+    #[test]
+    fn empty_and_binary_are_errors() {
+        assert!(matches!(decode(b""), Err(Error::Empty)));
+        assert!(matches!(decode(b"  \n\t"), Err(Error::Empty)));
+        let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        assert!(matches!(decode(&garbage), Err(Error::NotText(_))));
+        assert!(matches!(
+            decode(&[1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+            Err(Error::NotText(_))
+        ));
+    }
 }

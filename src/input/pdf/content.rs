@@ -16,8 +16,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::font::Font;
 use super::glyph::{Glyph, GlyphText};
 use super::objects::{deref, dict_of, name_of, ref_id, stream_bytes, text_string};
-use super::radicals;
 use crate::doc::Rule;
+use crate::normalize::radicals;
 
 /// Form XObjects nested deeper than this are not entered (real files nest 2–3 deep).
 const MAX_FORM_DEPTH: usize = 12;

@@ -10,7 +10,6 @@ pub mod content;
 pub mod font;
 pub mod glyph;
 pub mod objects;
-pub mod radicals;
 #[cfg(test)]
 mod testpdf;
 
