@@ -28,7 +28,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static Encoding> {
 /// BOM-less UTF-16: in text that is mostly ASCII/CJK, one byte of each pair is
 /// NUL far more often at even (BE) or odd (LE) offsets.
 fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
