@@ -1,0 +1,201 @@
+//! The relational schema and its migrations.
+//!
+//! Each migration is one DDL text written once with type placeholders (`{PK}`, `{INT}`,
+//! `{REAL}`, `{BOOL}`, `{TEXT}`, `{NOW}`) that [`ddl`] fills in per backend, so SQLite and
+//! PostgreSQL get the same tables. A migration, once released, is never edited: a later
+//! schema change is a new entry in [`MIGRATIONS`]. Applied versions are recorded in
+//! `schema_migrations(version, applied_at)`.
+
+/// Which SQL dialect to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// The migration table itself; created before anything else.
+pub const MIGRATION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version {INT} PRIMARY KEY,
+    applied_at {TEXT} NOT NULL DEFAULT {NOW}
+)";
+
+/// Migration 1: the initial schema. Money is thousand yen (integer), fiscal years are
+/// Gregorian start years (integer); lists of short strings are JSON arrays in TEXT.
+const V1: &str = "
+CREATE TABLE reports (
+    id {PK},
+    sha256 {TEXT} NOT NULL UNIQUE,
+    source_file {TEXT} NOT NULL,
+    source_format {TEXT} NOT NULL,
+    pages {INT},
+    schema_version {TEXT} NOT NULL,
+    title {TEXT},
+    era {TEXT},
+    era_year {INT},
+    fiscal_year {INT},
+    loaded_at {TEXT} NOT NULL DEFAULT {NOW}
+);
+CREATE TABLE policies (
+    id {PK},
+    report_id {INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    number {INT},
+    numbers {TEXT} NOT NULL,
+    titles {TEXT} NOT NULL,
+    overview {TEXT},
+    summary_columns {TEXT} NOT NULL,
+    subtotal_thousand_yen {INT},
+    pdf_page {INT},
+    UNIQUE (report_id, seq)
+);
+CREATE TABLE summary_rows (
+    id {PK},
+    policy_id {INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    no {INT} NOT NULL,
+    name {TEXT} NOT NULL,
+    cost_thousand_yen {INT},
+    is_new {BOOL} NOT NULL,
+    departments {TEXT} NOT NULL,
+    page {INT},
+    policies {TEXT},
+    UNIQUE (policy_id, seq)
+);
+CREATE TABLE projects (
+    id {PK},
+    policy_id {INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    no {INT} NOT NULL,
+    name {TEXT} NOT NULL,
+    relisted {BOOL} NOT NULL,
+    cost_thousand_yen {INT},
+    overview {TEXT} NOT NULL,
+    results {TEXT} NOT NULL,
+    department {TEXT},
+    division {TEXT},
+    department_group {TEXT},
+    bureau {TEXT},
+    page {INT},
+    pdf_page {INT},
+    bbox_x0 {REAL},
+    bbox_y0 {REAL},
+    bbox_x1 {REAL},
+    bbox_y1 {REAL},
+    UNIQUE (policy_id, seq)
+);
+CREATE TABLE cost_breakdowns (
+    id {PK},
+    project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    label {TEXT} NOT NULL,
+    cost_thousand_yen {INT} NOT NULL,
+    UNIQUE (project_id, seq)
+);
+CREATE TABLE metric_columns (
+    id {PK},
+    project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    label {TEXT} NOT NULL,
+    fiscal_year {INT},
+    UNIQUE (project_id, seq)
+);
+CREATE TABLE metric_rows (
+    id {PK},
+    project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    item {TEXT} NOT NULL,
+    UNIQUE (project_id, seq)
+);
+CREATE TABLE metric_cells (
+    id {PK},
+    metric_row_id {INT} NOT NULL REFERENCES metric_rows(id) ON DELETE CASCADE,
+    metric_column_id {INT} REFERENCES metric_columns(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    text {TEXT} NOT NULL,
+    UNIQUE (metric_row_id, seq)
+);
+CREATE TABLE metric_values (
+    id {PK},
+    metric_cell_id {INT} NOT NULL REFERENCES metric_cells(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    value {REAL} NOT NULL,
+    unit {TEXT},
+    qualifier {TEXT},
+    UNIQUE (metric_cell_id, seq)
+);
+CREATE TABLE case_studies (
+    id {PK},
+    policy_id {INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    title {TEXT} NOT NULL,
+    projects {TEXT} NOT NULL,
+    companies {TEXT} NOT NULL,
+    text {TEXT} NOT NULL,
+    page {INT},
+    pdf_page {INT},
+    UNIQUE (policy_id, seq)
+);
+CREATE TABLE diagnostics (
+    id {PK},
+    report_id {INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    level {TEXT} NOT NULL,
+    code {TEXT} NOT NULL,
+    message {TEXT} NOT NULL,
+    page {INT},
+    policy {INT},
+    card {INT},
+    UNIQUE (report_id, seq)
+);
+CREATE INDEX policies_report ON policies(report_id);
+CREATE INDEX projects_policy ON projects(policy_id);
+CREATE INDEX metric_cells_column ON metric_cells(metric_column_id);
+";
+
+/// All migrations, in order: `(version, DDL template)`.
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1)];
+
+/// The data tables with their primary key, in load (parent before child) order.
+pub const TABLES: &[&str] = &[
+    "reports",
+    "policies",
+    "summary_rows",
+    "projects",
+    "cost_breakdowns",
+    "metric_columns",
+    "metric_rows",
+    "metric_cells",
+    "metric_values",
+    "case_studies",
+    "diagnostics",
+];
+
+/// Fill a DDL template's type placeholders for one backend.
+pub fn ddl(template: &str, dialect: Dialect) -> String {
+    let (pk, int, real, now) = match dialect {
+        Dialect::Sqlite => (
+            "INTEGER PRIMARY KEY",
+            "INTEGER",
+            "REAL",
+            "(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        ),
+        Dialect::Postgres => (
+            "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+            "BIGINT",
+            "DOUBLE PRECISION",
+            "(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
+        ),
+    };
+    template
+        .replace("{PK}", pk)
+        .replace("{INT}", int)
+        .replace("{REAL}", real)
+        .replace("{BOOL}", "BOOLEAN")
+        .replace("{TEXT}", "TEXT")
+        .replace("{NOW}", now)
+}
+
+/// Split a DDL text into statements (no statement here contains a `;` inside a literal).
+pub fn statements(ddl: &str) -> impl Iterator<Item = &str> {
+    ddl.split(';').map(str::trim).filter(|s| !s.is_empty())
+}
