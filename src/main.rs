@@ -1,7 +1,8 @@
 //! The `shisaku` command line: a thin layer over the library.
 //!
 //! Exit codes: 0 converted cleanly; 1 converted but with error-level diagnostics;
-//! 2 unusable input (one line on stderr naming the file and the cause).
+//! 2 unusable input (one line on stderr naming the file and the cause). `batch` and `load`
+//! go on after a bad file and exit 2 at the end if any failed.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -44,6 +45,52 @@ enum Command {
     Validate { file: PathBuf },
     /// Print the JSON Schema of the output.
     Schema,
+    /// Convert many reports in parallel: one JSON per input in OUTDIR.
+    ///
+    /// A folder contributes its .pdf and .txt files (not recursively). Exit code: 2 if any
+    /// file failed, 1 if any had error diagnostics, else 0.
+    Batch {
+        /// Input files or folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output folder (created if missing).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Worker threads (default: one per core).
+        #[arg(short, long, default_value_t = 0)]
+        jobs: usize,
+    },
+    /// Load reports (PDF, text dump, or converted JSON) into a database.
+    ///
+    /// Each file is one transaction; loading the same document again replaces its rows.
+    Load {
+        /// Input files or folders (folders: .pdf, .txt and .json files, not recursively).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// `sqlite:PATH`, a plain path, or `postgres://USER@HOST:PORT/DB` (default: ./shisaku.db).
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// Write every table of a database to DIR/<table>.csv or .ndjson.
+    Export {
+        /// Database URL, as for `load` (default: ./shisaku.db).
+        #[arg(long)]
+        db: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        /// Output folder (created if missing).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Start CSV files with the UTF-8 byte order mark (for Excel).
+        #[arg(long)]
+        excel: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Ndjson,
 }
 
 fn main() -> ExitCode {
@@ -71,7 +118,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 shisaku::convert(&bytes, &name, &options).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
             let json = shisaku::emit::to_json(&report, compact)?;
             match output {
-                Some(path) => write_atomically(&path, json.as_bytes())
+                Some(path) => shisaku::write_atomically(&path, json.as_bytes())
                     .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
                 None => std::io::stdout().write_all(json.as_bytes())?,
             }
@@ -89,6 +136,43 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Schema => {
             print!("{}", shisaku::validate::SCHEMA);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Batch { inputs, output, jobs } => {
+            let inputs = shisaku::batch::expand_inputs(&inputs)?;
+            let results = shisaku::batch::run_with_progress(&inputs, &output, jobs, &Options::default())?;
+            print!("{}", shisaku::batch::table(&results));
+            Ok(ExitCode::from(shisaku::batch::exit_code(&results)))
+        }
+        Command::Load { inputs, db } => {
+            let mut db = shisaku::db::open(db.as_deref())?;
+            let mut failed = false;
+            for input in shisaku::db::expand_inputs(&inputs)? {
+                let loaded = shisaku::db::read_report_path(&input, &Options::default())
+                    .and_then(|report| db.load(&report));
+                match loaded {
+                    Ok(s) => {
+                        let rows: Vec<String> = s.rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
+                        let how = if s.replaced { "replaced" } else { "added" };
+                        println!("{}: {how} report {}: {}", input.display(), s.report_id, rows.join(", "));
+                    }
+                    Err(e) => {
+                        eprintln!("shisaku: {}: {e}", input.display());
+                        failed = true;
+                    }
+                }
+            }
+            Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
+        Command::Export { db, format, output, excel } => {
+            let mut db = shisaku::db::open(db.as_deref())?;
+            let format = match format {
+                ExportFormat::Csv => shisaku::db::export::Format::Csv,
+                ExportFormat::Ndjson => shisaku::db::export::Format::Ndjson,
+            };
+            for e in shisaku::db::export::export(&mut db, &output, format, excel)? {
+                println!("{}: {} rows", e.path.display(), e.rows);
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -112,16 +196,4 @@ fn read_input(path: &PathBuf) -> anyhow::Result<(Vec<u8>, String)> {
         let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
         Ok((bytes, name))
     }
-}
-
-/// Temp file in the target's folder, then rename: an interrupted run leaves no half file.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -211,7 +211,12 @@ pub(super) fn write(
             ids.push(w.insert(
                 "metric_columns",
                 &["project_id", "seq", "label", "fiscal_year"],
-                &[Value::Int(*project_id), Value::from(seq), Value::from(&col.label), Value::from(col.fiscal_year)],
+                &[
+                    Value::Int(*project_id),
+                    Value::from(seq),
+                    Value::from(&col.label),
+                    Value::from(col.fiscal_year),
+                ],
             )?);
         }
         columns.push(ids);

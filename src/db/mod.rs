@@ -267,6 +267,12 @@ pub fn read_report(bytes: &[u8], name: &str, options: &crate::Options) -> Result
     }
 }
 
+/// Inputs as given, folders replaced by their `.pdf`, `.txt` and `.json` files (sorted,
+/// not recursive, hidden files skipped).
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    crate::batch::expand_inputs_with(inputs, &["pdf", "txt", "json"])
+}
+
 /// [`read_report`] on a file.
 pub fn read_report_path(path: &Path, options: &crate::Options) -> Result<Report> {
     let bytes = std::fs::read(path)?;
