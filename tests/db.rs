@@ -106,7 +106,13 @@ fn scenario(db: &mut Db) {
 
     // A first load that fails midway leaves nothing behind.
     let err = db
-        .load_with_hook(&report, &mut |t| if t == "projects" { Err(Error::Db("simulated".into())) } else { Ok(()) })
+        .load_with_hook(&report, &mut |t| {
+            if t == "projects" {
+                Err(Error::Db("simulated".into()))
+            } else {
+                Ok(())
+            }
+        })
         .expect_err("hook fails");
     assert!(err.to_string().contains("simulated"), "{err}");
     assert!(counts(db).iter().all(|(_, n)| *n == 0), "nothing left: {:?}", counts(db));
@@ -169,7 +175,8 @@ fn sqlite_load_twice_and_rollback() {
 fn json_input_loads_like_the_conversion() {
     let report = r5();
     let json = shisaku::emit::to_json(&report, false).expect("emit");
-    let back = db::read_report(format!("\n  {json}").as_bytes(), "r5.json", &Options::default()).expect("read");
+    let back =
+        db::read_report(format!("\n  {json}").as_bytes(), "r5.json", &Options::default()).expect("read");
     assert_eq!(back, report);
 }
 
@@ -222,7 +229,8 @@ fn cli_load_and_export() {
         assert!(out.contains(if round == 0 { "added" } else { "replaced" }), "{out}");
     }
     let out_dir = dir.path().join("export");
-    let o = shisaku(&["export", "--db", db_arg, "--format", "ndjson", "-o", out_dir.to_str().expect("utf-8")]);
+    let o =
+        shisaku(&["export", "--db", db_arg, "--format", "ndjson", "-o", out_dir.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let reports = std::fs::read_to_string(out_dir.join("reports.ndjson")).expect("reports");
     assert_eq!(reports.lines().count(), 1);
@@ -288,7 +296,8 @@ fn postgres_export_matches_sqlite() {
     let Some(pg) = PgSchema::new("export") else { return };
     let report = r5();
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut sqlite = db::open(Some(&format!("sqlite:{}", dir.path().join("s.db").display()))).expect("sqlite");
+    let mut sqlite =
+        db::open(Some(&format!("sqlite:{}", dir.path().join("s.db").display()))).expect("sqlite");
     let mut postgres = db::open(Some(&pg.url())).expect("postgres");
     sqlite.load(&report).expect("load sqlite");
     postgres.load(&report).expect("load postgres");

@@ -25,7 +25,7 @@ pub(super) fn write(
     hook: &mut dyn FnMut(&str) -> Result<()>,
 ) -> Result<LoadSummary> {
     let sha = Value::from(&report.source.sha256);
-    let replaced = w.execute("DELETE FROM reports WHERE sha256 = $1", &[sha.clone()])? > 0;
+    let replaced = w.execute("DELETE FROM reports WHERE sha256 = $1", std::slice::from_ref(&sha))? > 0;
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
     let mut done = |table: &'static str, n: usize, counts: &mut Vec<(&'static str, usize)>| {
         counts.push((table, n));

@@ -14,7 +14,7 @@ use super::{insert_sql, Rows, Value};
 use crate::error::{Error, Result};
 
 /// Lock key held while migrating, so concurrent first uses do not race.
-const MIGRATION_LOCK: i64 = 0x5368_6973_616b_75;
+const MIGRATION_LOCK: i64 = 0x0053_6869_7361_6b75; // "Shisaku"
 
 pub(super) fn connect(url: &str) -> Result<Client> {
     Ok(Client::connect(url, NoTls)?)

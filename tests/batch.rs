@@ -1,0 +1,74 @@
+//! `shisaku batch` over a folder of the fixtures plus a corrupt file: the good ones are
+//! converted, the bad one is reported, the exit code says so, and no partial file is left.
+
+mod common;
+
+use common::{fixture, shisaku};
+
+#[test]
+fn batch_converts_good_files_and_reports_the_corrupt_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&input).expect("mkdir");
+    for name in ["aomori-r5.txt", "aomori-r5.libreoffice.pdf"] {
+        std::fs::copy(fixture(name), input.join(name)).expect("copy fixture");
+    }
+    let mut garbage = b"%PDF-1.7\n".to_vec();
+    garbage.extend((0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
+    std::fs::write(input.join("bad.pdf"), garbage).expect("write bad.pdf");
+
+    let o = shisaku(&[
+        "batch",
+        input.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+        "--jobs",
+        "2",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "a failed file gives exit code 2\n{stdout}\n{stderr}");
+
+    // The table: one line per input with its status.
+    let line = |name: &str| stdout.lines().find(|l| l.contains(name)).map(str::to_string).unwrap_or_default();
+    assert!(line("bad.pdf").contains("failed"), "{stdout}");
+    assert!(stdout.contains("failed: ") && stdout.contains("bad.pdf"), "cause of the failure: {stdout}");
+    for name in ["aomori-r5.txt", "aomori-r5.libreoffice.pdf"] {
+        let l = line(name);
+        assert!(!l.contains("failed") && l.contains("119"), "{name}: {l}");
+    }
+
+    // One JSON per good input, named after its stem; nothing else in OUTDIR.
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("outdir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["aomori-r5.json", "aomori-r5.libreoffice.json"], "no temp or partial files");
+    for name in &names {
+        let text = std::fs::read_to_string(out.join(name)).expect("read output");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("output parses");
+        assert_eq!(v["policies"].as_array().map(Vec::len), Some(7), "{name}");
+    }
+}
+
+#[test]
+fn batch_names_colliding_stems_by_extension() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let txt = dir.path().join("r5.txt");
+    let pdf = dir.path().join("r5.pdf");
+    std::fs::copy(fixture("aomori-r5.txt"), &txt).expect("copy");
+    std::fs::copy(fixture("aomori-r5.libreoffice.pdf"), &pdf).expect("copy");
+    let o = shisaku(&[
+        "batch",
+        txt.to_str().expect("utf-8"),
+        pdf.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("r5.txt.json").is_file());
+    assert!(out.join("r5.pdf.json").is_file());
+}
