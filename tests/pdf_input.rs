@@ -152,16 +152,16 @@ fn cyclic_form_xobject_terminates() {
     assert!(diags.iter().any(|d| d.code == "pdf.content" && d.page == Some(1)), "{diags:?}");
 }
 
-#[test]
-fn page_without_text_is_diagnosed() {
-    let mut doc = PdfDocument::with_version("1.7");
+/// `doc` with one US-letter page drawing `content` with `resources`, saved.
+fn one_page(mut doc: PdfDocument, content: &[u8], resources: lopdf::Dictionary) -> Vec<u8> {
     let pages_id = doc.new_object_id();
-    let content = doc.add_object(Stream::new(dictionary! {}, b"0 0 100 100 re f".to_vec()));
+    let content = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
     let page = doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content });
     doc.objects.insert(
         pages_id,
         Object::Dictionary(dictionary! {
             "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1,
+            "Resources" => resources,
             "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
         }),
     );
@@ -169,6 +169,12 @@ fn page_without_text_is_diagnosed() {
     doc.trailer.set("Root", catalog);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).expect("write to memory");
+    bytes
+}
+
+#[test]
+fn page_without_text_is_diagnosed() {
+    let bytes = one_page(PdfDocument::with_version("1.7"), b"0 0 100 100 re f", dictionary! {});
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(doc.pages.len(), 1);
     assert!(diags.iter().any(|d| d.code == "pdf.no_text_layer" && d.page == Some(1)), "{diags:?}");
@@ -348,7 +354,6 @@ fn unknown_font_encodings_are_diagnosed_not_dropped() {
     // A simple font naming an encoding that does not exist, and a Type0 font with an
     // unknown CMap and no ToUnicode map.
     let mut doc = PdfDocument::with_version("1.7");
-    let pages_id = doc.new_object_id();
     let simple = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "NoSuchEncoding",
     });
@@ -361,21 +366,11 @@ fn unknown_font_encodings_are_diagnosed_not_dropped() {
         "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Mystery", "Encoding" => "Mystery-H",
         "DescendantFonts" => vec![Object::Reference(descendant)],
     });
-    let content = b"BT /F1 12 Tf 72 720 Td (plain) Tj ET BT /F2 12 Tf 72 700 Td <00410042> Tj ET".to_vec();
-    let content = doc.add_object(Stream::new(dictionary! {}, content));
-    let page = doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1,
-            "Resources" => dictionary! { "Font" => dictionary! { "F1" => simple, "F2" => composite } },
-            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-        }),
+    let bytes = one_page(
+        doc,
+        b"BT /F1 12 Tf 72 720 Td (plain) Tj ET BT /F2 12 Tf 72 700 Td <00410042> Tj ET",
+        dictionary! { "Font" => dictionary! { "F1" => simple, "F2" => composite } },
     );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).expect("write to memory");
     let (doc, diags) = read(&bytes).expect("readable");
     let text = all_text(&doc);
     // The simple font falls back to the standard encoding; the composite's glyphs stay
