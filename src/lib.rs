@@ -53,7 +53,24 @@ pub struct Options {
 /// `name` is what `source.file` says (usually the path as given).
 pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
     let format = options.format.unwrap_or_else(|| InputFormat::detect(bytes, name));
-    let (document, mut diagnostics, source_format, pages) = match format {
+    // Hashing a multi-megabyte file costs as much as parsing it; do both at once.
+    let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format));
+    let (document, mut diagnostics, source_format, pages) = read?;
+    let document = normalize::document(document);
+    let source = model::Source { file: name.to_string(), format: source_format, sha256, pages };
+    let mut report = report::build(&document, source)?;
+    diagnostics.append(&mut report.diagnostics);
+    report.diagnostics = diagnostics;
+    validate::check(&mut report);
+    Ok(report)
+}
+
+/// The front end for `format`: bytes → document, diagnostics, and what `source` says.
+fn read_document(
+    bytes: &[u8],
+    format: InputFormat,
+) -> Result<(doc::Document, Vec<model::Diagnostic>, SourceFormat, Option<u32>)> {
+    Ok(match format {
         InputFormat::Text => {
             let text = input::text::decode(bytes)?;
             (input::text::to_document(&text), Vec::new(), SourceFormat::Text, None)
@@ -63,15 +80,7 @@ pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
             let pages = document.pages.len() as u32;
             (document, diags, SourceFormat::Pdf, Some(pages))
         }
-    };
-    let document = normalize::document(document);
-    let source =
-        model::Source { file: name.to_string(), format: source_format, sha256: sha256_hex(bytes), pages };
-    let mut report = report::build(&document, source)?;
-    diagnostics.append(&mut report.diagnostics);
-    report.diagnostics = diagnostics;
-    validate::check(&mut report);
-    Ok(report)
+    })
 }
 
 /// Convert a file on disk; see [`convert`].

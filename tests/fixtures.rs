@@ -23,6 +23,16 @@ fn text_dump_r5() {
     snapshot("aomori-r5.txt");
 }
 
+#[test]
+fn libreoffice_pdf_r5() {
+    snapshot("aomori-r5.libreoffice.pdf");
+}
+
+#[test]
+fn chromium_pdf_r5() {
+    snapshot("aomori-r5.chromium.pdf");
+}
+
 /// The answer key's card and summary fields, checked directly (the scorer's core).
 #[test]
 fn text_dump_matches_gold_cards() {

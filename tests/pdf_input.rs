@@ -152,16 +152,16 @@ fn cyclic_form_xobject_terminates() {
     assert!(diags.iter().any(|d| d.code == "pdf.content" && d.page == Some(1)), "{diags:?}");
 }
 
-#[test]
-fn page_without_text_is_diagnosed() {
-    let mut doc = PdfDocument::with_version("1.7");
+/// `doc` with one US-letter page drawing `content` with `resources`, saved.
+fn one_page(mut doc: PdfDocument, content: &[u8], resources: lopdf::Dictionary) -> Vec<u8> {
     let pages_id = doc.new_object_id();
-    let content = doc.add_object(Stream::new(dictionary! {}, b"0 0 100 100 re f".to_vec()));
+    let content = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
     let page = doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content });
     doc.objects.insert(
         pages_id,
         Object::Dictionary(dictionary! {
             "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1,
+            "Resources" => resources,
             "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
         }),
     );
@@ -169,6 +169,12 @@ fn page_without_text_is_diagnosed() {
     doc.trailer.set("Root", catalog);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).expect("write to memory");
+    bytes
+}
+
+#[test]
+fn page_without_text_is_diagnosed() {
+    let bytes = one_page(PdfDocument::with_version("1.7"), b"0 0 100 100 re f", dictionary! {});
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(doc.pages.len(), 1);
     assert!(diags.iter().any(|d| d.code == "pdf.no_text_layer" && d.page == Some(1)), "{diags:?}");
@@ -307,4 +313,78 @@ fn operator_split_across_content_streams() {
     doc.save_to(&mut bytes).expect("write to memory");
     let (doc, _) = read(&bytes).expect("readable");
     assert_eq!(all_text(&doc), "split across");
+}
+
+#[test]
+fn broken_xref_is_recovered_or_a_clear_error() {
+    let mut bytes = Vec::new();
+    text_pdf("xref gone").save_to(&mut bytes).expect("write to memory");
+    // Point startxref at nonsense, then shift every object by inserting bytes so the
+    // table's offsets are all wrong.
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let at = text.rfind("startxref").expect("has startxref");
+    let mut broken =
+        text.get(..at).unwrap_or_default().replacen("%PDF-1.7\n", "%PDF-1.7\n% padding padding\n", 1);
+    broken.push_str("startxref\n999999\n%%EOF\n");
+    match read(broken.as_bytes()) {
+        Ok((doc, _)) => assert_eq!(all_text(&doc), "xref gone"),
+        Err(e) => assert!(matches!(e, shisaku::Error::Pdf(_)), "{e:?}"),
+    }
+    // Through the CLI: exit 0 with the text, or exit 2 with one line naming the file.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("broken-xref.pdf");
+    std::fs::write(&path, broken.as_bytes()).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shisaku"))
+        .args(["convert", path.to_str().expect("utf-8 path")])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(0) | Some(1) => assert!(String::from_utf8_lossy(&out.stdout).contains("\"format\": \"pdf\"")),
+        Some(2) => {
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(stderr.contains("broken-xref.pdf"), "{stderr}");
+        }
+        other => panic!("exit {other:?}: {stderr}"),
+    }
+}
+
+#[test]
+fn unknown_font_encodings_are_diagnosed_not_dropped() {
+    // A simple font naming an encoding that does not exist, and a Type0 font with an
+    // unknown CMap and no ToUnicode map.
+    let mut doc = PdfDocument::with_version("1.7");
+    let simple = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "NoSuchEncoding",
+    });
+    let descendant = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Mystery",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Mystery"), "Supplement" => 0 },
+    });
+    let composite = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Mystery", "Encoding" => "Mystery-H",
+        "DescendantFonts" => vec![Object::Reference(descendant)],
+    });
+    let bytes = one_page(
+        doc,
+        b"BT /F1 12 Tf 72 720 Td (plain) Tj ET BT /F2 12 Tf 72 700 Td <00410042> Tj ET",
+        dictionary! { "Font" => dictionary! { "F1" => simple, "F2" => composite } },
+    );
+    let (doc, diags) = read(&bytes).expect("readable");
+    let text = all_text(&doc);
+    // The simple font falls back to the standard encoding; the composite's glyphs stay
+    // as U+FFFD with a diagnostic naming the page and font, never silently dropped.
+    assert!(text.contains("plain"), "{text}");
+    assert!(text.contains('\u{FFFD}'), "{text}");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == "pdf.unmapped_glyph" && d.page == Some(1) && d.message.contains("Mystery")),
+        "{diags:?}"
+    );
+    assert!(
+        diags.iter().any(|d| d.code == "pdf.content" && d.message.contains("NoSuchEncoding")),
+        "the fallback encoding is a guess and must be said: {diags:?}"
+    );
 }

@@ -175,6 +175,23 @@ mod tests {
         }
 
         #[test]
+        fn plain_ascii_is_left_alone(s in "[ -~]{0,40}[!-~]") {
+            prop_assert_eq!(text(&s), s);
+        }
+
+        #[test]
+        fn full_width_ascii_round_trips_to_its_half_width_twin(s in "[!-~]{1,40}") {
+            // Every printable ASCII char has a full-width twin at +0xFEE0; the ones kept
+            // full-width by rule 1 (Japanese punctuation) are the only differences.
+            let wide: String = s.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect();
+            let back = text(&wide);
+            prop_assert_eq!(back.chars().count(), s.chars().count());
+            for (b, a) in back.chars().zip(s.chars()) {
+                prop_assert!(b == a || b as u32 == a as u32 + 0xFEE0 || (a == '-' && b == '-'), "{} vs {}", b, a);
+            }
+        }
+
+        #[test]
         fn never_touches_prolonged_sound_mark_or_circled_numbers(s in "[ーア-ン①-⑳〜～]{0,30}") {
             prop_assert_eq!(text(&s), s);
         }

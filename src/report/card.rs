@@ -53,8 +53,13 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         // No cost line: the card number is the last lone number of the head.
         card.head.iter().rposition(|l| is_page_number(&l.text)).unwrap_or(card.head.len())
     });
+    // A card number in a box taller than the title's first line can come out between
+    // the title's lines, before the cost line.
+    let mut number_before_cost: Option<u32> = None;
     for l in card.head.iter().take(title_end) {
-        if !is_page_number(&l.text) {
+        if is_page_number(&l.text) {
+            number_before_cost = number_before_cost.or_else(|| l.trimmed().parse().ok());
+        } else {
             title_parts.push(l.trimmed().to_string());
         }
     }
@@ -109,7 +114,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             None => digits.parse().unwrap_or(0),
         });
     }
-    let no = number.unwrap_or_else(|| {
+    let no = number.or(number_before_cost.filter(|_| cost_at.is_some())).unwrap_or_else(|| {
         local.push(warn(
             Level::Warning,
             "card.no_number",

@@ -445,6 +445,9 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             return None;
         };
         let font = Rc::new(Font::load(doc, dict, name));
+        if let Some(assumed) = &font.assumed {
+            self.out.problems.push(format!("font {}: {assumed}", String::from_utf8_lossy(name)));
+        }
         if let Some(id) = id {
             self.caches.fonts.insert(id, Rc::clone(&font));
         }

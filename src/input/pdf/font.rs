@@ -50,6 +50,9 @@ pub struct Font {
     pub scale: f32,
     /// Vertical writing mode (Identity-V and other `-V` CMaps).
     pub vertical: bool,
+    /// What had to be assumed to read this font (an unknown encoding name, …), for a
+    /// diagnostic: a guess is never silent.
+    pub assumed: Option<String>,
 }
 
 /// One character code of a string being shown.
@@ -110,9 +113,10 @@ impl Font {
                 to_unicode,
                 scale: 0.001,
                 vertical,
+                assumed: None,
             }
         } else {
-            let table = simple_table(doc, dict);
+            let (table, assumed) = simple_table(doc, dict);
             let first =
                 dict.get(b"FirstChar").ok().and_then(|o| number(doc, o)).unwrap_or(0.0).max(0.0) as u32;
             let widths: Vec<f32> = dict
@@ -147,6 +151,7 @@ impl Font {
                 to_unicode,
                 scale,
                 vertical: false,
+                assumed,
             }
         }
     }
@@ -255,18 +260,34 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 /// The simple font's encoding as a table, resolved by lopdf (base encodings and glyph
 /// names of `/Differences`). Without `/Encoding`, StandardEncoding is the fallback the
-/// specification gives for non-symbolic fonts.
-fn simple_table(doc: &Document, dict: &Dictionary) -> Box<[Option<char>; 256]> {
-    let mut table = Box::new([None; 256]);
-    let mut probe = Dictionary::new();
-    probe.set("Type", Object::Name(b"Font".to_vec()));
+/// specification gives for non-symbolic fonts; an encoding lopdf does not know is read
+/// as StandardEncoding too, and said so (the second value).
+fn simple_table(doc: &Document, dict: &Dictionary) -> (Box<[Option<char>; 256]>, Option<String>) {
     let encoding = dict
         .get(b"Encoding")
         .ok()
         .map(|o| deref(doc, o).clone())
         .unwrap_or_else(|| Object::Name(b"StandardEncoding".to_vec()));
+    if let Some(table) = encoding_table(doc, encoding.clone()) {
+        return (table, None);
+    }
+    let shown = match &encoding {
+        Object::Name(n) => format!("/{}", String::from_utf8_lossy(n)),
+        _ => "an unreadable /Encoding".to_string(),
+    };
+    let fallback = encoding_table(doc, Object::Name(b"StandardEncoding".to_vec()));
+    (
+        fallback.unwrap_or_else(|| Box::new([None; 256])),
+        Some(format!("unknown encoding {shown}, read as StandardEncoding")),
+    )
+}
+
+fn encoding_table(doc: &Document, encoding: Object) -> Option<Box<[Option<char>; 256]>> {
+    let mut probe = Dictionary::new();
+    probe.set("Type", Object::Name(b"Font".to_vec()));
     probe.set("Encoding", encoding);
-    let Ok(enc) = probe.get_font_encoding(doc) else { return table };
+    let enc = probe.get_font_encoding(doc).ok()?;
+    let mut table = Box::new([None; 256]);
     let mut s = String::new();
     for (b, slot) in table.iter_mut().enumerate() {
         s.clear();
@@ -277,7 +298,7 @@ fn simple_table(doc: &Document, dict: &Dictionary) -> Box<[Option<char>; 256]> {
             }
         }
     }
-    table
+    table.iter().any(Option::is_some).then_some(table)
 }
 
 /// `/W` (`c [w1 w2 …]` and `c1 c2 w` forms) and `/DW` of a CIDFont.

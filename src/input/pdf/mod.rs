@@ -1,6 +1,6 @@
 //! PDF front end: lopdf objects → fonts/CMaps → content interpreter → glyphs → layout.
 //!
-//! [`read`] is the only entry point. Anything that makes the whole file unusable (not a
+//! [`read`] is the entry point; its three stages are public for benchmarks and tools. Anything that makes the whole file unusable (not a
 //! PDF, encrypted with a real password, no pages) is an [`Error`]; anything local to a
 //! page or font (an unmappable code, a broken stream, a page without text) is a
 //! [`Diagnostic`] and the rest of the document is still read.
@@ -28,73 +28,141 @@ use objects::{dict_of, inherited, number, rect, stream_bytes};
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
 
-/// Read a PDF into pages of positioned lines.
+/// Read a PDF into pages of positioned lines: [`parse`], [`interpret`], [`lay_out`].
 pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
+    let pdf = parse(bytes)?;
+    let (inked, mut diagnostics) = interpret(&pdf);
+    let document = lay_out(inked, &mut diagnostics)?;
+    Ok((document, diagnostics))
+}
+
+/// Stage 1: the file's object model (lopdf), decrypted where the empty password allows.
+pub fn parse(bytes: &[u8]) -> Result<lopdf::Document> {
     // This module is written not to panic, but lopdf parses hostile bytes too: a panic
     // in there must become an error for this one file, not end a batch run.
-    let pdf = catch_unwind(AssertUnwindSafe(|| objects::load(bytes)))
-        .unwrap_or_else(|_| Err(Error::Pdf("the PDF parser failed on this file".into())))?;
-    let mut caches = Caches::default();
-    let mut pages = Vec::new();
+    catch_unwind(AssertUnwindSafe(|| objects::load(bytes)))
+        .unwrap_or_else(|_| Err(Error::Pdf("the PDF parser failed on this file".into())))
+}
+
+/// One page's glyphs and ruling lines, before layout.
+#[derive(Debug)]
+pub struct InkedPage {
+    /// 1-based physical page number.
+    pub index: u32,
+    /// Width and height in points, after rotation.
+    pub size: (f32, f32),
+    pub content: PageContent,
+}
+
+/// Stage 2: run every page's content streams (fonts, text state, Form XObjects) into
+/// positioned glyphs and rules. Problems local to a page become diagnostics.
+pub fn interpret(pdf: &lopdf::Document) -> (Vec<InkedPage>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let ids: Vec<lopdf::ObjectId> = pdf.page_iter().collect();
+    // Pages are independent; each worker takes a run of consecutive pages with its own
+    // font and form caches (a report's pages share a handful of fonts, so a few runs
+    // per thread keep both the cores and the caches busy).
+    let runs = rayon::current_num_threads().max(1) * 3;
+    let run_len = ids.len().div_ceil(runs).max(1);
+    let done: Vec<Vec<(InkedPage, Vec<Diagnostic>)>> = ids
+        .par_chunks(run_len)
+        .enumerate()
+        .map(|(run, chunk)| {
+            let mut caches = Caches::default();
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(j, &id)| {
+                    let index = u32::try_from(run * run_len + j + 1).unwrap_or(u32::MAX);
+                    interpret_page(pdf, &mut caches, index, id)
+                })
+                .collect()
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(ids.len());
     let mut diagnostics = Vec::new();
-    for (i, page_id) in pdf.page_iter().enumerate() {
-        let index = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let page_result = catch_unwind(AssertUnwindSafe(|| match pdf.get_dictionary(page_id) {
-            Ok(dict) => {
-                let page_box = inherited(&pdf, dict, b"CropBox")
-                    .and_then(|o| rect(&pdf, o))
-                    .or_else(|| inherited(&pdf, dict, b"MediaBox").and_then(|o| rect(&pdf, o)))
-                    .unwrap_or(DEFAULT_PAGE_BOX);
-                let resources = inherited(&pdf, dict, b"Resources").and_then(|o| dict_of(&pdf, o));
-                let rotate = inherited(&pdf, dict, b"Rotate").and_then(|o| number(&pdf, o)).unwrap_or(0.0);
-                let (matrix, size) = content::page_matrix(page_box, rotate as i64);
-                let mut interp = Interpreter::with_page_matrix(&pdf, &mut caches, matrix);
-                if let Ok(contents) = dict.get(b"Contents") {
-                    interp.run(&content_bytes(&pdf, contents), resources);
-                }
-                (interp.finish(), size)
-            }
-            Err(_) => {
-                let mut c = PageContent::default();
-                c.problems.push("page object is missing".into());
-                (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
-            }
-        }));
-        let (content, size) = page_result.unwrap_or_else(|_| {
-            let mut c = PageContent::default();
-            c.problems.push("the page could not be interpreted (internal error); left empty".into());
-            (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
-        });
-        report(index, &content, &mut diagnostics);
-        let has_text = content.glyphs.iter().any(|g| !g.invisible && !g.text.as_str().trim().is_empty());
-        if !has_text && content.glyphs.iter().any(|g| g.invisible && !g.text.as_str().trim().is_empty()) {
-            // Layout falls back to the invisible layer; say so, as OCR text may be wrong.
-            diagnostics.push(
-                Diagnostic::new(
-                    Level::Info,
-                    "pdf.invisible_text",
-                    format!("page {index}: only invisible text (an OCR layer?) was found and is used"),
-                )
-                .at_page(Some(index)),
-            );
-        }
-        let page = layout::page(index, size, content.glyphs, content.rules);
-        if !has_text && page.lines.is_empty() {
-            diagnostics.push(
-                Diagnostic::new(
-                    Level::Warning,
-                    "pdf.no_text_layer",
-                    format!("page {index} has no text layer"),
-                )
-                .at_page(Some(index)),
-            );
-        }
+    for (page, mut diags) in done.into_iter().flatten() {
         pages.push(page);
+        diagnostics.append(&mut diags);
+    }
+    (pages, diagnostics)
+}
+
+fn interpret_page(
+    pdf: &lopdf::Document,
+    caches: &mut Caches,
+    index: u32,
+    page_id: lopdf::ObjectId,
+) -> (InkedPage, Vec<Diagnostic>) {
+    let page_result = catch_unwind(AssertUnwindSafe(|| match pdf.get_dictionary(page_id) {
+        Ok(dict) => {
+            let page_box = inherited(pdf, dict, b"CropBox")
+                .and_then(|o| rect(pdf, o))
+                .or_else(|| inherited(pdf, dict, b"MediaBox").and_then(|o| rect(pdf, o)))
+                .unwrap_or(DEFAULT_PAGE_BOX);
+            let resources = inherited(pdf, dict, b"Resources").and_then(|o| dict_of(pdf, o));
+            let rotate = inherited(pdf, dict, b"Rotate").and_then(|o| number(pdf, o)).unwrap_or(0.0);
+            let (matrix, size) = content::page_matrix(page_box, rotate as i64);
+            let mut interp = Interpreter::with_page_matrix(pdf, caches, matrix);
+            if let Ok(contents) = dict.get(b"Contents") {
+                interp.run(&content_bytes(pdf, contents), resources);
+            }
+            (interp.finish(), size)
+        }
+        Err(_) => {
+            let mut c = PageContent::default();
+            c.problems.push("page object is missing".into());
+            (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
+        }
+    }));
+    let (content, size) = page_result.unwrap_or_else(|_| {
+        let mut c = PageContent::default();
+        c.problems.push("the page could not be interpreted (internal error); left empty".into());
+        (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
+    });
+    let mut diagnostics = Vec::new();
+    report(index, &content, &mut diagnostics);
+    (InkedPage { index, size, content }, diagnostics)
+}
+
+/// Stage 3: glyphs → lines and spans per page (see [`crate::layout`]); says which
+/// pages had only invisible text or none.
+pub fn lay_out(inked: Vec<InkedPage>, diagnostics: &mut Vec<Diagnostic>) -> Result<Document> {
+    use rayon::prelude::*;
+    let laid: Vec<(crate::doc::Page, Vec<Diagnostic>)> = inked.into_par_iter().map(lay_out_page).collect();
+    let mut pages = Vec::with_capacity(laid.len());
+    for (page, mut diags) in laid {
+        pages.push(page);
+        diagnostics.append(&mut diags);
     }
     if pages.is_empty() {
         return Err(Error::Pdf("the document has no readable pages".into()));
     }
-    Ok((Document { pages }, diagnostics))
+    Ok(Document { pages })
+}
+
+fn lay_out_page(InkedPage { index, size, content }: InkedPage) -> (crate::doc::Page, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let has_text = content.glyphs.iter().any(|g| !g.invisible && !g.text.as_str().trim().is_empty());
+    if !has_text && content.glyphs.iter().any(|g| g.invisible && !g.text.as_str().trim().is_empty()) {
+        // Layout falls back to the invisible layer; say so, as OCR text may be wrong.
+        diagnostics.push(
+            Diagnostic::new(
+                Level::Info,
+                "pdf.invisible_text",
+                format!("page {index}: only invisible text (an OCR layer?) was found and is used"),
+            )
+            .at_page(Some(index)),
+        );
+    }
+    let page = layout::page(index, size, content.glyphs, content.rules);
+    if !has_text && page.lines.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(Level::Warning, "pdf.no_text_layer", format!("page {index} has no text layer"))
+                .at_page(Some(index)),
+        );
+    }
+    (page, diagnostics)
 }
 
 /// The decoded bytes of a page's content streams, joined. The specification lets an
