@@ -165,7 +165,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Export { db, format, output, excel } => {
-            let mut db = shisaku::db::open(db.as_deref())?;
+            let mut db = shisaku::db::open_existing(db.as_deref())?;
             let format = match format {
                 ExportFormat::Csv => shisaku::db::export::Format::Csv,
                 ExportFormat::Ndjson => shisaku::db::export::Format::Ndjson,

@@ -234,6 +234,19 @@ fn cli_load_and_export() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let reports = std::fs::read_to_string(out_dir.join("reports.ndjson")).expect("reports");
     assert_eq!(reports.lines().count(), 1);
+
+    // Exporting a database that does not exist is an error, and does not create it.
+    let missing = dir.path().join("missing.db");
+    let o = shisaku(&[
+        "export",
+        "--db",
+        missing.to_str().expect("utf-8"),
+        "-o",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no such database"));
+    assert!(!missing.exists());
 }
 
 /// A PostgreSQL URL whose connections use a fresh schema of their own, or `None` to skip.

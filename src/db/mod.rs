@@ -160,6 +160,17 @@ pub fn open(url: Option<&str>) -> Result<Db> {
     Ok(db)
 }
 
+/// [`open`], but a SQLite file must already exist (for reading: `export` should not create
+/// an empty database from a mistyped path).
+pub fn open_existing(url: Option<&str>) -> Result<Db> {
+    if let Target::Sqlite(path) = Target::parse(url) {
+        if !path.is_file() {
+            return Err(Error::Db(format!("{}: no such database", path.display())));
+        }
+    }
+    open(url)
+}
+
 impl Db {
     fn migrate(&mut self) -> Result<()> {
         match self {

@@ -25,7 +25,7 @@ impl ToSql for Value {
     }
 }
 
-/// `$12` → `?12` (outside of nothing fancier: our SQL has no `$` in literals).
+/// `$12` → `?12`. Our SQL has no `$` followed by a digit inside string literals.
 fn placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
