@@ -146,10 +146,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Load { inputs, db } => {
             let mut db = shisaku::db::open(db.as_deref())?;
+            // Fault injection for the tests: the process dies (as under `kill -9`) right
+            // after this table's rows are written, inside the open transaction.
+            let die_after = std::env::var("SHISAKU_TEST_DIE_AFTER_TABLE").ok();
             let mut failed = false;
             for input in shisaku::db::expand_inputs(&inputs)? {
-                let loaded = shisaku::db::read_report_path(&input, &Options::default())
-                    .and_then(|report| db.load(&report));
+                let loaded = shisaku::db::read_report_path(&input, &Options::default()).and_then(|report| {
+                    db.load_with_hook(&report, &mut |table| {
+                        if die_after.as_deref() == Some(table) {
+                            std::process::abort();
+                        }
+                        Ok(())
+                    })
+                });
                 match loaded {
                     Ok(s) => {
                         let rows: Vec<String> = s.rows.iter().map(|(t, n)| format!("{t} {n}")).collect();

@@ -327,3 +327,33 @@ fn postgres_export_matches_sqlite() {
         assert_eq!(a.rows, b.rows, "{table}: same rows on both backends");
     }
 }
+
+/// A load process that dies midway (abort inside the transaction, as `kill -9` would
+/// leave it) leaves the database exactly as it was: SQLite's journal rolls it back.
+#[test]
+fn killed_load_process_leaves_the_database_as_before() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_path = dir.path().join("r.db");
+    let db_arg = db_path.to_str().expect("utf-8 path");
+    let input = fixture("aomori-r5.txt");
+    let input = input.to_str().expect("utf-8 path");
+    let first = shisaku(&["load", input, "--db", db_arg]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let mut db = db::open(Some(db_arg)).expect("open");
+    let before = counts(&mut db);
+    let ids_before = report_ids(&mut db);
+    drop(db);
+
+    for table in ["policies", "metric_values", "diagnostics"] {
+        let killed = std::process::Command::new(env!("CARGO_BIN_EXE_shisaku"))
+            .args(["load", input, "--db", db_arg])
+            .env("SHISAKU_TEST_DIE_AFTER_TABLE", table)
+            .output()
+            .expect("run shisaku");
+        assert!(!killed.status.success(), "the load was meant to die after {table}");
+        assert_eq!(killed.status.code(), None, "died by a signal, not an exit code");
+        let mut db = db::open(Some(db_arg)).expect("reopen after the crash");
+        assert_eq!(counts(&mut db), before, "after dying at {table}");
+        assert_eq!(report_ids(&mut db), ids_before, "after dying at {table}");
+    }
+}
