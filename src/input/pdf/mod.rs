@@ -23,7 +23,7 @@ use crate::layout;
 use crate::model::{Diagnostic, Level};
 
 use content::{Caches, Interpreter, PageContent};
-use objects::{dict_of, inherited, number, rect, stream_bytes};
+use objects::{dict_of, number, rect, stream_bytes, Budget};
 
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
@@ -37,20 +37,30 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
     let mut caches = Caches::default();
     let mut pages = Vec::new();
     let mut diagnostics = Vec::new();
-    for (i, page_id) in pdf.page_iter().enumerate() {
+    let (page_refs, revisited) = objects::pages(&pdf);
+    if revisited > 0 {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "pdf.page_tree",
+            format!("the page tree lists {revisited} object(s) more than once (a cycle?); read once"),
+        ));
+    }
+    for (i, page_ref) in page_refs.iter().enumerate() {
         let index = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let page_result = catch_unwind(AssertUnwindSafe(|| match pdf.get_dictionary(page_id) {
+        let [resources, media_box, crop_box, rotate] = page_ref.inherited;
+        let page_result = catch_unwind(AssertUnwindSafe(|| match pdf.get_dictionary(page_ref.id) {
             Ok(dict) => {
-                let page_box = inherited(&pdf, dict, b"CropBox")
+                let page_box = crop_box
                     .and_then(|o| rect(&pdf, o))
-                    .or_else(|| inherited(&pdf, dict, b"MediaBox").and_then(|o| rect(&pdf, o)))
+                    .or_else(|| media_box.and_then(|o| rect(&pdf, o)))
                     .unwrap_or(DEFAULT_PAGE_BOX);
-                let resources = inherited(&pdf, dict, b"Resources").and_then(|o| dict_of(&pdf, o));
-                let rotate = inherited(&pdf, dict, b"Rotate").and_then(|o| number(&pdf, o)).unwrap_or(0.0);
+                let resources = resources.and_then(|o| dict_of(&pdf, o));
+                let rotate = rotate.and_then(|o| number(&pdf, o)).unwrap_or(0.0);
                 let (matrix, size) = content::page_matrix(page_box, rotate as i64);
+                let data = dict.get(b"Contents").map(|c| content_bytes(&pdf, c, &caches.budget));
                 let mut interp = Interpreter::with_page_matrix(&pdf, &mut caches, matrix);
-                if let Ok(contents) = dict.get(b"Contents") {
-                    interp.run(&content_bytes(&pdf, contents), resources);
+                if let Ok(data) = data {
+                    interp.run(&data, resources);
                 }
                 (interp.finish(), size)
             }
@@ -65,6 +75,9 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
             c.problems.push("the page could not be interpreted (internal error); left empty".into());
             (c, (DEFAULT_PAGE_BOX[2], DEFAULT_PAGE_BOX[3]))
         });
+        // A document over a bound is refused whole: what was read so far could pass
+        // for the complete report.
+        caches.budget.check()?;
         report(index, &content, &mut diagnostics);
         let has_text = content.glyphs.iter().any(|g| !g.invisible && !g.text.as_str().trim().is_empty());
         if !has_text && content.glyphs.iter().any(|g| g.invisible && !g.text.as_str().trim().is_empty()) {
@@ -101,17 +114,17 @@ pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
 /// operator's operands and the operator itself sit in different streams, so they are
 /// read as one; a stream that cannot be decoded is left out (the resync in
 /// [`Interpreter::run`] copes with what that cuts).
-fn content_bytes(pdf: &lopdf::Document, contents: &Object) -> Vec<u8> {
+fn content_bytes(pdf: &lopdf::Document, contents: &Object, budget: &Budget) -> Vec<u8> {
     match objects::deref(pdf, contents) {
         Object::Array(items) => {
             let mut out = Vec::new();
-            for data in items.iter().filter_map(|o| stream_bytes(pdf, o)) {
+            for data in items.iter().filter_map(|o| stream_bytes(pdf, o, budget)) {
                 out.extend_from_slice(&data);
                 out.push(b'\n');
             }
             out
         }
-        _ => stream_bytes(pdf, contents).unwrap_or_default(),
+        _ => stream_bytes(pdf, contents, budget).unwrap_or_default(),
     }
 }
 
