@@ -34,3 +34,14 @@ for pdf, tag in [('fixtures/aomori-r5.libreoffice.pdf', 'lo'), ('fixtures/aomori
     for i, ref in enumerate(contents[:40:10]):
         open(f'fuzz/corpus/content/{tag}{i}.content', 'wb').write(stream(pdf, ref))
     subprocess.run(['cp', pdf, f'fuzz/corpus/pdf/{tag}.pdf'], check=True)
+
+# Small PDFs: a plain one, the same with object streams, the encrypted fixtures, and single
+# pages of the fixtures (real fonts, CMaps and layout at a tenth of the size).
+subprocess.run(['python3', 'scripts/small-pdf.py', 'fuzz/corpus/pdf/plain.pdf', 'Hello (world) 123'], check=True)
+subprocess.run(['qpdf', '--object-streams=generate', '--compress-streams=y', 'fuzz/corpus/pdf/plain.pdf',
+                'fuzz/corpus/pdf/objstm.pdf'], check=True)
+for name in os.listdir('fixtures/hostile'):
+    subprocess.run(['cp', f'fixtures/hostile/{name}', 'fuzz/corpus/pdf/'], check=True)
+for pdf, tag in [('fixtures/aomori-r5.libreoffice.pdf', 'lo'), ('fixtures/aomori-r5.chromium.pdf', 'cr')]:
+    for p in ('1', '5'):
+        subprocess.run(['qpdf', '--empty', '--pages', pdf, p, '--', f'fuzz/corpus/pdf/{tag}-p{p}.pdf'], check=True)

@@ -5,11 +5,28 @@
 //! their own without making the PDF front end's internals public API. Not for other use:
 //! hidden from the docs and free to change.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
 use lopdf::{dictionary, Dictionary, Document, Object, Stream};
 
 use crate::input::pdf::cmap::CMap;
 use crate::input::pdf::content::{Caches, Interpreter};
 use crate::{convert, InputFormat, Options};
+
+/// Let panics raised inside lopdf unwind to the `catch_unwind` that the PDF front end
+/// puts around it, instead of aborting as libFuzzer's hook makes every panic do. They are
+/// handled in production (an error or an empty page), so they are not crashes of ours;
+/// a panic anywhere else still goes to the previous hook and aborts. Call once, from
+/// the target's `init`.
+pub fn tolerate_lopdf_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_lopdf = info.location().is_some_and(|l| l.file().contains("lopdf"));
+        if !in_lopdf {
+            previous(info);
+        }
+    }));
+}
 
 /// The whole PDF path: bytes → report. Errors are fine; panics are not.
 pub fn pdf(bytes: &[u8]) {
@@ -44,10 +61,15 @@ pub fn content(bytes: &[u8]) {
     let (doc, resources) = content_document(bytes);
     let Some(resources) = doc.get_dictionary(resources).ok() else { return };
     let mut caches = Caches::default();
-    let mut interp = Interpreter::new(&doc, &mut caches, [0.0, 0.0, 595.0, 842.0]);
-    interp.run(bytes, Some(resources));
-    let content = interp.finish();
-    let _ = crate::layout::page(1, (595.0, 842.0), content.glyphs, content.rules);
+    // As in `input::pdf::read`, which runs each page under `catch_unwind` for lopdf's sake.
+    let content = catch_unwind(AssertUnwindSafe(|| {
+        let mut interp = Interpreter::new(&doc, &mut caches, [0.0, 0.0, 595.0, 842.0]);
+        interp.run(bytes, Some(resources));
+        interp.finish()
+    }));
+    if let Ok(content) = content {
+        let _ = crate::layout::page(1, (595.0, 842.0), content.glyphs, content.rules);
+    }
 }
 
 fn content_document(form: &[u8]) -> (Document, lopdf::ObjectId) {
