@@ -48,5 +48,6 @@ fn crash_inputs_no_longer_crash() {
 #[test]
 fn saved_corpora_run_clean() {
     let n = replay("fuzz-corpus");
+    eprintln!("{n} corpus inputs replayed");
     assert!(n > 0, "no corpus under fixtures/fuzz-corpus");
 }
