@@ -29,10 +29,10 @@ fn pdf_stages(c: &mut Criterion) {
         g.sample_size(20);
         g.bench_function("1_parse", |b| b.iter(|| pdf::parse(black_box(&bytes)).map(|d| d.objects.len())));
         let doc = pdf::parse(&bytes).expect("fixture parses");
-        g.bench_function("2_interpret", |b| b.iter(|| pdf::interpret(black_box(&doc)).0.len()));
+        g.bench_function("2_interpret", |b| b.iter(|| pdf::interpret(black_box(&doc)).map(|(p, _)| p.len())));
         g.bench_function("3_layout", |b| {
             b.iter_batched(
-                || pdf::interpret(&doc).0,
+                || pdf::interpret(&doc).expect("fixture interprets").0,
                 |inked| pdf::lay_out(inked, &mut Vec::new()).map(|d| d.pages.len()),
                 criterion::BatchSize::LargeInput,
             )

@@ -17,6 +17,11 @@ pub enum Error {
     Pdf(String),
     #[error("encrypted: password required")]
     Encrypted,
+    /// A resource bound was hit (decompression bomb, too much work, input too large).
+    /// The file is refused rather than read in part: a partial report of a hostile file
+    /// would look complete.
+    #[error("limit exceeded: {0}")]
+    Limit(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("JSON: {0}")]

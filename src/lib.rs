@@ -10,6 +10,8 @@ pub mod db;
 pub mod doc;
 pub mod emit;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod layout;
 pub mod model;

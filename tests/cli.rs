@@ -142,3 +142,30 @@ fn schema_and_validate_commands() {
     let v = shisaku(&["validate", out.to_str().expect("path")]);
     assert_eq!(v.status.code(), Some(0), "{}", String::from_utf8_lossy(&v.stderr));
 }
+
+#[test]
+fn password_protected_pdf_exits_2() {
+    let bytes = std::fs::read(fixture("hostile/aes256-user-password.pdf")).expect("fixture");
+    let (code, json, err) = convert_bytes(&bytes, "pdf");
+    assert_eq!(code, 2, "{err}");
+    assert!(json.is_null(), "no JSON written");
+    assert!(err.contains("encrypted: password required"), "{err}");
+}
+
+#[test]
+fn empty_password_pdf_is_read_not_refused_as_encrypted() {
+    // Opens; it is just not a report, which is a different exit-2 message.
+    let bytes = std::fs::read(fixture("hostile/aes256-empty-user-password.pdf")).expect("fixture");
+    let (code, _, err) = convert_bytes(&bytes, "pdf");
+    assert_eq!(code, 2);
+    assert!(!err.contains("encrypted") && err.contains("not a report"), "{err}");
+}
+
+#[test]
+fn oversized_text_exits_2_with_the_limit() {
+    let bytes = vec![b'a'; shisaku::input::text::MAX_TEXT_BYTES + 1];
+    let (code, json, err) = convert_bytes(&bytes, "txt");
+    assert_eq!(code, 2);
+    assert!(json.is_null());
+    assert!(err.contains("limit exceeded: the text file is larger than 32 MiB"), "{err}");
+}

@@ -210,14 +210,51 @@ fn text_pdf(text: &str) -> PdfDocument {
     doc
 }
 
+#[derive(Clone, Copy, Debug)]
+enum Cipher {
+    Rc4,
+    Aes128,
+    Aes256,
+}
+
 fn encrypted(user_password: &str) -> Vec<u8> {
+    encrypted_with(Cipher::Rc4, user_password)
+}
+
+fn encrypted_with(cipher: Cipher, user_password: &str) -> Vec<u8> {
+    use lopdf::encryption::crypt_filters::{Aes128CryptFilter, Aes256CryptFilter, CryptFilter};
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    let filters = |f: Arc<dyn CryptFilter>| BTreeMap::from([(b"StdCF".to_vec(), f)]);
     let mut doc = text_pdf("secret text");
-    let version = lopdf::EncryptionVersion::V2 {
-        document: &doc,
-        owner_password: "owner",
-        user_password,
-        key_length: 128,
-        permissions: lopdf::Permissions::all(),
+    let version = match cipher {
+        Cipher::Rc4 => lopdf::EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: "owner",
+            user_password,
+            key_length: 128,
+            permissions: lopdf::Permissions::all(),
+        },
+        Cipher::Aes128 => lopdf::EncryptionVersion::V4 {
+            document: &doc,
+            encrypt_metadata: true,
+            crypt_filters: filters(Arc::new(Aes128CryptFilter)),
+            stream_filter: b"StdCF".to_vec(),
+            string_filter: b"StdCF".to_vec(),
+            owner_password: "owner",
+            user_password,
+            permissions: lopdf::Permissions::all(),
+        },
+        Cipher::Aes256 => lopdf::EncryptionVersion::V5 {
+            encrypt_metadata: true,
+            crypt_filters: filters(Arc::new(Aes256CryptFilter)),
+            file_encryption_key: &[0x42; 32],
+            stream_filter: b"StdCF".to_vec(),
+            string_filter: b"StdCF".to_vec(),
+            owner_password: "owner",
+            user_password,
+            permissions: lopdf::Permissions::all(),
+        },
     };
     let state = lopdf::EncryptionState::try_from(version).expect("encryption state");
     doc.encrypt(&state).expect("encrypts");
@@ -238,6 +275,35 @@ fn password_protected_file_is_encrypted_error() {
 fn empty_user_password_is_opened() {
     let (doc, _) = read(&encrypted("")).expect("opens with the empty password");
     assert_eq!(all_text(&doc), "secret text");
+}
+
+#[test]
+fn aes_with_empty_user_password_is_opened_and_with_a_password_refused() {
+    for cipher in [Cipher::Rc4, Cipher::Aes128, Cipher::Aes256] {
+        let (doc, _) = read(&encrypted_with(cipher, ""))
+            .unwrap_or_else(|e| panic!("{cipher:?} opens with the empty password: {e}"));
+        assert_eq!(all_text(&doc), "secret text", "{cipher:?}");
+        assert!(
+            matches!(read(&encrypted_with(cipher, "letmein")), Err(shisaku::Error::Encrypted)),
+            "{cipher:?}"
+        );
+    }
+}
+
+/// Files encrypted by another implementation (qpdf 11: `qpdf --encrypt "" owner 256 --`
+/// and its RC4/AES-128 variants on `scripts/small-pdf.py`'s output).
+#[test]
+fn qpdf_encrypted_fixtures() {
+    for name in [
+        "rc4-128-empty-user-password.pdf",
+        "aes128-empty-user-password.pdf",
+        "aes256-empty-user-password.pdf",
+    ] {
+        let (doc, _) = read(&fixture(&format!("hostile/{name}"))).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(all_text(&doc), "secret text", "{name}");
+    }
+    let err = read(&fixture("hostile/aes256-user-password.pdf")).err().map(|e| e.to_string());
+    assert_eq!(err.as_deref(), Some("encrypted: password required"));
 }
 
 /// A tiny deterministic generator, so that a failing mutation can be replayed.

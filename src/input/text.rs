@@ -10,6 +10,11 @@ use crate::doc::{Document, Line, Page};
 use crate::error::{Error, Result};
 use encoding_rs::{Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
 
+/// Upper bound on a text dump. The largest real dump is under 200 KB; conversion is
+/// linear but holds about ten times the input in memory, so 32 MiB (about 150 reports'
+/// worth) keeps that under half a gigabyte while refusing absurd files outright.
+pub const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;
+
 /// The encoding a text file was read in, for diagnostics.
 pub fn sniff(bytes: &[u8]) -> Option<&'static Encoding> {
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
@@ -48,6 +53,9 @@ fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Decode a text file's bytes to a string.
 pub fn decode(bytes: &[u8]) -> Result<String> {
+    if bytes.len() > MAX_TEXT_BYTES {
+        return Err(Error::Limit(format!("the text file is larger than {} MiB", MAX_TEXT_BYTES >> 20)));
+    }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty);
     }

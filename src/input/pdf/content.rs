@@ -9,13 +9,14 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::font::Font;
 use super::glyph::{Glyph, GlyphText};
-use super::objects::{deref, dict_of, name_of, ref_id, stream_bytes, text_string};
+use super::objects::{deref, dict_of, name_of, ref_id, stream_bytes, text_string, Budget};
 use crate::doc::Rule;
 use crate::normalize::radicals;
 
@@ -127,12 +128,21 @@ impl Default for GState {
     }
 }
 
-/// What is shared between the pages of one document: each font is parsed and each form
-/// stream decompressed once.
+/// What is shared between the pages one worker reads: each font is parsed and each
+/// form stream decompressed once per worker.
 #[derive(Default)]
 pub struct Caches {
     fonts: HashMap<ObjectId, Rc<Font>>,
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
+    /// The document's resource bounds, shared by all workers and charged by every page.
+    pub budget: Arc<Budget>,
+}
+
+impl Caches {
+    /// Empty caches charging `budget`.
+    pub fn with_budget(budget: Arc<Budget>) -> Caches {
+        Caches { fonts: HashMap::new(), forms: HashMap::new(), budget }
+    }
 }
 
 /// One page's harvest.
@@ -237,6 +247,11 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 if self.ops == MAX_OPS_PER_PAGE + 1 {
                     self.out.problems.push(format!("more than {MAX_OPS_PER_PAGE} operators; rest skipped"));
                 }
+                break;
+            }
+            if !self.caches.budget.charge_op() {
+                // Counted as over the page bound too, so that `run` stops resyncing.
+                self.ops = MAX_OPS_PER_PAGE + 2;
                 break;
             }
             self.operator(&op.operator, &op.operands, resources);
@@ -444,7 +459,7 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             self.out.missing_fonts.insert(String::from_utf8_lossy(name).into_owned());
             return None;
         };
-        let font = Rc::new(Font::load(doc, dict, name));
+        let font = Rc::new(Font::load(doc, dict, name, &self.caches.budget));
         if let Some(assumed) = &font.assumed {
             self.out.problems.push(format!("font {}: {assumed}", String::from_utf8_lossy(name)));
         }
@@ -462,20 +477,11 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 // Text without a usable font still occupies the page; place it with an
                 // empty font so nothing vanishes (it will read as U+FFFD).
                 self.out.missing_fonts.insert("(none)".into());
-                let f = Rc::new(Font::load(self.doc, &Dictionary::new(), b"(missing)"));
+                let f = Rc::new(Font::load(self.doc, &Dictionary::new(), b"(missing)", &self.caches.budget));
                 self.gs.font = Some(Rc::clone(&f));
                 f
             }
         };
-        if self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
-            if !self.glyphs_capped {
-                self.glyphs_capped = true;
-                self.out
-                    .problems
-                    .push(format!("more than {MAX_GLYPHS_PER_PAGE} glyphs; the rest are not read"));
-            }
-            return;
-        }
         let gs = &self.gs;
         let fs = gs.font_size;
         let th = gs.h_scale;
@@ -487,6 +493,16 @@ impl<'d, 'c> Interpreter<'d, 'c> {
         let mut offset = 0.0f32;
         let mut rest = bytes;
         while !rest.is_empty() {
+            // Checked per glyph: one string may hold a whole stream's worth of codes.
+            if self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE || !self.caches.budget.charge_glyph() {
+                if !self.glyphs_capped {
+                    self.glyphs_capped = true;
+                    self.out
+                        .problems
+                        .push(format!("more than {MAX_GLYPHS_PER_PAGE} glyphs; the rest are not read"));
+                }
+                return;
+            }
             let code = font.next_code(rest);
             rest = rest.get(usize::from(code.len)..).unwrap_or_default();
             let w0 = font.width(code) * font.scale;
@@ -577,7 +593,7 @@ impl<'d, 'c> Interpreter<'d, 'c> {
         let bytes = match id.and_then(|id| self.caches.forms.get(&id)) {
             Some(b) => Rc::clone(b),
             None => {
-                let b = Rc::new(stream_bytes(doc, entry).unwrap_or_default());
+                let b = Rc::new(stream_bytes(doc, entry, &self.caches.budget).unwrap_or_default());
                 if let Some(id) = id {
                     self.caches.forms.insert(id, Rc::clone(&b));
                 }
@@ -745,7 +761,11 @@ mod tests {
         let resources = inherited(&doc, page, b"Resources").and_then(|o| dict_of(&doc, o));
         let mut caches = Caches::default();
         let mut it = Interpreter::new(&doc, &mut caches, [0.0, 0.0, 595.0, 842.0]);
-        let data = page.get(b"Contents").ok().and_then(|o| stream_bytes(&doc, o)).expect("content");
+        let data = page
+            .get(b"Contents")
+            .ok()
+            .and_then(|o| stream_bytes(&doc, o, &Budget::default()))
+            .expect("content");
         it.run(&data, resources);
         it.finish()
     }

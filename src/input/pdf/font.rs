@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use lopdf::{Dictionary, Document, Object};
 
 use super::cmap::CMap;
-use super::objects::{deref, dict_of, name_of, number, stream_bytes};
+use super::objects::{deref, dict_of, name_of, number, stream_bytes, Budget};
 
 /// Fallback width (thousandths of an em) when a font gives none: an ideograph is a full
 /// em; Latin text in such broken fonts is rare enough not to matter.
@@ -65,7 +65,7 @@ pub struct Code {
 impl Font {
     /// Load a font dictionary. Never fails: missing parts fall back to defaults so that
     /// text is still placed (and reported as unmapped where it cannot be read).
-    pub fn load(doc: &Document, dict: &Dictionary, resource_name: &[u8]) -> Font {
+    pub fn load(doc: &Document, dict: &Dictionary, resource_name: &[u8], budget: &Budget) -> Font {
         let name = dict
             .get(b"BaseFont")
             .ok()
@@ -76,7 +76,7 @@ impl Font {
         let to_unicode = dict
             .get(b"ToUnicode")
             .ok()
-            .and_then(|o| stream_bytes(doc, o))
+            .and_then(|o| stream_bytes(doc, o, budget))
             .map(|bytes| CMap::parse(&bytes))
             .filter(|m| !m.is_empty() || !m.codespaces.is_empty());
 
@@ -343,7 +343,7 @@ mod tests {
     fn type0(encoding: &str) -> Font {
         let doc = Document::with_version("1.7");
         let dict = dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "MS-Mincho", "Encoding" => encoding };
-        Font::load(&doc, &dict, b"F1")
+        Font::load(&doc, &dict, b"F1", &Budget::default())
     }
 
     fn read_all(font: &Font, mut bytes: &[u8]) -> (String, Vec<f32>) {
@@ -393,7 +393,7 @@ mod tests {
             },
             "FirstChar" => 65, "Widths" => vec![700.into(), 600.into()],
         };
-        let font = Font::load(&doc, &dict, b"F1");
+        let font = Font::load(&doc, &dict, b"F1", &Budget::default());
         let (text, widths) = read_all(&font, b"AB\x80");
         assert_eq!(text, "ÅB€");
         assert_eq!(widths, [700.0, 600.0, 0.0]);

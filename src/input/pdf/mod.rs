@@ -14,6 +14,7 @@ pub mod objects;
 mod testpdf;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use lopdf::Object;
 
@@ -23,7 +24,7 @@ use crate::layout;
 use crate::model::{Diagnostic, Level};
 
 use content::{Caches, Interpreter, PageContent};
-use objects::{dict_of, inherited, number, rect, stream_bytes};
+use objects::{dict_of, number, rect, stream_bytes, Budget};
 
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
@@ -31,7 +32,7 @@ const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
 /// Read a PDF into pages of positioned lines: [`parse`], [`interpret`], [`lay_out`].
 pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
     let pdf = parse(bytes)?;
-    let (inked, mut diagnostics) = interpret(&pdf);
+    let (inked, mut diagnostics) = interpret(&pdf)?;
     let document = lay_out(inked, &mut diagnostics)?;
     Ok((document, diagnostics))
 }
@@ -55,57 +56,73 @@ pub struct InkedPage {
 }
 
 /// Stage 2: run every page's content streams (fonts, text state, Form XObjects) into
-/// positioned glyphs and rules. Problems local to a page become diagnostics.
-pub fn interpret(pdf: &lopdf::Document) -> (Vec<InkedPage>, Vec<Diagnostic>) {
+/// positioned glyphs and rules. Problems local to a page become diagnostics; a document
+/// over one of the [`Budget`]'s bounds is refused whole ([`Error::Limit`]), as what was
+/// read so far could pass for the complete report.
+pub fn interpret(pdf: &lopdf::Document) -> Result<(Vec<InkedPage>, Vec<Diagnostic>)> {
     use rayon::prelude::*;
-    let ids: Vec<lopdf::ObjectId> = pdf.page_iter().collect();
+    let mut diagnostics = Vec::new();
+    let (page_refs, revisited) = objects::pages(pdf);
+    if revisited > 0 {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "pdf.page_tree",
+            format!("the page tree lists {revisited} object(s) more than once (a cycle?); read once"),
+        ));
+    }
+    let budget = Arc::new(Budget::default());
     // Pages are independent; each worker takes a run of consecutive pages with its own
     // font and form caches (a report's pages share a handful of fonts, so a few runs
     // per thread keep both the cores and the caches busy).
     let runs = rayon::current_num_threads().max(1) * 3;
-    let run_len = ids.len().div_ceil(runs).max(1);
-    let done: Vec<Vec<(InkedPage, Vec<Diagnostic>)>> = ids
+    let run_len = page_refs.len().div_ceil(runs).max(1);
+    let done: Vec<Vec<(InkedPage, Vec<Diagnostic>)>> = page_refs
         .par_chunks(run_len)
         .enumerate()
         .map(|(run, chunk)| {
-            let mut caches = Caches::default();
+            let mut caches = Caches::with_budget(Arc::clone(&budget));
             chunk
                 .iter()
                 .enumerate()
-                .map(|(j, &id)| {
-                    let index = u32::try_from(run * run_len + j + 1).unwrap_or(u32::MAX);
-                    interpret_page(pdf, &mut caches, index, id)
+                .map_while(|(j, page_ref)| {
+                    // Past a bound the document is refused anyway: stop working on it.
+                    (!budget.is_exceeded()).then(|| {
+                        let index = u32::try_from(run * run_len + j + 1).unwrap_or(u32::MAX);
+                        interpret_page(pdf, &mut caches, index, page_ref)
+                    })
                 })
                 .collect()
         })
         .collect();
-    let mut pages = Vec::with_capacity(ids.len());
-    let mut diagnostics = Vec::new();
+    budget.check()?;
+    let mut pages = Vec::with_capacity(page_refs.len());
     for (page, mut diags) in done.into_iter().flatten() {
         pages.push(page);
         diagnostics.append(&mut diags);
     }
-    (pages, diagnostics)
+    Ok((pages, diagnostics))
 }
 
 fn interpret_page(
     pdf: &lopdf::Document,
     caches: &mut Caches,
     index: u32,
-    page_id: lopdf::ObjectId,
+    page_ref: &objects::PageRef<'_>,
 ) -> (InkedPage, Vec<Diagnostic>) {
-    let page_result = catch_unwind(AssertUnwindSafe(|| match pdf.get_dictionary(page_id) {
+    let [resources, media_box, crop_box, rotate] = page_ref.inherited;
+    let page_result = catch_unwind(AssertUnwindSafe(|| match pdf.get_dictionary(page_ref.id) {
         Ok(dict) => {
-            let page_box = inherited(pdf, dict, b"CropBox")
+            let page_box = crop_box
                 .and_then(|o| rect(pdf, o))
-                .or_else(|| inherited(pdf, dict, b"MediaBox").and_then(|o| rect(pdf, o)))
+                .or_else(|| media_box.and_then(|o| rect(pdf, o)))
                 .unwrap_or(DEFAULT_PAGE_BOX);
-            let resources = inherited(pdf, dict, b"Resources").and_then(|o| dict_of(pdf, o));
-            let rotate = inherited(pdf, dict, b"Rotate").and_then(|o| number(pdf, o)).unwrap_or(0.0);
+            let resources = resources.and_then(|o| dict_of(pdf, o));
+            let rotate = rotate.and_then(|o| number(pdf, o)).unwrap_or(0.0);
             let (matrix, size) = content::page_matrix(page_box, rotate as i64);
+            let data = dict.get(b"Contents").map(|c| content_bytes(pdf, c, &caches.budget));
             let mut interp = Interpreter::with_page_matrix(pdf, caches, matrix);
-            if let Ok(contents) = dict.get(b"Contents") {
-                interp.run(&content_bytes(pdf, contents), resources);
+            if let Ok(data) = data {
+                interp.run(&data, resources);
             }
             (interp.finish(), size)
         }
@@ -169,17 +186,17 @@ fn lay_out_page(InkedPage { index, size, content }: InkedPage) -> (crate::doc::P
 /// operator's operands and the operator itself sit in different streams, so they are
 /// read as one; a stream that cannot be decoded is left out (the resync in
 /// [`Interpreter::run`] copes with what that cuts).
-fn content_bytes(pdf: &lopdf::Document, contents: &Object) -> Vec<u8> {
+fn content_bytes(pdf: &lopdf::Document, contents: &Object, budget: &Budget) -> Vec<u8> {
     match objects::deref(pdf, contents) {
         Object::Array(items) => {
             let mut out = Vec::new();
-            for data in items.iter().filter_map(|o| stream_bytes(pdf, o)) {
+            for data in items.iter().filter_map(|o| stream_bytes(pdf, o, budget)) {
                 out.extend_from_slice(&data);
                 out.push(b'\n');
             }
             out
         }
-        _ => stream_bytes(pdf, contents).unwrap_or_default(),
+        _ => stream_bytes(pdf, contents, budget).unwrap_or_default(),
     }
 }
 

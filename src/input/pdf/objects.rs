@@ -4,6 +4,10 @@
 //! times, so that a damaged or hostile file yields "missing" rather than a panic or a
 //! loop. Nothing outside this module touches lopdf's fallible getters directly.
 
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::error::{Error, Result};
@@ -11,6 +15,13 @@ use crate::error::{Error, Result};
 /// Upper bound on one decompressed stream: far above any real page or font, low enough
 /// that a decompression bomb cannot take the machine down.
 pub const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
+/// Upper bound on all streams decoded for one document together: a bomb split into many
+/// streams just under [`MAX_STREAM_BYTES`] each must not add up to gigabytes. Real
+/// reports decode a few megabytes.
+pub const MAX_DOCUMENT_STREAM_BYTES: usize = 256 * 1024 * 1024;
+/// Upper bound on the PDF file itself. lopdf parses the whole file into memory, at a
+/// multiple of its size, before anything can be checked.
+pub const MAX_PDF_BYTES: usize = 512 * 1024 * 1024;
 
 /// How many references in a row are followed before giving up (reference chains).
 const MAX_DEREF: usize = 32;
@@ -21,6 +32,9 @@ static NULL: Object = Object::Null;
 pub fn load(bytes: &[u8]) -> Result<Document> {
     if bytes.is_empty() {
         return Err(Error::Empty);
+    }
+    if bytes.len() > MAX_PDF_BYTES {
+        return Err(Error::Limit(format!("the PDF is larger than {} MiB", MAX_PDF_BYTES >> 20)));
     }
     let options = lopdf::LoadOptions { max_decompressed_size: Some(MAX_STREAM_BYTES), ..Default::default() };
     let doc = Document::load_mem_with_options(bytes, options).map_err(|e| match e {
@@ -71,11 +85,98 @@ pub fn number(doc: &Document, obj: &Object) -> Option<f32> {
     }
 }
 
-/// A stream's decoded bytes (filters applied), bounded by [`MAX_STREAM_BYTES`].
-pub fn stream_bytes(doc: &Document, obj: &Object) -> Option<Vec<u8>> {
-    match deref(doc, obj) {
-        Object::Stream(s) => s.get_plain_content_with_limit(MAX_STREAM_BYTES).ok(),
-        _ => None,
+/// What reading one document has cost so far, against the per-document bounds.
+///
+/// Shared between the pages (interpreted in parallel), the interpreter and font
+/// loading; the first bound hit is kept and turned into [`Error::Limit`] once the pages
+/// are read, so the code deep inside only has to stop, not to carry a `Result` out.
+#[derive(Debug, Default)]
+pub struct Budget {
+    decoded: AtomicUsize,
+    ops: AtomicUsize,
+    glyphs: AtomicUsize,
+    exceeded: Mutex<Option<String>>,
+}
+
+impl Budget {
+    /// Operators run in the whole document: bounds the work of a file whose every page
+    /// hits the per-page bound (a real page runs a few thousand).
+    pub const MAX_OPS: usize = 100_000_000;
+    /// Glyphs kept in the whole document: bounds memory (a real page has a few thousand).
+    pub const MAX_GLYPHS: usize = 20_000_000;
+
+    /// Record that a bound was hit; the first reason is the one reported.
+    pub fn fail(&self, why: String) {
+        // A poisoned lock only means another page panicked (caught per page); the slot
+        // itself is still a plain Option.
+        let mut slot = self.exceeded.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.is_none() {
+            *slot = Some(why);
+        }
+    }
+
+    pub fn is_exceeded(&self) -> bool {
+        self.exceeded.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_some()
+    }
+
+    /// `Err(Error::Limit)` once any bound was hit.
+    pub fn check(&self) -> Result<()> {
+        match self.exceeded.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
+            Some(why) => Err(Error::Limit(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Count one operator; false when the document's bound is reached.
+    pub fn charge_op(&self) -> bool {
+        charge(&self.ops, 1, Self::MAX_OPS)
+            || self.give_up(format!("more than {} content operators in the document", Self::MAX_OPS))
+    }
+
+    /// Count one glyph; false when the document's bound is reached.
+    pub fn charge_glyph(&self) -> bool {
+        charge(&self.glyphs, 1, Self::MAX_GLYPHS)
+            || self.give_up(format!("more than {} glyphs in the document", Self::MAX_GLYPHS))
+    }
+
+    fn charge_bytes(&self, n: usize) -> bool {
+        charge(&self.decoded, n, MAX_DOCUMENT_STREAM_BYTES)
+            || self.give_up(format!(
+                "streams decode to more than {} MiB in total",
+                MAX_DOCUMENT_STREAM_BYTES >> 20
+            ))
+    }
+
+    fn give_up(&self, why: String) -> bool {
+        self.fail(why);
+        false
+    }
+}
+
+/// Add `n` to `counter` unless that passes `max`.
+fn charge(counter: &AtomicUsize, n: usize, max: usize) -> bool {
+    counter
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |total| {
+            total.checked_add(n).filter(|&t| t <= max)
+        })
+        .is_ok()
+}
+
+/// A stream's decoded bytes (filters applied), bounded by [`MAX_STREAM_BYTES`] and by
+/// what is left of the document's [`Budget`]. A stream over either bound is not decoded
+/// and the budget remembers why; one that is merely damaged is `None` quietly.
+pub fn stream_bytes(doc: &Document, obj: &Object, budget: &Budget) -> Option<Vec<u8>> {
+    if budget.is_exceeded() {
+        return None;
+    }
+    let Object::Stream(s) = deref(doc, obj) else { return None };
+    match s.get_plain_content_with_limit(MAX_STREAM_BYTES) {
+        Ok(bytes) => budget.charge_bytes(bytes.len()).then_some(bytes),
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+            budget.fail(format!("a stream decodes to more than {} MiB", MAX_STREAM_BYTES >> 20));
+            None
+        }
+        Err(_) => None,
     }
 }
 
@@ -85,7 +186,9 @@ pub fn ref_id(obj: &Object) -> Option<ObjectId> {
 }
 
 /// A page attribute, looked up through `/Parent` where the page tree lets pages
-/// inherit it (MediaBox, CropBox, Resources, Rotate).
+/// inherit it (MediaBox, CropBox, Resources, Rotate). For unit tests; [`pages`] carries
+/// inherited values down the tree instead.
+#[cfg(test)]
 pub fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
     let mut node = page;
     for _ in 0..MAX_DEREF {
@@ -95,6 +198,73 @@ pub fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Opt
         node = node.get(b"Parent").ok().and_then(|p| dict_of(doc, p))?;
     }
     None
+}
+
+/// The attributes a page inherits from the page tree (PDF 32000 §7.7.3.4).
+pub const INHERITABLE: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
+
+/// One leaf of the page tree, with what it inherits from the nodes above it.
+pub struct PageRef<'a> {
+    pub id: ObjectId,
+    /// Values of [`INHERITABLE`] from the page itself or the nearest node above it.
+    pub inherited: [Option<&'a Object>; 4],
+}
+
+/// The pages in order, by walking `/Kids` from the catalog's `/Pages`.
+///
+/// lopdf's own iterator stops at depth 256 without a word and can list a page more
+/// than once in a cyclic tree. This walk uses an explicit stack (no depth limit, no
+/// recursion to overflow) and visits each object once, so its work is bounded by the
+/// number of objects; the second return value counts the tree entries skipped because
+/// they were seen before (a cycle or a shared node). Inherited attributes travel down
+/// the walk instead of up `/Parent`, which a deep tree would not reach.
+pub fn pages(doc: &Document) -> (Vec<PageRef<'_>>, usize) {
+    let mut out = Vec::new();
+    let mut revisited = 0usize;
+    let Some(root) = doc.catalog().ok().and_then(|c| c.get(b"Pages").ok()) else {
+        return (out, revisited);
+    };
+    let mut seen: HashSet<ObjectId> = HashSet::new();
+    // Each frame: a node's kids not yet visited, and what they inherit.
+    type Frame<'a> = (std::slice::Iter<'a, Object>, [Option<&'a Object>; 4]);
+    let mut stack: Vec<Frame<'_>> = vec![(std::slice::from_ref(root).iter(), [None; 4])];
+    while let Some((kids, above)) = stack.last_mut() {
+        let above = *above;
+        let Some(kid) = kids.next() else {
+            stack.pop();
+            continue;
+        };
+        let Some(id) = ref_id(kid) else { continue };
+        if !seen.insert(id) {
+            revisited += 1;
+            continue;
+        }
+        let Ok(dict) = doc.get_dictionary(id) else {
+            // Kept as a blank stand-in, as readers render it: the page count stays right.
+            out.push(PageRef { id, inherited: above });
+            continue;
+        };
+        let mut here = above;
+        for (slot, key) in here.iter_mut().zip(INHERITABLE) {
+            if let Ok(v) = dict.get(key) {
+                *slot = Some(v);
+            }
+        }
+        let is_node = match dict.get(b"Type").ok().and_then(|t| name_of(doc, t)) {
+            Some(b"Pages") => true,
+            Some(b"Page") => false,
+            // An untyped node is known by its kids.
+            _ => dict.has(b"Kids"),
+        };
+        if is_node {
+            if let Some(kids) = dict.get(b"Kids").ok().and_then(|k| deref(doc, k).as_array().ok()) {
+                stack.push((kids.iter(), here));
+            }
+        } else {
+            out.push(PageRef { id, inherited: here });
+        }
+    }
+    (out, revisited)
 }
 
 /// A rectangle `[x0 y0 x1 y1]`, normalized so that x0 ≤ x1 and y0 ≤ y1.
