@@ -234,13 +234,13 @@ fn huge_string_and_array_are_capped_per_page() {
 #[test]
 fn document_budget_counts_operators_and_glyphs() {
     let budget = objects::Budget::default();
-    assert!((0..objects::Budget::MAX_GLYPHS).all(|_| budget.charge_glyph()));
+    assert!((0..objects::Budget::MAX_GLYPHS).all(|_| budget.charge_glyphs(1)));
     assert!(budget.check().is_ok());
-    assert!(!budget.charge_glyph());
+    assert!(!budget.charge_glyphs(1));
     assert!(limit_error(budget.check()).contains("glyphs in the document"));
     let budget = objects::Budget::default();
-    assert!((0..objects::Budget::MAX_OPS).all(|_| budget.charge_op()));
-    assert!(!budget.charge_op());
+    assert!((0..objects::Budget::MAX_OPS).all(|_| budget.charge_ops(1)));
+    assert!(!budget.charge_ops(1));
     assert!(limit_error(budget.check()).contains("operators in the document"));
 }
 

@@ -23,11 +23,19 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static Encoding> {
     if let Some(enc) = utf16_by_nuls(bytes) {
         return Some(enc);
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    if utf8_but_for_a_cut_tail(bytes) {
         return Some(UTF_8);
     }
     let (_, bad) = SHIFT_JIS.decode_without_bom_handling(bytes);
     (!bad).then_some(SHIFT_JIS)
+}
+
+/// Valid UTF-8, or valid up to a last character cut short (a file truncated mid-way).
+fn utf8_but_for_a_cut_tail(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
 }
 
 /// BOM-less UTF-16: in text that is mostly ASCII/CJK, one byte of each pair is
@@ -65,7 +73,8 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
         Some((bom_enc, len)) => bom_enc.decode_without_bom_handling(bytes.get(len..).unwrap_or_default()),
         None => enc.decode_without_bom_handling(bytes),
     };
-    if bad {
+    // A UTF-8 file cut inside its last character keeps that character as U+FFFD.
+    if bad && !(enc == UTF_8 && utf8_but_for_a_cut_tail(bytes)) {
         return Err(Error::NotText(format!("invalid {} byte sequence", enc.name())));
     }
     let controls =
@@ -122,6 +131,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn utf8_cut_inside_its_last_character() {
+        let b = SAMPLE.as_bytes();
+        let cut = b.get(..b.len() - 2).unwrap_or_default();
+        let text = decode(cut).unwrap_or_default();
+        assert!(text.starts_with("事業費 1,234千円\n①ＩＣＴ活"), "{text}");
+        assert!(text.ends_with('\u{FFFD}'), "{text}");
     }
 
     #[test]

@@ -136,12 +136,39 @@ pub struct Caches {
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
     /// The document's resource bounds, shared by all workers and charged by every page.
     pub budget: Arc<Budget>,
+    /// Operators and glyphs not yet charged to `budget`: charging one at a time would
+    /// make the workers fight over the shared counters' cache line for every glyph.
+    pending_ops: usize,
+    pending_glyphs: usize,
 }
+
+/// How many operators or glyphs a worker counts before charging the shared budget.
+const CHARGE_BATCH: usize = 4096;
 
 impl Caches {
     /// Empty caches charging `budget`.
     pub fn with_budget(budget: Arc<Budget>) -> Caches {
-        Caches { fonts: HashMap::new(), forms: HashMap::new(), budget }
+        Caches { budget, ..Caches::default() }
+    }
+
+    /// Count one operator; false once the document's bound is reached.
+    fn charge_op(&mut self) -> bool {
+        self.pending_ops += 1;
+        self.pending_ops < CHARGE_BATCH || self.budget.charge_ops(std::mem::take(&mut self.pending_ops))
+    }
+
+    /// Count one glyph; false once the document's bound is reached.
+    fn charge_glyph(&mut self) -> bool {
+        self.pending_glyphs += 1;
+        self.pending_glyphs < CHARGE_BATCH
+            || self.budget.charge_glyphs(std::mem::take(&mut self.pending_glyphs))
+    }
+
+    /// Charge what is still pending (at the end of a worker's pages).
+    pub fn settle(&mut self) -> bool {
+        let ops = std::mem::take(&mut self.pending_ops);
+        let glyphs = std::mem::take(&mut self.pending_glyphs);
+        self.budget.charge_ops(ops) & self.budget.charge_glyphs(glyphs)
     }
 }
 
@@ -249,7 +276,7 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 }
                 break;
             }
-            if !self.caches.budget.charge_op() {
+            if !self.caches.charge_op() {
                 // Counted as over the page bound too, so that `run` stops resyncing.
                 self.ops = MAX_OPS_PER_PAGE + 2;
                 break;
@@ -494,7 +521,7 @@ impl<'d, 'c> Interpreter<'d, 'c> {
         let mut rest = bytes;
         while !rest.is_empty() {
             // Checked per glyph: one string may hold a whole stream's worth of codes.
-            if self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE || !self.caches.budget.charge_glyph() {
+            if self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE || !self.caches.charge_glyph() {
                 if !self.glyphs_capped {
                     self.glyphs_capped = true;
                     self.out

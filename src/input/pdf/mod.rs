@@ -81,7 +81,7 @@ pub fn interpret(pdf: &lopdf::Document) -> Result<(Vec<InkedPage>, Vec<Diagnosti
         .enumerate()
         .map(|(run, chunk)| {
             let mut caches = Caches::with_budget(Arc::clone(&budget));
-            chunk
+            let pages = chunk
                 .iter()
                 .enumerate()
                 .map_while(|(j, page_ref)| {
@@ -91,7 +91,9 @@ pub fn interpret(pdf: &lopdf::Document) -> Result<(Vec<InkedPage>, Vec<Diagnosti
                         interpret_page(pdf, &mut caches, index, page_ref)
                     })
                 })
-                .collect()
+                .collect();
+            caches.settle();
+            pages
         })
         .collect();
     budget.check()?;

@@ -127,15 +127,15 @@ impl Budget {
         }
     }
 
-    /// Count one operator; false when the document's bound is reached.
-    pub fn charge_op(&self) -> bool {
-        charge(&self.ops, 1, Self::MAX_OPS)
+    /// Count `n` operators; false when the document's bound is reached.
+    pub fn charge_ops(&self, n: usize) -> bool {
+        charge(&self.ops, n, Self::MAX_OPS)
             || self.give_up(format!("more than {} content operators in the document", Self::MAX_OPS))
     }
 
-    /// Count one glyph; false when the document's bound is reached.
-    pub fn charge_glyph(&self) -> bool {
-        charge(&self.glyphs, 1, Self::MAX_GLYPHS)
+    /// Count `n` glyphs; false when the document's bound is reached.
+    pub fn charge_glyphs(&self, n: usize) -> bool {
+        charge(&self.glyphs, n, Self::MAX_GLYPHS)
             || self.give_up(format!("more than {} glyphs in the document", Self::MAX_GLYPHS))
     }
 
