@@ -173,6 +173,7 @@ pub fn run(
     progress: &(dyn Fn(&FileResult) + Sync),
 ) -> Result<Vec<FileResult>> {
     std::fs::create_dir_all(out_dir)?;
+    remove_stale_partials(out_dir);
     let names = output_names(inputs);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -190,6 +191,19 @@ pub fn run(
             .collect()
     });
     Ok(results)
+}
+
+/// A run killed while writing (SIGKILL, power loss) leaves its temp file behind, never a
+/// half JSON; the next run into the same folder clears those leftovers.
+fn remove_stale_partials(out_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(out_dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(crate::PARTIAL_PREFIX) && name.ends_with(crate::PARTIAL_SUFFIX) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// [`run`] with a progress bar on a terminal (stderr), or one plain line per file otherwise.

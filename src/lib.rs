@@ -97,6 +97,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Temp files of [`write_atomically`] are `.shisaku-XXXXXX.partial`.
+pub const PARTIAL_PREFIX: &str = ".shisaku-";
+pub const PARTIAL_SUFFIX: &str = ".partial";
+
 /// Write a file atomically: a temp file in the target's folder, synced, then renamed over
 /// the target. An interrupted run leaves either the old file or the new one, never half.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -105,7 +109,8 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    // Named so that leftovers of a killed run are recognisable (and removed by `batch`).
+    let mut tmp = tempfile::Builder::new().prefix(PARTIAL_PREFIX).suffix(PARTIAL_SUFFIX).tempfile_in(dir)?;
     // A temp file is private (0600); the result is an ordinary file (0644 less the umask
     // is not knowable portably, so 0644).
     #[cfg(unix)]

@@ -72,3 +72,50 @@ fn batch_names_colliding_stems_by_extension() {
     assert!(out.join("r5.txt.json").is_file());
     assert!(out.join("r5.pdf.json").is_file());
 }
+
+/// A batch killed mid-run (SIGKILL: no cleanup code runs) leaves only whole JSON files;
+/// its temp files are recognisable and the next run into the folder removes them.
+#[test]
+fn killed_batch_leaves_no_half_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = dir.path().join("in");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    for i in 0..12 {
+        std::fs::copy(fixture("aomori-r5.txt"), inputs.join(format!("r{i:02}.txt"))).expect("copy");
+    }
+    // A leftover of an earlier killed run, to be cleared.
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join(".shisaku-stale1.partial"), b"{\"half\":").expect("write");
+    let args = ["batch", inputs.to_str().expect("utf-8"), "-o", out.to_str().expect("utf-8"), "--jobs", "2"];
+    for delay_ms in [30, 120, 300] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shisaku"))
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        for entry in std::fs::read_dir(&out).expect("outdir") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if name.ends_with(".json") {
+                let text = std::fs::read_to_string(&path).expect("read");
+                assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "half-written {name}");
+            } else {
+                assert!(name.starts_with(".shisaku-") && name.ends_with(".partial"), "stray file {name}");
+            }
+        }
+    }
+    let done = shisaku(&args);
+    assert!(matches!(done.status.code(), Some(0 | 1)), "runs to the end: {:?}", done.status);
+    let leftovers: Vec<String> = std::fs::read_dir(&out)
+        .expect("outdir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".json"))
+        .collect();
+    assert!(leftovers.is_empty(), "a complete run clears earlier leftovers: {leftovers:?}");
+    assert_eq!(std::fs::read_dir(&out).expect("outdir").count(), 12);
+}
