@@ -99,7 +99,7 @@ fn split_line(line: &str) -> (String, Vec<Atom>) {
         let text = m.as_str().trim().to_string();
         let start = m.start();
         atoms.push(Atom {
-            dash: text.chars().count() == 1 && is_dash(text.chars().next().unwrap_or(' ')),
+            dash: text.chars().count() == 1 && crate::normalize::is_dash(text.chars().next().unwrap_or(' ')),
             text,
         });
         rest.truncate(start);
@@ -125,10 +125,6 @@ fn split_word_cells(line: &str, ncols: usize) -> Option<(String, Vec<Atom>)> {
     let same = tail.iter().all(|t| *t == tail[0] && t.chars().count() <= 4 && !t.contains(['、', '。']));
     (known || same)
         .then(|| (head.join(" "), tail.iter().map(|t| Atom { text: t.to_string(), dash: false }).collect()))
-}
-
-fn is_dash(c: char) -> bool {
-    matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '－')
 }
 
 fn is_note(s: &str) -> bool {
