@@ -11,7 +11,7 @@
 use std::sync::LazyLock;
 
 use crate::error::{Error, Result};
-use crate::model::{Diagnostic, Level, Policy, Report};
+use crate::model::{Diagnostic, Level, Policy, Project, Report};
 
 /// The JSON Schema of the output contract.
 pub const SCHEMA: &str = include_str!("../schemas/report.schema.json");
@@ -98,8 +98,13 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
     }
 
+    check_duplicates(policy, &diag, out);
+
     for row in rows {
-        let Some(card) = policy.projects.iter().find(|p| p.no == row.no) else {
+        // Every card under the row's number is checked against it: a duplicated card
+        // is compared too, not hidden behind the first.
+        let cards: Vec<&Project> = policy.projects.iter().filter(|p| p.no == row.no).collect();
+        if cards.is_empty() {
             out.push(diag(
                 Level::Warning,
                 "card.missing",
@@ -108,37 +113,56 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 Some(row.no),
             ));
             continue;
-        };
-        if comparable(&row.name) != comparable(&card.name) {
-            out.push(diag(
-                Level::Warning,
-                "card.name_differs",
-                format!("card 「{}」 is 「{}」 in the summary", card.name, row.name),
-                card.page,
-                Some(card.no),
-            ));
         }
-        if row.cost_thousand_yen != card.cost_thousand_yen {
+        if let [first, second, ..] = cards.as_slice() {
             out.push(diag(
                 Level::Warning,
-                "card.cost_differs",
+                "summary.row_duplicated",
                 format!(
-                    "card cost {} but summary cost {}",
-                    fmt_cost(card.cost_thousand_yen),
-                    fmt_cost(row.cost_thousand_yen)
+                    "summary row {} 「{}」 ({}) is one project but has {} cards: {} and {}",
+                    row.no,
+                    row.name,
+                    fmt_cost(row.cost_thousand_yen),
+                    cards.len(),
+                    describe(first),
+                    describe(second)
                 ),
-                card.page,
-                Some(card.no),
+                row.page,
+                Some(row.no),
             ));
         }
-        if row.page.is_some() && card.page.is_some() && row.page != card.page {
-            out.push(diag(
-                Level::Warning,
-                "card.page_differs",
-                format!("card printed on page {:?} but the summary says {:?}", card.page, row.page),
-                card.page,
-                Some(card.no),
-            ));
+        for card in cards {
+            if comparable(&row.name) != comparable(&card.name) {
+                out.push(diag(
+                    Level::Warning,
+                    "card.name_differs",
+                    format!("card 「{}」 is 「{}」 in the summary", card.name, row.name),
+                    card.page,
+                    Some(card.no),
+                ));
+            }
+            if row.cost_thousand_yen != card.cost_thousand_yen {
+                out.push(diag(
+                    Level::Warning,
+                    "card.cost_differs",
+                    format!(
+                        "card cost {} but summary cost {}",
+                        fmt_cost(card.cost_thousand_yen),
+                        fmt_cost(row.cost_thousand_yen)
+                    ),
+                    card.page,
+                    Some(card.no),
+                ));
+            }
+            if row.page.is_some() && card.page.is_some() && row.page != card.page {
+                out.push(diag(
+                    Level::Warning,
+                    "card.page_differs",
+                    format!("card printed on page {:?} but the summary says {:?}", card.page, row.page),
+                    card.page,
+                    Some(card.no),
+                ));
+            }
         }
     }
     if !rows.is_empty() {
@@ -180,6 +204,47 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
+    }
+}
+
+/// A card as a reader finds it: number, name, page and place in its chapter.
+fn describe(card: &Project) -> String {
+    let page = card.page.map_or_else(String::new, |p| format!(" on page {p}"));
+    format!("card {} 「{}」{page}", card.no, card.name)
+}
+
+/// Cards of one chapter printed twice, or two cards under one number: each later one is
+/// a `card.duplicate` naming the earlier one (cost sums would count it twice).
+fn check_duplicates<F>(policy: &Policy, diag: &F, out: &mut Vec<Diagnostic>)
+where
+    F: Fn(Level, &str, String, Option<u32>, Option<u32>) -> Diagnostic,
+{
+    for (j, later) in policy.projects.iter().enumerate() {
+        let same_card = |p: &&Project| {
+            comparable(&p.name) == comparable(&later.name)
+                && p.relisted == later.relisted
+                && p.cost_thousand_yen == later.cost_thousand_yen
+                && p.overview == later.overview
+                && p.results == later.results
+        };
+        let earlier = policy.projects.iter().take(j);
+        let Some((i, first)) = earlier.enumerate().find(|(_, p)| p.no == later.no || same_card(p)) else {
+            continue;
+        };
+        let what = if same_card(&first) { "is printed twice" } else { "shares its number with another card" };
+        out.push(diag(
+            Level::Warning,
+            "card.duplicate",
+            format!(
+                "{} (card {} of the chapter) {what}: {} (card {} of the chapter)",
+                describe(later),
+                j + 1,
+                describe(first),
+                i + 1
+            ),
+            later.page,
+            Some(later.no),
+        ));
     }
 }
 

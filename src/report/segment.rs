@@ -97,6 +97,61 @@ fn is_appendix_heading(s: &str) -> bool {
     t.chars().count() <= 40 && (t.ends_with("条例") || t.ends_with("要綱") || t.ends_with("規則"))
 }
 
+/// A card's title wraps onto at most this many lines before its cost line; when a card's
+/// head has to be taken back from text it was read into, no more are taken.
+const MAX_TITLE_LINES: usize = 3;
+/// Lines between a cost line and the box (card number, cost breakdown): a cost line
+/// further back than this from a box header is not that card's.
+const MAX_LINES_AFTER_COST: usize = 3;
+/// A title page's text: the title and a few lines (date, office) before the first
+/// chapter heading. A title-like line followed by a chapter within this many lines is a
+/// report's title page.
+const TITLE_PAGE_LINES: usize = 12;
+/// A report title is one short line (R5's has 30 characters); prose that mentions an
+/// 実施状況 is longer or ends a sentence.
+const MAX_TITLE_CHARS: usize = 60;
+
+fn is_title_like(s: &str) -> bool {
+    let t = s.trim();
+    t.contains("年度") && t.contains("実施状況") && t.chars().count() <= MAX_TITLE_CHARS && !t.ends_with('。')
+}
+
+/// Whether line `i` is a second report's title: like the first one's, or title-like and
+/// followed by a chapter heading (a title page).
+fn is_repeated_title(lines: &[SrcLine], i: usize, first: &SrcLine) -> bool {
+    let Some(line) = lines.get(i) else { return false };
+    is_title_like(&line.text)
+        && (line.trimmed() == first.trimmed()
+            || (i + 1..lines.len()).take(TITLE_PAGE_LINES).any(|j| starts_chapter(lines, j)))
+}
+
+/// Take a card's head (title lines, cost line, number) back off the end of `lines`,
+/// where it was read as other text because its chapter's start was lost: from the last
+/// cost line (at most [`MAX_LINES_AFTER_COST`] lines from the end) back over the title,
+/// stopping at a sentence end or a metric line. Empty when there is no cost line there.
+fn take_head(lines: &mut Vec<SrcLine>) -> Vec<SrcLine> {
+    let from = lines.len().saturating_sub(MAX_LINES_AFTER_COST + 1);
+    let Some(k) = lines.iter().skip(from).rposition(|l| is_cost_line(&l.text)).map(|k| k + from) else {
+        return Vec::new();
+    };
+    let mut s = k;
+    while s > 0 && k - s < MAX_TITLE_LINES {
+        let Some(prev) = lines.get(s - 1) else { break };
+        let p = prev.trimmed();
+        let closes_parens = (p.ends_with('）') || p.ends_with(')')) && !p.contains("再掲");
+        if p.ends_with('。')
+            || is_metric_like(p)
+            || is_department_start(p)
+            || closes_parens
+            || p.starts_with('【')
+        {
+            break;
+        }
+        s -= 1;
+    }
+    lines.split_off(s)
+}
+
 fn circled(c: char) -> Option<u8> {
     let n = c as u32;
     (0x2460..=0x2473).contains(&n).then(|| (n - 0x2460 + 1) as u8)
@@ -118,12 +173,30 @@ fn starts_chapter(lines: &[SrcLine], i: usize) -> bool {
     lines.iter().skip(i + 1).take(4).any(|l| l.trimmed().starts_with("【取組の概要】"))
 }
 
+/// How a chapter whose heading line was lost shows itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lost {
+    /// Its 【取組の概要】 line.
+    Overview,
+    /// Its 【基本方針事業一覧】 line.
+    Summary,
+    /// One of its cards, where no card can be (case studies, appendix, before any chapter).
+    Card,
+}
+
+/// Lines outside any chapter (title page, appendix) are kept only so that a card found
+/// there can take its head back; this many are enough for a head.
+const LOOSE_LINES_KEPT: usize = 2 * (MAX_TITLE_LINES + MAX_LINES_AFTER_COST + 1);
+
 pub fn segment(lines: &[SrcLine]) -> Segmented {
     let mut out = Segmented::default();
     let mut state = State::Preamble;
     let mut chapter: Option<ChapterLines> = None;
     let mut pending: Vec<SrcLine> = Vec::new();
     let mut card: Option<CardLines> = None;
+    let mut loose: Vec<SrcLine> = Vec::new();
+    // Basic-policy numbers read so far in this report (a second report starts afresh).
+    let mut seen: Vec<u8> = Vec::new();
 
     let unassigned = |pending: &mut Vec<SrcLine>, diags: &mut Vec<Diagnostic>, numbers: Option<u8>| {
         for l in pending.drain(..) {
@@ -143,13 +216,19 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
 
     for (i, line) in lines.iter().enumerate() {
         let t = line.trimmed();
-        if state == State::Appendix {
-            break;
-        }
-        // A chapter heading ends whatever came before (an unfinished card included).
-        if matches!(state, State::Preamble | State::BetweenCards | State::CaseStudies | State::CardBody)
-            && starts_chapter(lines, i)
+        // A second title page: reports concatenated into one file. What follows is read
+        // as chapters all the same, so nothing is lost, but the result is not one report.
+        if state != State::Preamble
+            && out.title.as_ref().is_some_and(|first| is_repeated_title(lines, i, first))
         {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Level::Error,
+                    "report.repeated",
+                    format!("a second report title 「{t}」: several reports in one file? Its chapters are read too"),
+                )
+                .at_page(line.printed),
+            );
             if let Some(c) = card.take() {
                 close_cut_card(&mut out.diagnostics, chapter.as_mut(), c);
             }
@@ -158,29 +237,124 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
             if let Some(c) = chapter.take() {
                 out.chapters.push(c);
             }
-            chapter = Some(ChapterLines::default());
-            state = State::Headings;
+            seen.clear();
+            loose.clear();
+            state = State::Preamble;
+            continue;
+        }
+        // A chapter starts at its heading; a chapter whose heading was lost (an
+        // unreadable page, a damaged dump) at the first of its parts that is found.
+        let start = if matches!(
+            state,
+            State::Preamble | State::BetweenCards | State::CaseStudies | State::CardBody | State::Appendix
+        ) {
+            if starts_chapter(lines, i) {
+                Some(None)
+            } else if t.starts_with("【取組の概要】") {
+                Some(Some(Lost::Overview))
+            } else if t.starts_with("【基本方針事業一覧】") {
+                Some(Some(Lost::Summary))
+            } else if is_box_header(t)
+                && matches!(state, State::Preamble | State::CaseStudies | State::Appendix)
+            {
+                Some(Some(Lost::Card))
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        if let Some(lost) = start {
+            // An unfinished card ends here.
+            if let Some(c) = card.take() {
+                close_cut_card(&mut out.diagnostics, chapter.as_mut(), c);
+            }
+            let head = match (lost, state, chapter.as_mut()) {
+                (Some(Lost::Card), State::CaseStudies, Some(ch)) => take_head(&mut ch.case_studies),
+                (Some(Lost::Card), _, _) => take_head(&mut loose),
+                _ => Vec::new(),
+            };
+            let previous = chapter.as_ref().and_then(|c| c.numbers.first().copied());
+            unassigned(&mut pending, &mut out.diagnostics, previous);
+            if let Some(c) = chapter.take() {
+                out.chapters.push(c);
+            }
+            loose.clear();
+            let Some(lost) = lost else {
+                chapter = Some(ChapterLines::default());
+                state = State::Headings;
+                continue_heading(&mut chapter, &mut out.diagnostics, &mut seen, line);
+                continue;
+            };
+            let found = match lost {
+                Lost::Overview => "its 【取組の概要】",
+                Lost::Summary => "its 【基本方針事業一覧】",
+                Lost::Card => "a card",
+            };
+            let after =
+                previous.map(|n| format!(" after the chapter of basic policy {n}")).unwrap_or_default();
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Level::Error,
+                    "chapter.no_heading",
+                    format!(
+                        "a chapter{after} has no heading (① … and title) before {found}: its policy number and \
+                         title are unknown"
+                    ),
+                )
+                .at_page(line.printed),
+            );
+            let mut first = Some(line.clone());
+            state = match lost {
+                Lost::Overview => State::Overview,
+                Lost::Summary => State::Summary,
+                Lost::Card => {
+                    card = Some(CardLines { head, body: vec![line.clone()], ..CardLines::default() });
+                    State::CardBody
+                }
+            };
+            if let Some(start) = card.as_ref().and_then(|c| c.head.first()) {
+                first = Some(start.clone());
+            }
+            chapter = Some(ChapterLines { first, ..ChapterLines::default() });
+            continue;
+        }
+        // A card inside the overview or the summary table: the lines that end those
+        // (【基本方針事業一覧】, 小計) were lost. The card is read; the part before it is cut.
+        if matches!(state, State::Overview | State::Summary) && is_box_header(t) {
+            let head = match (state, chapter.as_mut()) {
+                (State::Overview, Some(ch)) => take_head(&mut ch.overview),
+                (State::Summary, Some(ch)) => take_head(&mut ch.summary),
+                _ => Vec::new(),
+            };
+            let cut = if state == State::Overview { "【基本方針事業一覧】" } else { "小計" };
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Level::Error,
+                    "chapter.incomplete",
+                    format!("a card starts before the chapter's {cut} line: the part before it is cut short"),
+                )
+                .at_page(line.printed)
+                .in_policy(chapter.as_ref().and_then(|c| c.numbers.first().copied())),
+            );
+            card = Some(CardLines { head, body: vec![line.clone()], ..CardLines::default() });
+            state = State::CardBody;
+            continue;
         }
         let first_number = chapter.as_ref().and_then(|c| c.numbers.first().copied());
         match state {
             State::Preamble => {
                 if out.title.is_none() && t.contains("年度") && t.contains("実施状況") {
                     out.title = Some(line.clone());
+                } else {
+                    keep_loose(&mut loose, line);
                 }
             }
             State::Headings => {
-                let Some(ch) = chapter.as_mut() else { continue };
                 if t.starts_with("【取組の概要】") {
                     state = State::Overview;
-                } else if let Some((n, title)) = heading(t) {
-                    ch.numbers.push(n);
-                    ch.titles.push(title);
-                    if ch.first.is_none() {
-                        ch.first = Some(line.clone());
-                    }
-                } else if let Some(last) = ch.titles.last_mut() {
-                    // A long title wrapped onto the next line.
-                    last.push_str(t);
+                } else {
+                    continue_heading(&mut chapter, &mut out.diagnostics, &mut seen, line);
                 }
             }
             State::Overview => {
@@ -287,7 +461,7 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
                     ch.case_studies.push(line.clone());
                 }
             }
-            State::Appendix => {}
+            State::Appendix => keep_loose(&mut loose, line),
         }
     }
     if let Some(c) = card.take() {
@@ -299,6 +473,49 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
         out.chapters.push(c);
     }
     out
+}
+
+/// A heading line of the chapter being started: its number and title, or the wrapped
+/// tail of the title before it. A number read before in the same report is a second
+/// copy of that chapter (`report.repeated`).
+fn continue_heading(
+    chapter: &mut Option<ChapterLines>,
+    diags: &mut Vec<Diagnostic>,
+    seen: &mut Vec<u8>,
+    line: &SrcLine,
+) {
+    let Some(ch) = chapter.as_mut() else { return };
+    let t = line.trimmed();
+    if let Some((n, title)) = heading(t) {
+        if seen.contains(&n) {
+            diags.push(
+                Diagnostic::new(
+                    Level::Error,
+                    "report.repeated",
+                    format!("basic policy {n} has a second chapter 「{title}」: a chapter printed twice, or reports concatenated"),
+                )
+                .at_page(line.printed)
+                .in_policy(Some(n)),
+            );
+        } else {
+            seen.push(n);
+        }
+        ch.numbers.push(n);
+        ch.titles.push(title);
+        if ch.first.is_none() {
+            ch.first = Some(line.clone());
+        }
+    } else if let Some(last) = ch.titles.last_mut() {
+        // A long title wrapped onto the next line.
+        last.push_str(t);
+    }
+}
+
+fn keep_loose(loose: &mut Vec<SrcLine>, line: &SrcLine) {
+    if loose.len() >= LOOSE_LINES_KEPT {
+        loose.remove(0);
+    }
+    loose.push(line.clone());
 }
 
 fn is_metric_like(s: &str) -> bool {

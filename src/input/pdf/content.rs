@@ -16,7 +16,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::font::Font;
 use super::glyph::{Glyph, GlyphText};
-use super::objects::{deref, dict_of, name_of, ref_id, stream_bytes, text_string, Budget};
+use super::objects::{deref, dict_of, name_of, ref_id, stream_bytes_checked, text_string, Budget};
 use crate::doc::Rule;
 use crate::normalize::radicals;
 
@@ -183,6 +183,8 @@ pub struct PageContent {
     pub missing_fonts: BTreeSet<String>,
     /// Content that could not be read (bad syntax, too much work, …).
     pub problems: Vec<String>,
+    /// Streams of the page (content, forms) that could not be decoded in full, and why.
+    pub damaged_streams: Vec<String>,
 }
 
 /// A subpath in page coordinates: its points and whether `h`/`re` closed it.
@@ -620,7 +622,13 @@ impl<'d, 'c> Interpreter<'d, 'c> {
         let bytes = match id.and_then(|id| self.caches.forms.get(&id)) {
             Some(b) => Rc::clone(b),
             None => {
-                let b = Rc::new(stream_bytes(doc, entry, &self.caches.budget).unwrap_or_default());
+                let (data, why) = stream_bytes_checked(doc, entry, &self.caches.budget);
+                if let Some(why) = why {
+                    let name = id
+                        .map_or_else(|| "form XObject".to_string(), |(n, g)| format!("form XObject {n} {g}"));
+                    self.out.damaged_streams.push(format!("{name}: {why}"));
+                }
+                let b = Rc::new(data.unwrap_or_default());
                 if let Some(id) = id {
                     self.caches.forms.insert(id, Rc::clone(&b));
                 }
@@ -775,7 +783,7 @@ fn num(o: &Object) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::pdf::objects::{dict_of, inherited};
+    use crate::input::pdf::objects::{dict_of, inherited, stream_bytes};
     use crate::input::pdf::testpdf::TestPdf;
     use lopdf::{dictionary, Stream};
 

@@ -24,7 +24,7 @@ use crate::layout;
 use crate::model::{Diagnostic, Level};
 
 use content::{Caches, Interpreter, PageContent};
-use objects::{dict_of, number, rect, stream_bytes, Budget};
+use objects::{dict_of, number, rect, stream_bytes_checked, Budget};
 
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
@@ -121,12 +121,15 @@ fn interpret_page(
             let resources = resources.and_then(|o| dict_of(pdf, o));
             let rotate = rotate.and_then(|o| number(pdf, o)).unwrap_or(0.0);
             let (matrix, size) = content::page_matrix(page_box, rotate as i64);
-            let data = dict.get(b"Contents").map(|c| content_bytes(pdf, c, &caches.budget));
+            let mut damaged = Vec::new();
+            let data = dict.get(b"Contents").map(|c| content_bytes(pdf, c, &caches.budget, &mut damaged));
             let mut interp = Interpreter::with_page_matrix(pdf, caches, matrix);
             if let Ok(data) = data {
                 interp.run(&data, resources);
             }
-            (interp.finish(), size)
+            let mut content = interp.finish();
+            content.damaged_streams.extend(damaged);
+            (content, size)
         }
         Err(_) => {
             let mut c = PageContent::default();
@@ -186,19 +189,35 @@ fn lay_out_page(InkedPage { index, size, content }: InkedPage) -> (crate::doc::P
 
 /// The decoded bytes of a page's content streams, joined. The specification lets an
 /// operator's operands and the operator itself sit in different streams, so they are
-/// read as one; a stream that cannot be decoded is left out (the resync in
-/// [`Interpreter::run`] copes with what that cuts).
-fn content_bytes(pdf: &lopdf::Document, contents: &Object, budget: &Budget) -> Vec<u8> {
+/// read as one; of a damaged stream what decoded is kept (the resync in
+/// [`Interpreter::run`] copes with what that cuts), and the damage is added to `damaged`.
+fn content_bytes(
+    pdf: &lopdf::Document,
+    contents: &Object,
+    budget: &Budget,
+    damaged: &mut Vec<String>,
+) -> Vec<u8> {
+    let mut one = |o: &Object| {
+        let (data, why) = stream_bytes_checked(pdf, o, budget);
+        if let Some(why) = why {
+            let name = match objects::ref_id(o) {
+                Some((n, g)) => format!("content stream (object {n} {g})"),
+                None => "content stream".to_string(),
+            };
+            damaged.push(format!("{name}: {why}"));
+        }
+        data
+    };
     match objects::deref(pdf, contents) {
         Object::Array(items) => {
             let mut out = Vec::new();
-            for data in items.iter().filter_map(|o| stream_bytes(pdf, o, budget)) {
+            for data in items.iter().filter_map(&mut one) {
                 out.extend_from_slice(&data);
                 out.push(b'\n');
             }
             out
         }
-        _ => stream_bytes(pdf, contents, budget).unwrap_or_default(),
+        _ => one(contents).unwrap_or_default(),
     }
 }
 
@@ -223,11 +242,30 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
             .at_page(Some(page)),
         );
     }
-    for problem in &content.problems {
+    // The garbage a damaged stream decodes to would give a problem per resync: they
+    // are counted in the damage's own diagnostic instead.
+    let consequences = match content.problems.len() {
+        0 => String::new(),
+        n if !content.damaged_streams.is_empty() => format!(" ({n} problems reading what it decoded to)"),
+        _ => String::new(),
+    };
+    for damage in &content.damaged_streams {
         out.push(
-            Diagnostic::new(Level::Warning, "pdf.content", format!("page {page}: {problem}"))
-                .at_page(Some(page)),
+            Diagnostic::new(
+                Level::Error,
+                "pdf.stream_corrupt",
+                format!("page {page}: {damage}; what is after the damage is lost{consequences}"),
+            )
+            .at_page(Some(page)),
         );
+    }
+    if content.damaged_streams.is_empty() {
+        for problem in &content.problems {
+            out.push(
+                Diagnostic::new(Level::Warning, "pdf.content", format!("page {page}: {problem}"))
+                    .at_page(Some(page)),
+            );
+        }
     }
 }
 

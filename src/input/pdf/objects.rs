@@ -45,7 +45,112 @@ pub fn load(bytes: &[u8]) -> Result<Document> {
     if doc.is_encrypted() && !doc.was_encrypted() {
         return Err(Error::Encrypted);
     }
+    let mut doc = doc;
+    // An encrypted file's raw bytes are ciphertext: its streams are left as lopdf read them.
+    if !doc.was_encrypted() {
+        repair_lengths(bytes, &mut doc);
+    }
     Ok(doc)
+}
+
+/// How far past a stream's data its `endstream` keyword may be looked for: the data
+/// ends where the next object starts, and no stream of a report is near this size.
+const MAX_STREAM_SCAN: usize = MAX_PDF_BYTES;
+
+/// Re-read each stream whose `/Length` does not end at its `endstream` keyword from the
+/// file, up to that keyword, as pdftotext does. lopdf recovers some wrong lengths itself,
+/// but a `/Length` that is not a number (a reference to another object) leaves the
+/// stream empty, and the page would pass for one without text. A stream whose length
+/// is right keeps its data even if the bytes `endstream` occur inside it.
+/// Returns how many streams were re-read.
+pub fn repair_lengths(bytes: &[u8], doc: &mut Document) -> usize {
+    let offsets: Vec<(ObjectId, usize)> = doc
+        .reference_table
+        .entries
+        .iter()
+        .filter_map(|(&n, e)| match *e {
+            lopdf::xref::XrefEntry::Normal { offset, generation } => Some(((n, generation), offset as usize)),
+            _ => None,
+        })
+        .collect();
+    let mut repaired = 0;
+    for (id, offset) in offsets {
+        let Some(Object::Stream(s)) = doc.objects.get(&id) else { continue };
+        let declared = s.dict.get(b"Length").ok().and_then(|l| match deref(doc, l) {
+            Object::Integer(n) => usize::try_from(*n).ok(),
+            _ => None,
+        });
+        let Some(start) = stream_data_start(bytes, offset) else { continue };
+        if declared.is_some_and(|n| ends_at_endstream(bytes, start.saturating_add(n))) {
+            continue;
+        }
+        let Some(end) = data_end(bytes, start) else { continue };
+        let Some(data) = bytes.get(start..end) else { continue };
+        if s.content != data {
+            let data = data.to_vec();
+            if let Some(Object::Stream(s)) = doc.objects.get_mut(&id) {
+                s.set_content(data);
+                repaired += 1;
+            }
+        }
+    }
+    repaired
+}
+
+/// Where the data of the stream object at `offset` starts: after the `stream` keyword
+/// that follows the dictionary's `>>`, and its end of line.
+fn stream_data_start(bytes: &[u8], offset: usize) -> Option<usize> {
+    let tail = bytes.get(offset..)?;
+    let mut from = 0;
+    loop {
+        let k = from + find(tail.get(from..)?, b"stream")?;
+        let before = tail.get(..k)?.iter().rev().find(|b| !b.is_ascii_whitespace());
+        let after = k + b"stream".len();
+        if before == Some(&b'>') && !tail.get(..k)?.ends_with(b"end") {
+            let eol = match tail.get(after..after + 2) {
+                Some([b'\r', b'\n']) => 2,
+                Some([b'\n', _]) | Some([b'\r', _]) => 1,
+                _ => return None,
+            };
+            return Some(offset + after + eol);
+        }
+        // `endstream`/`endobj` of this object reached: it has no stream keyword.
+        if tail.get(..k)?.windows(6).any(|w| w == b"endobj") {
+            return None;
+        }
+        from = after;
+    }
+}
+
+/// The specification wants one end of line before `endstream`; some producers write a
+/// few spaces too. A `/Length` that ends within this much white space of it is right.
+const MAX_SPACE_BEFORE_ENDSTREAM: usize = 16;
+
+/// Whether the stream data ending at `at` is followed by (an end of line and) `endstream`.
+fn ends_at_endstream(bytes: &[u8], at: usize) -> bool {
+    let Some(tail) = bytes.get(at..) else { return false };
+    let skip = tail.iter().take(MAX_SPACE_BEFORE_ENDSTREAM).take_while(|b| b.is_ascii_whitespace()).count();
+    tail.get(skip..).is_some_and(|t| t.starts_with(b"endstream"))
+}
+
+/// The end of the data that starts at `start`: before the end of line preceding the first
+/// `endstream` keyword.
+fn data_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let window = bytes.get(start..)?;
+    let window = window.get(..window.len().min(MAX_STREAM_SCAN))?;
+    let k = start + find(window, b"endstream")?;
+    let mut end = k;
+    if bytes.get(..end).is_some_and(|b| b.ends_with(b"\n")) {
+        end -= 1;
+    }
+    if bytes.get(..end).is_some_and(|b| b.ends_with(b"\r")) {
+        end -= 1;
+    }
+    Some(end.max(start))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Follow references to a direct object (`null` when dangling or cyclic).
@@ -164,19 +269,122 @@ fn charge(counter: &AtomicUsize, n: usize, max: usize) -> bool {
 
 /// A stream's decoded bytes (filters applied), bounded by [`MAX_STREAM_BYTES`] and by
 /// what is left of the document's [`Budget`]. A stream over either bound is not decoded
-/// and the budget remembers why; one that is merely damaged is `None` quietly.
+/// and the budget remembers why; one that is damaged yields what decoded before the
+/// damage (see [`stream_bytes_checked`] to learn about the damage).
 pub fn stream_bytes(doc: &Document, obj: &Object, budget: &Budget) -> Option<Vec<u8>> {
+    stream_bytes_checked(doc, obj, budget).0
+}
+
+/// [`stream_bytes`], and why the data is incomplete when the stream is damaged (its
+/// compressed data corrupt or cut short). lopdf keeps what inflates before an error
+/// and says nothing, so a damaged page would pass for a page with little on it; Flate,
+/// the filter of practically every content stream, is therefore inflated here.
+pub fn stream_bytes_checked(
+    doc: &Document,
+    obj: &Object,
+    budget: &Budget,
+) -> (Option<Vec<u8>>, Option<String>) {
     if budget.is_exceeded() {
-        return None;
+        return (None, None);
     }
-    let Object::Stream(s) = deref(doc, obj) else { return None };
+    let Object::Stream(s) = deref(doc, obj) else { return (None, None) };
+    let too_large = || {
+        budget.fail(format!("a stream decodes to more than {} MiB", MAX_STREAM_BYTES >> 20));
+        (None, None)
+    };
+    if is_plain_flate(doc, s) {
+        return match inflate(&s.content, MAX_STREAM_BYTES) {
+            Inflated::Done(bytes) => (budget.charge_bytes(bytes.len()).then_some(bytes), None),
+            Inflated::Damaged(bytes, why) => (budget.charge_bytes(bytes.len()).then_some(bytes), Some(why)),
+            Inflated::TooLarge => too_large(),
+        };
+    }
     match s.get_plain_content_with_limit(MAX_STREAM_BYTES) {
-        Ok(bytes) => budget.charge_bytes(bytes.len()).then_some(bytes),
-        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
-            budget.fail(format!("a stream decodes to more than {} MiB", MAX_STREAM_BYTES >> 20));
-            None
+        Ok(bytes) => (budget.charge_bytes(bytes.len()).then_some(bytes), None),
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => too_large(),
+        Err(e) => (None, Some(format!("cannot be decoded ({e})"))),
+    }
+}
+
+/// A stream whose only filter is FlateDecode without a predictor: what [`inflate`] reads.
+fn is_plain_flate(doc: &Document, s: &lopdf::Stream) -> bool {
+    let filter = s.dict.get(b"Filter").map(|f| deref(doc, f));
+    let flate = match filter {
+        Ok(Object::Name(n)) => n == b"FlateDecode",
+        Ok(Object::Array(a)) => matches!(a.as_slice(), [f] if name_of(doc, f) == Some(b"FlateDecode")),
+        _ => false,
+    };
+    let predictor = s
+        .dict
+        .get(b"DecodeParms")
+        .ok()
+        .map(|p| deref(doc, p))
+        .and_then(|p| match p {
+            Object::Array(a) => a.first().and_then(|p| dict_of(doc, p)),
+            other => dict_of(doc, other),
+        })
+        .and_then(|p| p.get(b"Predictor").ok())
+        .and_then(|p| number(doc, p))
+        .is_some_and(|p| p > 1.0);
+    flate && !predictor
+}
+
+/// What [`inflate`] made of a Flate stream.
+enum Inflated {
+    Done(Vec<u8>),
+    /// What inflated before the data turned out corrupt or cut short, and why.
+    Damaged(Vec<u8>, String),
+    /// More than the limit.
+    TooLarge,
+}
+
+/// Inflate zlib data, bounded by `limit`. The adler32 checksum at the end is not
+/// checked: some producers (and encryption) get it wrong on data that is fine, and
+/// readers (pdftotext, MuPDF) accept it; a stream counts as damaged only when the
+/// deflate data itself is corrupt or ends before its final block.
+fn inflate(data: &[u8], limit: usize) -> Inflated {
+    use flate2::{Decompress, FlushDecompress, Status};
+    /// Output grows in steps of at least this much (a content stream inflates to a few
+    /// times its size; the first step is sized from that).
+    const STEP: usize = 32 * 1024;
+    if data.is_empty() {
+        return Inflated::Done(Vec::new());
+    }
+    // The zlib header: compression method 8, header check a multiple of 31, and an
+    // optional preset-dictionary id. Without one the data is read as raw deflate.
+    let raw = match data {
+        [cmf, flg, rest @ ..] if cmf & 0x0F == 8 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0 => {
+            if flg & 0x20 != 0 {
+                rest.get(4..).unwrap_or_default()
+            } else {
+                rest
+            }
         }
-        Err(_) => None,
+        _ => data,
+    };
+    let mut d = Decompress::new(false);
+    let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).clamp(STEP, limit.max(1)));
+    loop {
+        if out.len() == out.capacity() {
+            if out.len() > limit {
+                return Inflated::TooLarge;
+            }
+            // Never more than one byte past the limit: a bomb is caught, not allocated.
+            let room = out.len().max(STEP).min(limit + 1 - out.len());
+            out.reserve_exact(room);
+        }
+        let before = (d.total_in(), d.total_out());
+        let input = usize::try_from(d.total_in()).ok().and_then(|at| raw.get(at..)).unwrap_or_default();
+        match d.decompress_vec(input, &mut out, FlushDecompress::None) {
+            Ok(Status::StreamEnd) => {
+                return if out.len() > limit { Inflated::TooLarge } else { Inflated::Done(out) };
+            }
+            Ok(_) if (d.total_in(), d.total_out()) == before && out.len() < out.capacity() => {
+                return Inflated::Damaged(out, "its compressed data ends early".into());
+            }
+            Ok(_) => {}
+            Err(e) => return Inflated::Damaged(out, format!("its compressed data is corrupt ({e})")),
+        }
     }
 }
 
