@@ -316,17 +316,39 @@ fn fault_09_corrupt_stream() {
     assert!(diagnostics_with(&json, "pdf.no_text_layer").is_empty());
 }
 
-/// Each stream's `/Length` as (stream, the length's own object if indirect, value).
+/// Each stream's `/Length` as written in the file (lopdf replaces it by the length it
+/// read): (stream, the length's own object if indirect, value).
 fn stream_lengths(pdf: &[u8]) -> Vec<(ObjectId, Option<ObjectId>, i64)> {
     let doc = PdfDocument::load_mem(pdf).expect("parses");
     let mut out = Vec::new();
     for (&id, obj) in &doc.objects {
-        let Object::Stream(s) = obj else { continue };
-        match s.dict.get(b"Length") {
-            Ok(Object::Integer(n)) => out.push((id, None, *n)),
-            Ok(Object::Reference(r)) => {
-                if let Ok(Object::Integer(n)) = doc.get_object(*r) {
-                    out.push((id, Some(*r), *n));
+        if !matches!(obj, Object::Stream(_)) {
+            continue;
+        }
+        let marker = format!("\n{} {} obj", id.0, id.1);
+        let Some(mut k) = find(pdf, marker.as_bytes(), 0) else { continue };
+        // `/Length`, not `/Length1` of a font file.
+        let value = loop {
+            let Some(at) = find(pdf, b"/Length", k) else { break None };
+            k = at + b"/Length".len();
+            if !pdf.get(k).is_some_and(u8::is_ascii_alphanumeric) {
+                break pdf.get(k..(k + 40).min(pdf.len()));
+            }
+        };
+        let text = String::from_utf8_lossy(value.unwrap_or_default()).into_owned();
+        let tokens: Vec<&str> =
+            text.split(['/', '>', ' ', '\n', '\r']).filter(|t| !t.is_empty()).take(3).collect();
+        match tokens.as_slice() {
+            [n, g, "R", ..] => {
+                if let (Ok(n), Ok(g)) = (n.parse::<u32>(), g.parse::<u16>()) {
+                    if let Ok(Object::Integer(v)) = doc.get_object((n, g)) {
+                        out.push((id, Some((n, g)), *v));
+                    }
+                }
+            }
+            [n, ..] => {
+                if let Ok(v) = n.parse() {
+                    out.push((id, None, v));
                 }
             }
             _ => {}
@@ -374,27 +396,32 @@ fn fault_09_every_length_tripled() {
 
 #[test]
 fn fault_09_length_pointing_elsewhere() {
-    // One stream's indirect /Length refers to another stream's length object.
+    // One stream's indirect /Length refers to another object: a longer stream's length,
+    // or an object that is no number at all (its page), as an edit that renumbered
+    // objects leaves it.
     let pdf = read("aomori-r5.libreoffice.pdf");
     let (_, clean, _) = convert_bytes(&pdf, "pdf");
-    let (_, stream) = card_page_stream(&pdf, &clean);
+    let (page, stream) = card_page_stream(&pdf, &clean);
+    let page_id = *PdfDocument::load_mem(&pdf).expect("parses").get_pages().get(&page).expect("page");
     let lengths = stream_lengths(&pdf);
     let (own, n) = lengths
         .iter()
         .find(|(s, _, _)| *s == stream)
         .and_then(|(_, l, n)| Some(((*l)?, *n)))
         .expect("indirect length");
-    let other = lengths
+    let longer = lengths
         .iter()
         .filter_map(|(_, l, m)| Some(((*l)?, *m)))
         .find(|(_, m)| *m > n)
         .map(|(l, _)| l)
-        .expect("a longer one");
-    let broken = replace_in_object(
-        &pdf,
-        stream,
-        &format!("/Length {} {} R", own.0, own.1),
-        &format!("/Length {} {} R", other.0, other.1),
-    );
-    assert_recovered(&broken, &clean);
+        .expect("longer");
+    for other in [longer, page_id] {
+        let broken = replace_in_object(
+            &pdf,
+            stream,
+            &format!("/Length {} {} R", own.0, own.1),
+            &format!("/Length {} {} R", other.0, other.1),
+        );
+        assert_recovered(&broken, &clean);
+    }
 }

@@ -254,7 +254,7 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Level::Error,
                 "pdf.stream_corrupt",
-                format!("page {page}: {damage}; what is after the damage is lost{consequences}"),
+                format!("page {page}: {damage}; the page's text from the damage on is missing or garbled{consequences}"),
             )
             .at_page(Some(page)),
         );

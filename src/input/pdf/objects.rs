@@ -306,6 +306,24 @@ pub fn stream_bytes_checked(
     }
 }
 
+/// The zlib checksum (RFC 1950).
+fn adler32(data: &[u8]) -> u32 {
+    /// The largest prime below 2^16.
+    const MOD: u32 = 65521;
+    /// Bytes summed before reducing: the most that cannot overflow a u32 (RFC 1950's NMAX).
+    const BLOCK: usize = 5552;
+    let (mut a, mut b) = (1u32, 0u32);
+    for block in data.chunks(BLOCK) {
+        for &byte in block {
+            a += u32::from(byte);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
+
 /// A stream whose only filter is FlateDecode without a predictor: what [`inflate`] reads.
 fn is_plain_flate(doc: &Document, s: &lopdf::Stream) -> bool {
     let filter = s.dict.get(b"Filter").map(|f| deref(doc, f));
@@ -338,10 +356,10 @@ enum Inflated {
     TooLarge,
 }
 
-/// Inflate zlib data, bounded by `limit`. The adler32 checksum at the end is not
-/// checked: some producers (and encryption) get it wrong on data that is fine, and
-/// readers (pdftotext, MuPDF) accept it; a stream counts as damaged only when the
-/// deflate data itself is corrupt or ends before its final block.
+/// Inflate zlib data, bounded by `limit`. A stream is damaged when the deflate data is
+/// corrupt, ends before its final block, or does not match its adler32 checksum (garbage
+/// in the middle of deflate data mostly decodes, to garbage); a stream without the
+/// checksum is accepted, as readers (pdftotext, MuPDF) do.
 fn inflate(data: &[u8], limit: usize) -> Inflated {
     use flate2::{Decompress, FlushDecompress, Status};
     /// Output grows in steps of at least this much (a content stream inflates to a few
@@ -352,15 +370,15 @@ fn inflate(data: &[u8], limit: usize) -> Inflated {
     }
     // The zlib header: compression method 8, header check a multiple of 31, and an
     // optional preset-dictionary id. Without one the data is read as raw deflate.
-    let raw = match data {
+    let (raw, zlib) = match data {
         [cmf, flg, rest @ ..] if cmf & 0x0F == 8 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0 => {
             if flg & 0x20 != 0 {
-                rest.get(4..).unwrap_or_default()
+                (rest.get(4..).unwrap_or_default(), true)
             } else {
-                rest
+                (rest, true)
             }
         }
-        _ => data,
+        _ => (data, false),
     };
     let mut d = Decompress::new(false);
     let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).clamp(STEP, limit.max(1)));
@@ -377,7 +395,19 @@ fn inflate(data: &[u8], limit: usize) -> Inflated {
         let input = usize::try_from(d.total_in()).ok().and_then(|at| raw.get(at..)).unwrap_or_default();
         match d.decompress_vec(input, &mut out, FlushDecompress::None) {
             Ok(Status::StreamEnd) => {
-                return if out.len() > limit { Inflated::TooLarge } else { Inflated::Done(out) };
+                if out.len() > limit {
+                    return Inflated::TooLarge;
+                }
+                // Garbage inside deflate data often still decodes to the end; the
+                // checksum is what tells. A stream without one is taken as it is.
+                let end = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
+                let trailer = raw.get(end..end.saturating_add(4)).and_then(|t| <[u8; 4]>::try_from(t).ok());
+                return match trailer {
+                    Some(sum) if zlib && u32::from_be_bytes(sum) != adler32(&out) => {
+                        Inflated::Damaged(out, "its data does not match its checksum (corrupt)".into())
+                    }
+                    _ => Inflated::Done(out),
+                };
             }
             Ok(_) if (d.total_in(), d.total_out()) == before && out.len() < out.capacity() => {
                 return Inflated::Damaged(out, "its compressed data ends early".into());
