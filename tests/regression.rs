@@ -94,6 +94,33 @@ fn fault_03_chapter_without_heading_text() {
     assert_no_card_in_case_studies(&json);
 }
 
+#[test]
+fn fault_03_cards_after_case_studies_form_a_chapter() {
+    // Chapter ②'s heading, overview and summary table all lost: its cards follow ①'s
+    // case studies directly, and must not be read as case-study text.
+    let text = text_fixture();
+    let (_, clean, _) = convert_bytes(text.as_bytes(), "txt");
+    let lines: Vec<&str> = text.lines().collect();
+    let from = (0..lines.len()).find(|&i| is_heading(&lines, i, '②')).expect("②");
+    let to = (from..lines.len()).find(|&i| lines[i].trim().starts_with("小計")).expect("②'s 小計");
+    let damaged: Vec<&str> = lines[..from].iter().chain(&lines[to + 1..]).copied().collect();
+    let (code, json, stderr) = convert_bytes(damaged.join("\n").as_bytes(), "txt");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(diagnostics_with(&json, "chapter.no_heading").len(), 1, "{:?}", errors(&json));
+    assert_eq!(card_count(&json), card_count(&clean));
+    assert_no_card_in_case_studies(&json);
+    let headless =
+        policies(&json).into_iter().find(|p| p["numbers"] == serde_json::json!([])).expect("headless");
+    let clean_2 = policies(&clean).into_iter().find(|p| p["numbers"] == serde_json::json!([2])).expect("②");
+    let costs = |p: &Value| -> Vec<Value> {
+        p["projects"]
+            .as_array()
+            .map(|a| a.iter().map(|c| c["cost_thousand_yen"].clone()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(costs(&headless), costs(&clean_2));
+}
+
 /// A copy of `pdf` with page `page`'s (1-based) content replaced by an empty stream:
 /// the page is there but has no readable text.
 fn blank_page(pdf: &[u8], page: u32) -> Vec<u8> {

@@ -381,14 +381,14 @@ fn inflate(data: &[u8], limit: usize) -> Inflated {
         _ => (data, false),
     };
     let mut d = Decompress::new(false);
-    let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).clamp(STEP, limit.max(1)));
+    let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).max(STEP).min(limit.saturating_add(1)));
     loop {
         if out.len() == out.capacity() {
             if out.len() > limit {
                 return Inflated::TooLarge;
             }
             // Never more than one byte past the limit: a bomb is caught, not allocated.
-            let room = out.len().max(STEP).min(limit + 1 - out.len());
+            let room = out.len().max(STEP).min(limit.saturating_add(1) - out.len());
             out.reserve_exact(room);
         }
         let before = (d.total_in(), d.total_out());
@@ -532,6 +532,66 @@ pub fn text_string(bytes: &[u8]) -> String {
         match lopdf::decode_text_string(&Object::String(bytes.to_vec(), lopdf::StringFormat::Literal)) {
             Ok(s) => s,
             Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn deflate(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).expect("in memory");
+        e.finish().expect("in memory")
+    }
+
+    #[test]
+    fn adler32_known_value() {
+        // RFC 1950's checksum of "Wikipedia", as given in its article.
+        assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
+        assert_eq!(adler32(b""), 1);
+    }
+
+    #[test]
+    fn inflate_tells_damage_from_health() {
+        let text: Vec<u8> = (0..20_000u32).flat_map(|i| format!("BT ({i}) Tj ET\n").into_bytes()).collect();
+        let z = deflate(&text);
+        assert!(matches!(inflate(&z, MAX_STREAM_BYTES), Inflated::Done(ref d) if *d == text));
+        // Without the checksum (some producers): accepted.
+        let bare = z.get(..z.len() - 4).unwrap_or_default();
+        assert!(matches!(inflate(bare, MAX_STREAM_BYTES), Inflated::Done(ref d) if *d == text));
+        // Cut short: damaged, with what came before.
+        let cut = z.get(..z.len() / 2).unwrap_or_default();
+        assert!(matches!(inflate(cut, MAX_STREAM_BYTES), Inflated::Damaged(ref d, _) if !d.is_empty()));
+        // Garbage in the middle: damaged, whether deflate notices or only the checksum.
+        let mut bad = z.clone();
+        let mid = bad.len() / 2;
+        for b in bad.iter_mut().skip(mid).take(32) {
+            *b = 0xA5;
+        }
+        assert!(matches!(inflate(&bad, MAX_STREAM_BYTES), Inflated::Damaged(..)));
+        // Over the bound: refused, not allocated.
+        assert!(matches!(inflate(&z, 1000), Inflated::TooLarge));
+        assert!(matches!(inflate(&[], 10), Inflated::Done(ref d) if d.is_empty()));
+    }
+
+    #[test]
+    fn wrong_lengths_are_reread_up_to_endstream() {
+        let data = b"BT /F1 12 Tf (Hello) Tj ET";
+        for length in ["3", "999", "7 0 R"] {
+            let pdf = format!(
+                "%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\n\
+                 5 0 obj\n<</Length {length}>>\nstream\n{}\nendstream\nendobj\n7 0 obj\n<</A 1>>\nendobj\n\
+                 trailer\n<</Root 1 0 R/Size 8>>\n%%EOF\n",
+                String::from_utf8_lossy(data)
+            );
+            let doc = load(pdf.as_bytes()).expect("loads");
+            let Some(Object::Stream(s)) = doc.objects.get(&(5, 0)) else {
+                panic!("stream 5 missing ({length})")
+            };
+            assert_eq!(s.content, data, "/Length {length}");
         }
     }
 }
