@@ -53,15 +53,12 @@ pub fn load(bytes: &[u8]) -> Result<Document> {
     Ok(doc)
 }
 
-/// How far past a stream's data its `endstream` keyword may be looked for: the data
-/// ends where the next object starts, and no stream of a report is near this size.
-const MAX_STREAM_SCAN: usize = MAX_PDF_BYTES;
-
-/// Re-read each stream whose `/Length` does not end at its `endstream` keyword from the
-/// file, up to that keyword, as pdftotext does. lopdf recovers some wrong lengths itself,
-/// but a `/Length` that is not a number (a reference to another object) leaves the
-/// stream empty, and the page would pass for one without text. A stream whose length
-/// is right keeps its data even if the bytes `endstream` occur inside it.
+/// Re-read each stream whose data, as lopdf read it, does not end at its `endstream`
+/// keyword from the file, up to that keyword, as pdftotext does. lopdf recovers some
+/// wrong `/Length`s itself, but one that is not a number (a reference to another object)
+/// leaves the stream empty, and the page would pass for one without text. (After
+/// loading, lopdf's `/Length` is the length of what it read.) A stream read right keeps
+/// its data even if the bytes `endstream` occur inside it.
 /// Returns how many streams were re-read.
 pub fn repair_lengths(bytes: &[u8], doc: &mut Document) -> usize {
     let offsets: Vec<(ObjectId, usize)> = doc
@@ -73,9 +70,22 @@ pub fn repair_lengths(bytes: &[u8], doc: &mut Document) -> usize {
             _ => None,
         })
         .collect();
+    // Each object's bytes end where the next one (by offset) starts: every scan stays
+    // inside its own object, so the repair reads the file about once however it is
+    // damaged (objects sharing an offset are read once).
+    let mut starts: Vec<usize> = offsets.iter().map(|&(_, o)| o).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut done: HashSet<usize> = HashSet::new();
     let mut repaired = 0;
     for (id, offset) in offsets {
+        if !done.insert(offset) {
+            continue;
+        }
         let Some(Object::Stream(s)) = doc.objects.get(&id) else { continue };
+        let next = starts.partition_point(|&o| o <= offset);
+        let bound = starts.get(next).copied().unwrap_or(bytes.len()).min(bytes.len());
+        let Some(bytes) = bytes.get(..bound) else { continue };
         let declared = s.dict.get(b"Length").ok().and_then(|l| match deref(doc, l) {
             Object::Integer(n) => usize::try_from(*n).ok(),
             _ => None,
@@ -98,7 +108,7 @@ pub fn repair_lengths(bytes: &[u8], doc: &mut Document) -> usize {
 }
 
 /// Where the data of the stream object at `offset` starts: after the `stream` keyword
-/// that follows the dictionary's `>>`, and its end of line.
+/// that follows the dictionary's `>>`, and its end of line. `bytes` ends with the object.
 fn stream_data_start(bytes: &[u8], offset: usize) -> Option<usize> {
     let tail = bytes.get(offset..)?;
     let mut from = 0;
@@ -113,10 +123,6 @@ fn stream_data_start(bytes: &[u8], offset: usize) -> Option<usize> {
                 _ => return None,
             };
             return Some(offset + after + eol);
-        }
-        // `endstream`/`endobj` of this object reached: it has no stream keyword.
-        if tail.get(..k)?.windows(6).any(|w| w == b"endobj") {
-            return None;
         }
         from = after;
     }
@@ -134,11 +140,9 @@ fn ends_at_endstream(bytes: &[u8], at: usize) -> bool {
 }
 
 /// The end of the data that starts at `start`: before the end of line preceding the first
-/// `endstream` keyword.
+/// `endstream` keyword. `bytes` ends with the object.
 fn data_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let window = bytes.get(start..)?;
-    let window = window.get(..window.len().min(MAX_STREAM_SCAN))?;
-    let k = start + find(window, b"endstream")?;
+    let k = start + find(bytes.get(start..)?, b"endstream")?;
     let mut end = k;
     if bytes.get(..end).is_some_and(|b| b.ends_with(b"\n")) {
         end -= 1;
@@ -381,7 +385,8 @@ fn inflate(data: &[u8], limit: usize) -> Inflated {
         _ => (data, false),
     };
     let mut d = Decompress::new(false);
-    let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).max(STEP).min(limit.saturating_add(1)));
+    let mut out: Vec<u8> =
+        Vec::with_capacity(data.len().saturating_mul(4).max(STEP).min(limit.saturating_add(1)));
     loop {
         if out.len() == out.capacity() {
             if out.len() > limit {
