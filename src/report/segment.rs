@@ -4,6 +4,12 @@
 //! The grammar is a small state machine keyed on the report's fixed markers
 //! (【取組の概要】, 【基本方針事業一覧】, 小計, 【 事業概要 】, （担当課：…）, 事例紹介);
 //! it never depends on a particular project's name or number.
+//!
+//! Damage is read through, not around: a chapter whose heading was lost starts at the
+//! first of its parts that is found (`chapter.no_heading`); a card is a card wherever it
+//! is (case studies, the appendix, an overview cut short); what follows the appendix is
+//! still scanned for chapters; and a second title page or a basic-policy number read
+//! twice says that reports were concatenated (`report.repeated`).
 
 use regex::Regex;
 use std::sync::LazyLock;
