@@ -191,6 +191,16 @@ fn fault_05_chapter_after_appendix_is_read() {
     assert_eq!(nine["projects"], clean_2["projects"]);
     assert!(diagnostics_with(&json, "report.repeated").is_empty());
     assert_eq!(code, 0, "{:?}", errors(&json));
+
+    // The same chapter appended as printed: read, and its number reported as repeated.
+    chapter[0] = chapter[0].replacen('⑨', "②", 1);
+    let appended = format!("{text}\n{}\n", chapter.join("\n"));
+    let (code, json, _) = convert_bytes(appended.as_bytes(), "txt");
+    assert_eq!(numbers(&json).last(), Some(&vec![2]));
+    let repeated = diagnostics_with(&json, "report.repeated");
+    assert_eq!(repeated.len(), 1, "{repeated:?}");
+    assert_eq!(repeated[0]["policy"], 2);
+    assert_eq!(code, 1);
 }
 
 /// `pdf` with every page listed twice (each second copy a new page object sharing the
