@@ -353,6 +353,26 @@ fn fault_09_corrupt_stream() {
     assert!(diagnostics_with(&json, "pdf.no_text_layer").is_empty());
 }
 
+#[test]
+fn fault_09_missing_content_stream() {
+    // The page's content object is gone (as when the parser cannot read it): an error
+    // naming page and object, not a page "without a text layer".
+    let pdf = read("aomori-r5.libreoffice.pdf");
+    let (_, clean, _) = convert_bytes(&pdf, "pdf");
+    let (page, id) = card_page_stream(&pdf, &clean);
+    let mut doc = PdfDocument::load_mem(&pdf).expect("parses");
+    doc.objects.remove(&id);
+    let mut broken = Vec::new();
+    doc.save_to(&mut broken).expect("save");
+    let (code, json, stderr) = convert_bytes(&broken, "pdf");
+    assert_eq!(code, 1, "{stderr}");
+    let corrupt = diagnostics_with(&json, "pdf.stream_corrupt");
+    assert_eq!(corrupt.len(), 1, "{corrupt:?}");
+    assert_eq!(corrupt[0]["page"], page);
+    let message = corrupt[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(&format!("object {} {}", id.0, id.1)), "{message}");
+}
+
 /// Each stream's `/Length` as written in the file (lopdf replaces it by the length it
 /// read): (stream, the length's own object if indirect, value).
 fn stream_lengths(pdf: &[u8]) -> Vec<(ObjectId, Option<ObjectId>, i64)> {

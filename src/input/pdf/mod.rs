@@ -198,13 +198,19 @@ fn content_bytes(
     damaged: &mut Vec<String>,
 ) -> Vec<u8> {
     let mut one = |o: &Object| {
+        let name = || match objects::ref_id(o) {
+            Some((n, g)) => format!("content stream (object {n} {g})"),
+            None => "content stream".to_string(),
+        };
+        // A reference to an object that is not there (or not a stream) is content lost
+        // to damage, e.g. an object the parser could not read: not an empty page.
+        if !matches!(objects::deref(pdf, o), Object::Stream(_)) {
+            damaged.push(format!("{}: missing, or not a stream", name()));
+            return None;
+        }
         let (data, why) = stream_bytes_checked(pdf, o, budget);
         if let Some(why) = why {
-            let name = match objects::ref_id(o) {
-                Some((n, g)) => format!("content stream (object {n} {g})"),
-                None => "content stream".to_string(),
-            };
-            damaged.push(format!("{name}: {why}"));
+            damaged.push(format!("{}: {why}", name()));
         }
         data
     };
