@@ -24,6 +24,9 @@ pub enum Error {
     Limit(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A file or folder that cannot be used as asked; the message names it once.
+    #[error("{path}: {cause}")]
+    File { path: String, cause: String },
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
     #[error("schema: {0}")]
