@@ -217,20 +217,21 @@ impl Diagnostic {
     }
 }
 
-/// Box coordinates to 0.01 pt: far finer than any printed line, and free of `f32` noise.
-mod bbox {
-    use serde::Serializer;
-
+/// A box coordinate as written (JSON, database): to 0.01 pt, far finer than any printed
+/// line, and free of the noise an `f32` shows when widened (`59.099998474121094`).
+pub fn bbox_coordinate(x: f32) -> f64 {
     /// Hundredths of a point.
     const STEPS_PER_POINT: f64 = 100.0;
+    (f64::from(x) * STEPS_PER_POINT).round() / STEPS_PER_POINT
+}
+
+mod bbox {
+    use serde::Serializer;
 
     pub fn serialize<S: Serializer>(v: &Option<[f32; 4]>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             None => s.serialize_none(),
-            Some(b) => {
-                let rounded = b.map(|x| (f64::from(x) * STEPS_PER_POINT).round() / STEPS_PER_POINT);
-                s.serialize_some(&rounded)
-            }
+            Some(b) => s.serialize_some(&b.map(super::bbox_coordinate)),
         }
     }
 }

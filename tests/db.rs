@@ -299,9 +299,17 @@ impl Drop for PgSchema {
 #[ignore = "needs PostgreSQL: set SHISAKU_TEST_POSTGRES_URL, run with -- --ignored"]
 fn postgres_load_twice_and_rollback() {
     let Some(pg) = PgSchema::new("load") else { return };
+    // 10.11: export's read-only open refuses a schema without shisaku's tables.
+    let refused = db::open_read_only(Some(&pg.url())).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(refused.contains("not a shisaku database"), "{refused}");
     let mut db = db::open(Some(&pg.url())).expect("open PostgreSQL");
     scenario(&mut db);
     drop(db);
+    let mut read_only = db::open_read_only(Some(&pg.url())).expect("read-only open");
+    assert_eq!(read_only.count("reports").expect("count"), 2);
+    let err = read_only.query("DELETE FROM reports", &[]).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("read-only"), "{err}");
+    drop(read_only);
     let mut db = db::open(Some(&pg.url())).expect("reopen");
     assert_eq!(db.count("schema_migrations").expect("count"), db::schema::MIGRATIONS.len() as i64);
     // The tables are in the test's schema, not in public.
