@@ -208,8 +208,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if inputs.is_empty() {
                 anyhow::bail!("nothing to convert");
             }
-            let results =
-                shisaku::batch::run_with_progress(&inputs, &output, jobs.unwrap_or(0), &Options::default())?;
+            let jobs = jobs.unwrap_or(0);
+            let results = if verbosity == Verbosity::Quiet {
+                shisaku::batch::run(&inputs, &output, jobs, &Options::default(), &|_| {})?
+            } else {
+                shisaku::batch::run_with_progress(&inputs, &output, jobs, &Options::default())?
+            };
             to_stdout(shisaku::batch::table(&results).as_bytes())?;
             Ok(ExitCode::from(shisaku::batch::exit_code(&results)))
         }

@@ -393,6 +393,17 @@ fn small_ones_empty_folder_text_named_pdf_help_texts() {
     assert!(h.contains("File format"), "{h}");
     let h = String::from_utf8_lossy(&shisaku(&["batch", "--help"]).stdout).into_owned();
     assert!(!h.contains("[default: 0]"), "{h}");
+
+    let out = dir.path().join("quiet");
+    let o = shisaku(&[
+        "-q",
+        "batch",
+        fixture("aomori-r5.txt").to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr_of(&o), "", "-q: no progress lines");
 }
 
 /// 15.9: card boxes are written to 0.01 pt, without `f32` noise.
