@@ -28,11 +28,11 @@ pub enum Target {
 }
 
 fn io_at(path: &Path, e: std::io::Error) -> Error {
-    Error::File { path: path.display().to_string(), cause: e.to_string() }
+    Error::File(format!("{}: {e}", path.display()))
 }
 
 fn refuse(path: &Path, cause: impl Into<String>) -> Error {
-    Error::File { path: path.display().to_string(), cause: cause.into() }
+    Error::File(format!("{}: {}", path.display(), cause.into()))
 }
 
 /// Follow `path` through symlinks (also dangling ones, whose target will be created).

@@ -167,10 +167,11 @@ pub fn check_url(url: Option<&str>) -> Result<Target> {
     if let Target::Sqlite(path) = &target {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.is_dir() {
-                return Err(Error::File {
-                    path: path.display().to_string(),
-                    cause: format!("the folder {} does not exist", dir.display()),
-                });
+                return Err(Error::File(format!(
+                    "{}: the folder {} does not exist",
+                    path.display(),
+                    dir.display()
+                )));
             }
         }
     }
