@@ -147,7 +147,7 @@ fn convert_one(input: &Path, output: &Path, options: &Options) -> FileResult {
     result.warnings = report.diagnostics.iter().filter(|d| d.level == Level::Warning).count();
     result.errors = report.diagnostics.iter().filter(|d| d.level == Level::Error).count();
     let written = crate::emit::to_json(&report, false)
-        .and_then(|json| crate::write_atomically(output, json.as_bytes()).map_err(Error::from));
+        .and_then(|json| crate::output::write(output, json.as_bytes(), &[input]));
     match written {
         Ok(()) => {
             result.status = if result.errors > 0 {
@@ -158,7 +158,7 @@ fn convert_one(input: &Path, output: &Path, options: &Options) -> FileResult {
                 Status::Ok
             };
         }
-        Err(e) => result.failure = Some(format!("{}: {e}", output.display())),
+        Err(e) => result.failure = Some(e.to_string()),
     }
     result
 }
@@ -172,7 +172,7 @@ pub fn run(
     options: &Options,
     progress: &(dyn Fn(&FileResult) + Sync),
 ) -> Result<Vec<FileResult>> {
-    std::fs::create_dir_all(out_dir)?;
+    crate::output::ensure_dir(out_dir)?;
     remove_stale_partials(out_dir);
     let names = output_names(inputs);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -219,22 +219,22 @@ pub fn run_with_progress(
             bar.set_style(style);
         }
         let results = run(inputs, out_dir, jobs, options, &|r| {
-            bar.set_message(r.input.display().to_string());
+            bar.set_message(crate::messages::path(&r.input));
             bar.inc(1);
         });
         bar.finish_and_clear();
         results
     } else {
         run(inputs, out_dir, jobs, options, &|r| {
-            eprintln!("{}: {}", r.input.display(), line(r));
+            eprintln!("{}: {}", crate::messages::path(&r.input), line(r));
         })
     }
 }
 
 fn line(r: &FileResult) -> String {
     match &r.failure {
-        Some(why) => format!("failed: {why}"),
-        None => format!("{} → {}", r.status.as_str(), r.output.display()),
+        Some(why) => format!("failed: {}", crate::messages::escape(why)),
+        None => format!("{} → {}", r.status.as_str(), crate::messages::path(&r.output)),
     }
 }
 
@@ -242,11 +242,11 @@ fn line(r: &FileResult) -> String {
 /// failures' causes.
 pub fn table(results: &[FileResult]) -> String {
     let width =
-        results.iter().map(|r| r.input.display().to_string().chars().count()).max().unwrap_or(4).max(4);
+        results.iter().map(|r| crate::messages::path(&r.input).chars().count()).max().unwrap_or(4).max(4);
     let mut out =
         format!("{:<width$}  {:<8}  {:>5}  {:>8}  {:>6}\n", "file", "status", "cards", "warnings", "errors");
     for r in results {
-        let name = r.input.display().to_string();
+        let name = crate::messages::path(&r.input);
         let pad = width.saturating_sub(name.chars().count());
         out.push_str(&format!(
             "{name}{:pad$}  {:<8}  {:>5}  {:>8}  {:>6}\n",
@@ -259,7 +259,11 @@ pub fn table(results: &[FileResult]) -> String {
     }
     for r in results {
         if let Some(why) = &r.failure {
-            out.push_str(&format!("failed: {}: {why}\n", r.input.display()));
+            out.push_str(&format!(
+                "failed: {}: {}\n",
+                crate::messages::path(&r.input),
+                crate::messages::escape(why)
+            ));
         }
     }
     out

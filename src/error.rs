@@ -24,6 +24,11 @@ pub enum Error {
     Limit(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A file or folder that cannot be used as asked: `PATH: cause`, naming it once. (One
+    /// string, not two fields: a larger `Error` makes every `Result` of the PDF
+    /// interpreter's hot loops larger too.)
+    #[error("{0}")]
+    File(String),
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
     #[error("schema: {0}")]

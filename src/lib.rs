@@ -14,8 +14,10 @@ pub mod error;
 pub mod fuzzing;
 pub mod input;
 pub mod layout;
+pub mod messages;
 pub mod model;
 pub mod normalize;
+pub mod output;
 pub mod report;
 pub mod validate;
 
@@ -34,13 +36,17 @@ pub enum InputFormat {
 impl InputFormat {
     /// Guess from magic bytes, then from the file name's extension.
     pub fn detect(bytes: &[u8], name: &str) -> InputFormat {
-        let head = &bytes[..bytes.len().min(1024)];
-        if head.windows(5).any(|w| w == b"%PDF-") || name.to_ascii_lowercase().ends_with(".pdf") {
+        if has_pdf_magic(bytes) || name.to_ascii_lowercase().ends_with(".pdf") {
             InputFormat::Pdf
         } else {
             InputFormat::Text
         }
     }
+}
+
+/// `%PDF-` in the first KiB, where readers look for it (junk may precede it).
+fn has_pdf_magic(bytes: &[u8]) -> bool {
+    bytes.get(..bytes.len().min(1024)).unwrap_or_default().windows(5).any(|w| w == b"%PDF-")
 }
 
 /// Options of one conversion.
@@ -58,6 +64,14 @@ pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
     // Hashing a multi-megabyte file costs as much as parsing it; do both at once.
     let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format));
     let (document, mut diagnostics, source_format, pages) = read?;
+    let controls = normalize::control_characters(&document);
+    if controls > 0 {
+        diagnostics.push(model::Diagnostic::new(
+            model::Level::Warning,
+            "text.control_characters",
+            format!("{controls} control characters (NUL, escape, …) were removed from the text"),
+        ));
+    }
     let document = normalize::document(document);
     let source = model::Source { file: name.to_string(), format: source_format, sha256, pages };
     let mut report = report::build(&document, source)?;
@@ -78,7 +92,13 @@ fn read_document(
             (input::text::to_document(&text), Vec::new(), SourceFormat::Text, None)
         }
         InputFormat::Pdf => {
-            let (document, diags) = input::pdf::read(bytes)?;
+            let (document, diags) = input::pdf::read(bytes).map_err(|e| match e {
+                // Taken for a PDF by its name alone: say what else it may be.
+                Error::Pdf(why) if !has_pdf_magic(bytes) => Error::Pdf(format!(
+                    "{why} (the file does not start with %PDF; if it is a text dump, use --input-format text)"
+                )),
+                other => other,
+            })?;
             let pages = document.pages.len() as u32;
             (document, diags, SourceFormat::Pdf, Some(pages))
         }
@@ -87,7 +107,7 @@ fn read_document(
 
 /// Convert a file on disk; see [`convert`].
 pub fn convert_path(path: &std::path::Path, options: &Options) -> Result<Report> {
-    let bytes = std::fs::read(path)?;
+    let bytes = output::read_input(path)?;
     convert(&bytes, &path.display().to_string(), options)
 }
 

@@ -5,11 +5,12 @@
 //! go on after a bad file and exit 2 at the end if any failed.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use shisaku::model::Level;
+use shisaku::messages::{self, Verbosity};
+use shisaku::model::{Diagnostic, Level};
 use shisaku::{InputFormat, Options};
 
 #[derive(Parser)]
@@ -17,6 +18,12 @@ use shisaku::{InputFormat, Options};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Say nothing on stderr but failures.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Also print each warning (not only errors) on stderr.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -31,7 +38,8 @@ enum Command {
     Convert {
         /// Input file, or `-` for standard input.
         input: PathBuf,
-        /// Output file (default: standard output).
+        /// Output file (default, or `-`: standard output). A symlink is followed; a device
+        /// or FIFO is written through; the input itself is never overwritten.
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// One-line JSON instead of pretty-printed.
@@ -42,7 +50,13 @@ enum Command {
         input_format: Option<FormatArg>,
     },
     /// Check an existing JSON output against the schema and the semantic rules.
-    Validate { file: PathBuf },
+    ///
+    /// Exit code: 2 if the file is not valid JSON of the schema, 1 if it holds or the
+    /// checks find error-level diagnostics, else 0.
+    Validate {
+        /// A JSON file written by `convert`, or `-` for standard input.
+        file: PathBuf,
+    },
     /// Print the JSON Schema of the output.
     Schema,
     /// Convert many reports in parallel: one JSON per input in OUTDIR.
@@ -57,8 +71,8 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
         /// Worker threads (default: one per core).
-        #[arg(short, long, default_value_t = 0)]
-        jobs: usize,
+        #[arg(short, long)]
+        jobs: Option<usize>,
     },
     /// Load reports (PDF, text dump, or converted JSON) into a database.
     ///
@@ -70,12 +84,18 @@ enum Command {
         /// `sqlite:PATH`, a plain path, or `postgres://USER@HOST:PORT/DB` (default: ./shisaku.db).
         #[arg(long)]
         db: Option<String>,
+        /// Load reports whose reading found no card at all (refused by default: such a
+        /// report is almost always a broken file, not an empty year).
+        #[arg(long)]
+        allow_errors: bool,
     },
-    /// Write every table of a database to DIR/<table>.csv or .ndjson.
+    /// Write every table of a database to DIR/<table>.csv or .ndjson (read-only on the
+    /// database).
     Export {
         /// Database URL, as for `load` (default: ./shisaku.db).
         #[arg(long)]
         db: Option<String>,
+        /// File format: one CSV (RFC 4180) or NDJSON file per table.
         #[arg(long, value_enum, default_value = "csv")]
         format: ExportFormat,
         /// Output folder (created if missing).
@@ -98,15 +118,47 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("shisaku: {e:#}");
+            eprintln!("shisaku: {}", messages::chain(e.as_ref()));
             ExitCode::from(2)
         }
     }
 }
 
+/// Write to stdout; a reader that went away (`| head`) is a normal end, as for `cat`.
+fn to_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// `-` (or no `-o`) means standard output.
+fn is_stdout(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p.as_os_str() == "-")
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let say = |lines: Vec<String>| {
+        for l in lines {
+            eprintln!("{l}");
+        }
+    };
     match cli.command {
         Command::Convert { input, output, compact, input_format } => {
+            let from_stdin = input.as_os_str() == "-";
+            let inputs: Vec<&Path> = if from_stdin { Vec::new() } else { vec![input.as_path()] };
+            // Checked before reading, so `-o` naming the input fails before any work.
+            if let Some(out) = output.as_deref().filter(|o| !is_stdout(Some(o))) {
+                shisaku::output::target(out, &inputs)?;
+            }
             let (bytes, name) = read_input(&input)?;
             let options = Options {
                 format: input_format.map(|f| match f {
@@ -114,80 +166,167 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     FormatArg::Pdf => InputFormat::Pdf,
                 }),
             };
-            let report =
-                shisaku::convert(&bytes, &name, &options).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            let report = shisaku::convert(&bytes, &name, &options)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
             let json = shisaku::emit::to_json(&report, compact)?;
-            match output {
-                Some(path) => shisaku::write_atomically(&path, json.as_bytes())
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-                None => std::io::stdout().write_all(json.as_bytes())?,
+            match output.as_deref().filter(|o| !is_stdout(Some(o))) {
+                Some(path) => shisaku::output::write(path, json.as_bytes(), &inputs)?,
+                None => to_stdout(json.as_bytes())?,
             }
+            say(messages::report_lines(&name, &report, &report.diagnostics, verbosity));
             Ok(exit_for(&report.diagnostics))
         }
         Command::Validate { file } => {
-            let text =
-                std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            let diags = shisaku::validate::validate_json(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            for d in &diags {
-                eprintln!("{}: {:?} {} {}", file.display(), d.level, d.code, d.message);
+            let (bytes, name) = read_input(&file)?;
+            let name = messages::escape(&name);
+            let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+            if bytes.starts_with(b"%PDF") || first.is_some_and(|b| *b != b'{') {
+                let what = if bytes.starts_with(b"%PDF") { "this is a PDF" } else { "this is not JSON" };
+                anyhow::bail!("{name}: {what}; run `shisaku convert` first and validate its output");
             }
-            Ok(exit_for(&diags))
+            let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{name}: not UTF-8 text"))?;
+            let findings =
+                shisaku::validate::validate_json(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            let report: shisaku::Report =
+                serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            let mut all: Vec<Diagnostic> = report.diagnostics.clone();
+            all.extend(findings.iter().filter(|f| !report.diagnostics.contains(f)).cloned());
+            say(messages::report_lines(&name, &report, &all, verbosity));
+            Ok(exit_for(&all))
         }
         Command::Schema => {
-            print!("{}", shisaku::validate::SCHEMA);
+            to_stdout(shisaku::validate::SCHEMA.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Batch { inputs, output, jobs } => {
-            let inputs = shisaku::batch::expand_inputs(&inputs)?;
-            let results = shisaku::batch::run_with_progress(&inputs, &output, jobs, &Options::default())?;
-            print!("{}", shisaku::batch::table(&results));
-            Ok(ExitCode::from(shisaku::batch::exit_code(&results)))
-        }
-        Command::Load { inputs, db } => {
-            let mut db = shisaku::db::open(db.as_deref())?;
-            // Fault injection for the tests: the process dies (as under `kill -9`) right
-            // after this table's rows are written, inside the open transaction.
-            let die_after = std::env::var("SHISAKU_TEST_DIE_AFTER_TABLE").ok();
-            let mut failed = false;
-            for input in shisaku::db::expand_inputs(&inputs)? {
-                let loaded = shisaku::db::read_report_path(&input, &Options::default()).and_then(|report| {
-                    db.load_with_hook(&report, &mut |table| {
-                        if die_after.as_deref() == Some(table) {
-                            std::process::abort();
-                        }
-                        Ok(())
-                    })
-                });
-                match loaded {
-                    Ok(s) => {
-                        let rows: Vec<String> = s.rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
-                        let how = if s.replaced { "replaced" } else { "added" };
-                        println!("{}: {how} report {}: {}", input.display(), s.report_id, rows.join(", "));
-                    }
-                    Err(e) => {
-                        eprintln!("shisaku: {}: {e}", input.display());
-                        failed = true;
-                    }
+            for dir in inputs.iter().filter(|p| p.is_dir()) {
+                if shisaku::batch::expand_inputs(std::slice::from_ref(dir))?.is_empty() {
+                    eprintln!("shisaku: no .pdf or .txt files in {}", messages::path(dir));
                 }
             }
-            Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+            let inputs = shisaku::batch::expand_inputs(&inputs)?;
+            if inputs.is_empty() {
+                anyhow::bail!("nothing to convert");
+            }
+            let jobs = jobs.unwrap_or(0);
+            let results = if verbosity == Verbosity::Quiet {
+                shisaku::batch::run(&inputs, &output, jobs, &Options::default(), &|_| {})?
+            } else {
+                shisaku::batch::run_with_progress(&inputs, &output, jobs, &Options::default())?
+            };
+            to_stdout(shisaku::batch::table(&results).as_bytes())?;
+            Ok(ExitCode::from(shisaku::batch::exit_code(&results)))
         }
+        Command::Load { inputs, db, allow_errors } => load(&inputs, db.as_deref(), allow_errors, verbosity),
         Command::Export { db, format, output, excel } => {
-            let mut db = shisaku::db::open_existing(db.as_deref())?;
+            let mut db = shisaku::db::open_read_only(db.as_deref())?;
             let format = match format {
                 ExportFormat::Csv => shisaku::db::export::Format::Csv,
                 ExportFormat::Ndjson => shisaku::db::export::Format::Ndjson,
             };
+            let mut lines = String::new();
             for e in shisaku::db::export::export(&mut db, &output, format, excel)? {
-                println!("{}: {} rows", e.path.display(), e.rows);
+                lines.push_str(&format!("{}: {} rows\n", messages::path(&e.path), e.rows));
             }
+            to_stdout(lines.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn exit_for(diags: &[shisaku::model::Diagnostic]) -> ExitCode {
+/// `load`: each file in its own transaction. The database is opened (and created) only
+/// when the first report is ready, so a run where every file fails leaves no empty file.
+fn load(
+    inputs: &[PathBuf],
+    url: Option<&str>,
+    allow_errors: bool,
+    verbosity: Verbosity,
+) -> anyhow::Result<ExitCode> {
+    // A bad URL is said before any file is read.
+    shisaku::db::check_url(url)?;
+    for dir in inputs.iter().filter(|p| p.is_dir()) {
+        if shisaku::db::expand_inputs(std::slice::from_ref(dir))?.is_empty() {
+            eprintln!("shisaku: no .pdf, .txt or .json files in {}", messages::path(dir));
+        }
+    }
+    let files = shisaku::db::expand_inputs(inputs)?;
+    if files.is_empty() {
+        anyhow::bail!("nothing to load");
+    }
+    let mut db: Option<shisaku::db::Db> = None;
+    // Fault injection for the tests: the process dies (as under `kill -9`) right
+    // after this table's rows are written, inside the open transaction.
+    let die_after = std::env::var("SHISAKU_TEST_DIE_AFTER_TABLE").ok();
+    let (mut failed, mut with_errors) = (false, false);
+    for input in files {
+        let name = messages::path(&input);
+        let report = match shisaku::db::read_report_path(&input, &Options::default()) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("shisaku: {name}: {}", messages::chain(&e));
+                failed = true;
+                continue;
+            }
+        };
+        let cards: usize = report.policies.iter().map(|p| p.projects.len()).sum();
+        let errors = report.diagnostics.iter().filter(|d| d.level == Level::Error).count();
+        if cards == 0 && !allow_errors {
+            eprintln!(
+                "shisaku: {name}: not loaded: no card was read ({errors} errors); `--allow-errors` loads it anyway"
+            );
+            failed = true;
+            continue;
+        }
+        let open = match db.as_mut() {
+            Some(d) => d,
+            None => db.insert(shisaku::db::open(url)?),
+        };
+        let loaded = open.load_with_hook(&report, &mut |table| {
+            if die_after.as_deref() == Some(table) {
+                std::process::abort();
+            }
+            Ok(())
+        });
+        match loaded {
+            Ok(s) => {
+                let rows: Vec<String> = s.rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
+                let how = if s.replaced { "replaced" } else { "added" };
+                let mut line = format!("{name}: {how} report {}: {}\n", s.report_id, rows.join(", "));
+                if errors > 0 {
+                    with_errors = true;
+                    line = format!(
+                        "{name}: {how} report {} with {errors} errors: {}\n",
+                        s.report_id,
+                        rows.join(", ")
+                    );
+                }
+                to_stdout(line.as_bytes())?;
+                if verbosity != Verbosity::Quiet {
+                    let shown = report
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.level == Level::Error || verbosity == Verbosity::Verbose);
+                    for d in shown {
+                        eprintln!("{}", messages::diagnostic(Some(&report), d));
+                    }
+                }
+            }
+            Err(e) => {
+                eprintln!("shisaku: {name}: {}", messages::chain(&e));
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else if with_errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn exit_for(diags: &[Diagnostic]) -> ExitCode {
     if diags.iter().any(|d| d.level == Level::Error) {
         ExitCode::from(1)
     } else {
@@ -195,14 +334,13 @@ fn exit_for(diags: &[shisaku::model::Diagnostic]) -> ExitCode {
     }
 }
 
-fn read_input(path: &PathBuf) -> anyhow::Result<(Vec<u8>, String)> {
+/// A file's bytes (regular files only) or standard input for `-`, with the name to report.
+fn read_input(path: &Path) -> anyhow::Result<(Vec<u8>, String)> {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes)?;
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
         Ok((bytes, "-".to_string()))
     } else {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-        Ok((bytes, name))
+        Ok((shisaku::output::read_input(path)?, path.display().to_string()))
     }
 }

@@ -99,7 +99,10 @@ pub struct Project {
     pub page: Option<u32>,
     /// 1-based physical page (PDF input only).
     pub pdf_page: Option<u32>,
-    /// Card's bounding box on its page, PDF points `[x0, y0, x1, y1]` from the top-left.
+    /// Card's bounding box on its page, PDF points `[x0, y0, x1, y1]` from the top-left;
+    /// written rounded to 0.01 pt (an `f32` widened to JSON's double shows noise such as
+    /// `59.099998474121094`).
+    #[serde(serialize_with = "bbox::serialize")]
     pub bbox: Option<[f32; 4]>,
 }
 
@@ -211,6 +214,25 @@ impl Diagnostic {
     pub fn on_card(mut self, card: Option<u32>) -> Self {
         self.card = card;
         self
+    }
+}
+
+/// A box coordinate as written (JSON, database): to 0.01 pt, far finer than any printed
+/// line, and free of the noise an `f32` shows when widened (`59.099998474121094`).
+pub fn bbox_coordinate(x: f32) -> f64 {
+    /// Hundredths of a point.
+    const STEPS_PER_POINT: f64 = 100.0;
+    (f64::from(x) * STEPS_PER_POINT).round() / STEPS_PER_POINT
+}
+
+mod bbox {
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(v: &Option<[f32; 4]>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            None => s.serialize_none(),
+            Some(b) => s.serialize_some(&b.map(super::bbox_coordinate)),
+        }
     }
 }
 

@@ -25,7 +25,14 @@ static VALIDATOR: LazyLock<std::result::Result<jsonschema::Validator, String>> =
 /// Every schema violation of `value`, as `path: message` lines (empty when valid).
 pub fn schema_errors(value: &serde_json::Value) -> Result<Vec<String>> {
     let validator = VALIDATOR.as_ref().map_err(|e| Error::Schema(format!("the bundled schema: {e}")))?;
-    Ok(validator.iter_errors(value).map(|e| format!("{}: {e}", e.instance_path())).collect())
+    Ok(validator
+        .iter_errors(value)
+        .map(|e| {
+            // The top level's pointer is empty; `/` says where it is.
+            let at = e.instance_path().to_string();
+            format!("{}: {e}", if at.is_empty() { "/" } else { at.as_str() })
+        })
+        .collect())
 }
 
 /// Run the semantic checks and append their diagnostics to the report.

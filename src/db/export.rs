@@ -3,13 +3,13 @@
 //! Rows are ordered by primary key, so two exports of the same data are byte-identical.
 //! CSV follows RFC 4180 quoting (a field with `,`, `"`, CR or LF is quoted, `"` doubled),
 //! NULL is an empty field, booleans are `true`/`false`; `excel` prepends the UTF-8 byte
-//! order mark that Japanese Excel needs to read UTF-8. Files are written atomically.
+//! order mark that Japanese Excel needs to read UTF-8. Files are written as
+//! [`crate::output::write`] does (atomically, symlinks followed).
 
 use std::path::{Path, PathBuf};
 
 use super::{schema, Db, Rows, Value};
 use crate::error::Result;
-use crate::write_atomically;
 
 /// Output format of [`export`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct Exported {
 
 /// Write each table of the database to `dir` (created if missing).
 pub fn export(db: &mut Db, dir: &Path, format: Format, excel: bool) -> Result<Vec<Exported>> {
-    std::fs::create_dir_all(dir)?;
+    crate::output::ensure_dir(dir)?;
     let mut out = Vec::new();
     let tables = std::iter::once("schema_migrations").chain(schema::TABLES.iter().copied());
     for table in tables {
@@ -47,7 +47,7 @@ pub fn export(db: &mut Db, dir: &Path, format: Format, excel: bool) -> Result<Ve
             Format::Ndjson => ndjson(&rows)?,
         };
         let path = dir.join(format!("{table}.{}", format.extension()));
-        write_atomically(&path, &bytes)?;
+        crate::output::write(&path, &bytes, &[])?;
         out.push(Exported { table: table.to_string(), path, rows: rows.rows.len() });
     }
     Ok(out)

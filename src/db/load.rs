@@ -174,10 +174,10 @@ pub(super) fn write(
                     Value::from(d.and_then(|d| d.bureau.as_ref())),
                     Value::from(c.page),
                     Value::from(c.pdf_page),
-                    Value::from(b.map(|b| b[0])),
-                    Value::from(b.map(|b| b[1])),
-                    Value::from(b.map(|b| b[2])),
-                    Value::from(b.map(|b| b[3])),
+                    Value::from(b.map(|b| crate::model::bbox_coordinate(b[0]))),
+                    Value::from(b.map(|b| crate::model::bbox_coordinate(b[1]))),
+                    Value::from(b.map(|b| crate::model::bbox_coordinate(b[2]))),
+                    Value::from(b.map(|b| crate::model::bbox_coordinate(b[3]))),
                 ],
             )?;
             projects.push((c, id));

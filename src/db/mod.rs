@@ -149,10 +149,39 @@ pub struct LoadSummary {
     pub rows: Vec<(&'static str, usize)>,
 }
 
-/// Open (creating if needed) the database at `url` (see [`Target::parse`]) and apply
+/// URL schemes [`open`] understands, for the message refusing another one.
+const SUPPORTED: &str = "sqlite:PATH, a plain file path, postgres:// or postgresql://";
+
+/// [`Target::parse`], refusing what would be misread: another scheme (`mysql://…` would
+/// otherwise become a SQLite file of that name) and a SQLite path whose folder is missing.
+pub fn check_url(url: Option<&str>) -> Result<Target> {
+    if let Some(u) = url {
+        let scheme = u.split_once("://").map(|(s, _)| s).filter(|s| {
+            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+        if let Some(s) = scheme.filter(|s| !matches!(*s, "sqlite" | "postgres" | "postgresql")) {
+            return Err(Error::Db(format!("unsupported database URL scheme `{s}://`; use {SUPPORTED}")));
+        }
+    }
+    let target = Target::parse(url);
+    if let Target::Sqlite(path) = &target {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(Error::File(format!(
+                    "{}: the folder {} does not exist",
+                    path.display(),
+                    dir.display()
+                )));
+            }
+        }
+    }
+    Ok(target)
+}
+
+/// Open (creating if needed) the database at `url` (see [`check_url`]) and apply
 /// pending migrations.
 pub fn open(url: Option<&str>) -> Result<Db> {
-    let mut db = match Target::parse(url) {
+    let mut db = match check_url(url)? {
         Target::Sqlite(path) => Db::Sqlite(sqlite::connect(&path)?),
         Target::Postgres(url) => Db::Postgres(Box::new(postgres::connect(&url)?)),
     };
@@ -163,12 +192,36 @@ pub fn open(url: Option<&str>) -> Result<Db> {
 /// [`open`], but a SQLite file must already exist (for reading: `export` should not create
 /// an empty database from a mistyped path).
 pub fn open_existing(url: Option<&str>) -> Result<Db> {
-    if let Target::Sqlite(path) = Target::parse(url) {
+    if let Target::Sqlite(path) = check_url(url)? {
         if !path.is_file() {
             return Err(Error::Db(format!("{}: no such database", path.display())));
         }
     }
     open(url)
+}
+
+/// Open an existing shisaku database for reading only: nothing is created or migrated,
+/// and a database without shisaku's tables is refused ("not a shisaku database").
+pub fn open_read_only(url: Option<&str>) -> Result<Db> {
+    let target = check_url(url)?;
+    let (mut db, name) = match target {
+        Target::Sqlite(path) => {
+            if !path.is_file() {
+                return Err(Error::Db(format!("{}: no such database", path.display())));
+            }
+            (Db::Sqlite(sqlite::connect_read_only(&path)?), path.display().to_string())
+        }
+        Target::Postgres(url) => (Db::Postgres(Box::new(postgres::connect_read_only(&url)?)), url),
+    };
+    let has = match &mut db {
+        Db::Sqlite(c) => sqlite::has_table(c, "schema_migrations"),
+        Db::Postgres(c) => postgres::has_table(c, "schema_migrations"),
+    };
+    match has {
+        Ok(true) => Ok(db),
+        Ok(false) => Err(Error::Db(format!("{name}: not a shisaku database (no schema_migrations table)"))),
+        Err(e) => Err(Error::Db(format!("{name}: not a shisaku database ({e})"))),
+    }
 }
 
 impl Db {
@@ -194,13 +247,19 @@ impl Db {
     ) -> Result<LoadSummary> {
         match self {
             Db::Sqlite(c) => {
-                let tx = c.transaction()?;
+                // IMMEDIATE: the write lock first, so concurrent loads queue (busy timeout)
+                // instead of failing on a lock upgrade.
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 let summary = load::write(&mut sqlite::Writer::new(&tx), report, hook)?;
                 tx.commit()?;
                 Ok(summary)
             }
             Db::Postgres(c) => {
                 let mut tx = c.transaction()?;
+                // Two loads of the same document at once would both find no earlier copy
+                // and then collide on `sha256`; a lock per document makes the second wait
+                // and then replace the first.
+                postgres::lock_document(&mut tx, &report.source.sha256)?;
                 let summary = load::write(&mut postgres::Writer::new(&mut tx), report, hook)?;
                 tx.commit()?;
                 Ok(summary)
@@ -286,6 +345,6 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// [`read_report`] on a file.
 pub fn read_report_path(path: &Path, options: &crate::Options) -> Result<Report> {
-    let bytes = std::fs::read(path)?;
+    let bytes = crate::output::read_input(path)?;
     read_report(&bytes, &path.display().to_string(), options)
 }

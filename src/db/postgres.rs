@@ -20,6 +20,30 @@ pub(super) fn connect(url: &str) -> Result<Client> {
     Ok(Client::connect(url, NoTls)?)
 }
 
+/// A session whose transactions are read-only: `export` never writes.
+pub(super) fn connect_read_only(url: &str) -> Result<Client> {
+    let mut client = connect(url)?;
+    client.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
+    Ok(client)
+}
+
+pub(super) fn has_table(client: &mut Client, table: &str) -> Result<bool> {
+    let row = client.query_one("SELECT to_regclass($1)::text", &[&table])?;
+    Ok(row.try_get::<_, Option<String>>(0)?.is_some())
+}
+
+/// Hold a transaction-scoped advisory lock keyed by the document's SHA-256 (hashed to the
+/// 64 bits a lock key has; two documents sharing a key only wait for each other).
+pub(super) fn lock_document(tx: &mut Transaction<'_>, sha256: &str) -> Result<()> {
+    // FNV-1a: any text (a hand-edited JSON's sha256 too) gives a key.
+    let key = sha256
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+        as i64;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key])?;
+    Ok(())
+}
+
 pub(super) fn migrate(client: &mut Client) -> Result<()> {
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;

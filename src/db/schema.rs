@@ -152,8 +152,26 @@ CREATE INDEX projects_policy ON projects(policy_id);
 CREATE INDEX metric_cells_column ON metric_cells(metric_column_id);
 ";
 
+/// Migration 2: `current_reports`, one row per report (title + fiscal year): the same
+/// year loaded in two renditions (its PDF and a text dump) would otherwise count twice in
+/// every total. The PDF is preferred (it carries geometry and the ○ marks a dump loses),
+/// then the latest loaded. A report with neither title nor year cannot be matched to
+/// another and is always current.
+const V2: &str = "
+CREATE VIEW current_reports AS
+SELECT r.* FROM reports r
+WHERE (r.title IS NULL AND r.fiscal_year IS NULL)
+   OR r.id = (
+      SELECT o.id FROM reports o
+      WHERE o.title IS NOT DISTINCT FROM r.title
+        AND o.fiscal_year IS NOT DISTINCT FROM r.fiscal_year
+      ORDER BY CASE WHEN o.source_format = 'pdf' THEN 0 ELSE 1 END, o.loaded_at DESC, o.id DESC
+      LIMIT 1
+   )
+";
+
 /// All migrations, in order: `(version, DDL template)`.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1)];
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2)];
 
 /// The data tables with their primary key, in load (parent before child) order.
 pub const TABLES: &[&str] = &[

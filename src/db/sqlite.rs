@@ -47,6 +47,24 @@ pub(super) fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Read-only: `export` must never write to a file it was pointed at.
+pub(super) fn connect_read_only(path: &Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+pub(super) fn has_table(conn: &Connection, table: &str) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     // IMMEDIATE: take the write lock first so two processes cannot both migrate.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

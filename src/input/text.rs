@@ -89,8 +89,16 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
     Ok(text.into_owned())
 }
 
-/// One page holding every line of the dump.
+/// One page holding every line of the dump. Lines end in LF, CRLF or a lone CR (classic
+/// Mac OS files).
 pub fn to_document(text: &str) -> Document {
+    let unified;
+    let text = if text.contains('\r') {
+        unified = text.replace("\r\n", "\n").replace('\r', "\n");
+        unified.as_str()
+    } else {
+        text
+    };
     let lines = text.lines().map(Line::plain).collect();
     Document { pages: vec![Page { index: 1, lines, ..Page::default() }] }
 }
@@ -140,6 +148,13 @@ mod tests {
         let text = decode(cut).unwrap_or_default();
         assert!(text.starts_with("事業費 1,234千円\n①ＩＣＴ活"), "{text}");
         assert!(text.ends_with('\u{FFFD}'), "{text}");
+    }
+
+    #[test]
+    fn cr_only_line_ends_are_line_ends() {
+        let lf = to_document("a\nb\n\nc\n");
+        assert_eq!(to_document("a\rb\r\rc\r"), lf);
+        assert_eq!(to_document("a\r\nb\r\n\r\nc\r\n"), lf);
     }
 
     #[test]

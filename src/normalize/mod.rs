@@ -21,6 +21,11 @@
 //! 7. `，` and `．` between digits → `,` and `.`.
 //! 8. Trailing white space removed.
 //!
+//! Before all of these, text is composed (NFC: a decomposed `か` + U+3099 is `が`, as a
+//! Mac file system or a PDF's ToUnicode map may give it), and control characters other
+//! than tab are removed (a NUL or an escape in a title is never meant; databases refuse
+//! NUL). [`control_characters`] counts them so that the caller can say so.
+//!
 //! [`text`] is idempotent: normalizing twice changes nothing (a property test checks it).
 
 pub mod radicals;
@@ -41,6 +46,20 @@ pub fn document(mut doc: Document) -> Document {
         }
     }
     doc
+}
+
+/// Control characters that [`text`] removes: all but tab (line ends never reach it).
+fn is_removed_control(c: char) -> bool {
+    c.is_control() && c != '\t'
+}
+
+/// How many characters [`document`] will remove as control characters.
+pub fn control_characters(doc: &Document) -> usize {
+    doc.pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .map(|l| l.text.chars().filter(|&c| is_removed_control(c)).count())
+        .sum()
 }
 
 fn is_halfwidth_kana(c: char) -> bool {
@@ -126,7 +145,18 @@ fn fold_in_context(s: &str) -> String {
 
 /// Normalize one string (one line of text).
 pub fn text(s: &str) -> String {
-    let mut out = fold_in_context(&fold_chars(s));
+    let composed: String =
+        if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+            s.to_string()
+        } else {
+            s.nfc().collect()
+        };
+    let clean: String = if composed.contains(is_removed_control) {
+        composed.chars().filter(|&c| !is_removed_control(c)).collect()
+    } else {
+        composed
+    };
+    let mut out = fold_in_context(&fold_chars(&clean));
     out.truncate(out.trim_end().len());
     out
 }
@@ -160,6 +190,13 @@ mod tests {
         assert_eq!(text("事業―概要"), "事業―概要");
         assert_eq!(text("令和5年度～令和7年度"), "令和5年度～令和7年度");
         assert_eq!(text("①②⑳"), "①②⑳");
+    }
+
+    #[test]
+    fn control_characters_removed_and_decomposed_text_composed() {
+        assert_eq!(text("青森\u{0}県\u{1b}[31m\t事業\u{7f}"), "青森県[31m\t事業");
+        assert_eq!(text("か\u{3099}す"), "がす");
+        assert_eq!(text("ハ\u{309a}ン"), "パン");
     }
 
     #[test]

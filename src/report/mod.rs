@@ -2,7 +2,8 @@
 //!
 //! [`segment`] finds the parts by the report's fixed markers; [`summary`], [`card`]
 //! (with [`split`], [`metrics`], [`department`], [`money`]) and [`case_study`] read
-//! each part into the output types.
+//! each part into the output types; [`paragraph`] then joins the long texts' wrapped
+//! lines into paragraphs.
 
 pub mod card;
 pub mod case_study;
@@ -10,6 +11,7 @@ pub mod department;
 pub mod lines;
 pub mod metrics;
 pub mod money;
+pub mod paragraph;
 pub mod segment;
 pub mod split;
 pub mod summary;
@@ -72,17 +74,24 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
                 // A text dump has no page geometry: the summary's 掲載頁 gives the page.
                 p.page = summary.rows.iter().find(|r| r.no == p.no).and_then(|r| r.page);
             }
+            p.overview = paragraph::join(&p.overview);
+            p.results = paragraph::join(&p.results);
             projects.push(p);
         }
-        let overview = (!ch.overview.is_empty())
-            .then(|| ch.overview.iter().map(|l| l.text.trim_end()).collect::<Vec<_>>().join("\n"));
+        let overview = (!ch.overview.is_empty()).then(|| {
+            paragraph::join(&ch.overview.iter().map(|l| l.text.trim_end()).collect::<Vec<_>>().join("\n"))
+        });
+        let mut case_studies = case_study::parse(&ch.case_studies);
+        for c in &mut case_studies {
+            c.text = paragraph::join(&c.text);
+        }
         policies.push(Policy {
             numbers: ch.numbers.clone(),
             titles: ch.titles.clone(),
             overview,
             summary,
             projects,
-            case_studies: case_study::parse(&ch.case_studies),
+            case_studies,
             pdf_page: ch.first.as_ref().filter(|l| l.geom.is_some()).map(|l| l.pdf_page),
         });
     }
