@@ -1,8 +1,7 @@
 //! Regression tests for issue 10's input/output faults (items 1, 2, 7, 8, 10, 11, 12); the
 //! report-grammar and PDF faults (3, 5, 6, 9) are in `tests/regression.rs`.
-//! after its item: odd output targets, control characters, load exit codes, FIFO inputs,
-//! exports that must not write to the database. (Items 2, concurrent loads, are in
-//! `tests/db.rs`.)
+//! Odd output targets, control characters, load exit codes, FIFO inputs, exports that
+//! must not write to the database. (Item 2, concurrent loads, is in `tests/db.rs`.)
 #![cfg(unix)]
 
 mod common;
