@@ -1,7 +1,7 @@
 //! Resource limits on hostile input: every bound either ends in a clear
-//! `Error::Limit` or is absorbed with a diagnostic, and nothing blows up.
-
-use std::time::{Duration, Instant};
+//! `Error::Limit` or is absorbed with a diagnostic, and nothing blows up. The bounds are proven
+//! by the diagnostics and errors they produce, not by wall-clock time (speed is the
+//! benchmarks' business, and a timed test fails on a busy machine).
 
 use lopdf::{dictionary, Document as PdfDocument, Object, ObjectId, Stream};
 use shisaku::input::pdf::{objects, read};
@@ -155,9 +155,7 @@ fn huge_kids_array_of_one_page() {
     let root = b.root;
     let page = b.text_page(root, "again");
     let bytes = b.bytes(vec![page; 200_000]);
-    let start = Instant::now();
     let (doc, diags) = read(&bytes).expect("readable");
-    assert!(start.elapsed() < Duration::from_secs(20));
     assert_eq!(texts(&doc), ["again"]);
     assert!(diags.iter().any(|d| d.code == "pdf.page_tree" && d.message.contains("199999")), "{diags:?}");
 }
@@ -204,9 +202,7 @@ fn deeply_nested_forms_stop_at_the_depth_bound() {
 #[test]
 fn exponential_form_fan_out_is_bounded() {
     // Each of 12 levels draws the next 8 times: 8^11 form runs without the work bound.
-    let start = Instant::now();
     let (_, diags) = read(&form_chain(12, 8)).expect("readable");
-    assert!(start.elapsed() < Duration::from_secs(60));
     assert!(diags.iter().any(|d| d.message.contains("operators; rest skipped")), "{diags:?}");
 }
 
@@ -224,9 +220,7 @@ fn huge_string_and_array_are_capped_per_page() {
     let stream = b.stream(content, true);
     let root = b.root;
     let page = b.page(root, stream.into());
-    let start = Instant::now();
     let (doc, diags) = read(&b.bytes(vec![page])).expect("readable");
-    assert!(start.elapsed() < Duration::from_secs(120));
     assert_eq!(doc.pages.len(), 1);
     assert!(diags.iter().any(|d| d.message.contains("glyphs; the rest are not read")), "{diags:?}");
 }
@@ -261,9 +255,7 @@ fn text_of_100_mb_is_refused_at_once() {
     let line = "事業費 1,234千円 これは試験用の行です。\n";
     let bytes = line.repeat(100 * 1024 * 1024 / line.len() + 1).into_bytes();
     assert!(bytes.len() >= 100 * 1024 * 1024);
-    let start = Instant::now();
     let why = limit_error(convert(&bytes, "big.txt", &Options { format: Some(InputFormat::Text) }));
-    assert!(start.elapsed() < Duration::from_secs(5));
     assert!(why.contains("32 MiB"), "{why}");
 }
 
