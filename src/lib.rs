@@ -48,6 +48,8 @@ impl InputFormat {
 pub struct Options {
     /// Force the input format instead of detecting it.
     pub format: Option<InputFormat>,
+    /// Force a text dump's kind instead of detecting it ([`input::dump_kind::detect`]).
+    pub dump_kind: Option<input::dump_kind::DumpKind>,
 }
 
 /// Convert one input (a report PDF or text dump) into a validated [`Report`].
@@ -56,10 +58,14 @@ pub struct Options {
 pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
     let format = options.format.unwrap_or_else(|| InputFormat::detect(bytes, name));
     // Hashing a multi-megabyte file costs as much as parsing it; do both at once.
-    let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format));
-    let (document, mut diagnostics, source_format, pages) = read?;
-    let document = normalize::document(document);
-    let source = model::Source { file: name.to_string(), format: source_format, sha256, pages };
+    let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format, options));
+    let (document, mut diagnostics, source_format, pages, kind) = read?;
+    let mut document = normalize::document(document);
+    if let Some(kind) = kind {
+        document = report::reassemble::document(document, kind);
+    }
+    let dump_kind = kind.filter(|k| *k != input::dump_kind::DumpKind::Plain).map(|k| k.name().to_string());
+    let source = model::Source { file: name.to_string(), format: source_format, sha256, pages, dump_kind };
     let mut report = report::build(&document, source)?;
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
@@ -67,20 +73,23 @@ pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
     Ok(report)
 }
 
+/// What a front end gives: the document, its diagnostics, what `source` says (format,
+/// pages) and, for a text dump, its kind.
+type Read =
+    (doc::Document, Vec<model::Diagnostic>, SourceFormat, Option<u32>, Option<input::dump_kind::DumpKind>);
+
 /// The front end for `format`: bytes → document, diagnostics, and what `source` says.
-fn read_document(
-    bytes: &[u8],
-    format: InputFormat,
-) -> Result<(doc::Document, Vec<model::Diagnostic>, SourceFormat, Option<u32>)> {
+fn read_document(bytes: &[u8], format: InputFormat, options: &Options) -> Result<Read> {
     Ok(match format {
         InputFormat::Text => {
             let text = input::text::decode(bytes)?;
-            (input::text::to_document(&text), Vec::new(), SourceFormat::Text, None)
+            let kind = options.dump_kind.unwrap_or_else(|| input::dump_kind::detect(&text));
+            (input::text::to_document(&text), Vec::new(), SourceFormat::Text, None, Some(kind))
         }
         InputFormat::Pdf => {
             let (document, diags) = input::pdf::read(bytes)?;
             let pages = document.pages.len() as u32;
-            (document, diags, SourceFormat::Pdf, Some(pages))
+            (document, diags, SourceFormat::Pdf, Some(pages), None)
         }
     })
 }

@@ -40,6 +40,10 @@ enum Command {
         /// Input kind (default: detected from magic bytes and extension).
         #[arg(long, value_enum)]
         input_format: Option<FormatArg>,
+        /// A text dump's extractor style (default: detected from the dump): plain,
+        /// pdftotext, pdftotext-layout, pdftotext-raw, pymupdf, pymupdf-blocks, pdfplumber.
+        #[arg(long, value_name = "KIND")]
+        dump_kind: Option<shisaku::input::dump_kind::DumpKind>,
     },
     /// Check an existing JSON output against the schema and the semantic rules.
     Validate { file: PathBuf },
@@ -106,13 +110,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Convert { input, output, compact, input_format } => {
+        Command::Convert { input, output, compact, input_format, dump_kind } => {
             let (bytes, name) = read_input(&input)?;
             let options = Options {
                 format: input_format.map(|f| match f {
                     FormatArg::Text => InputFormat::Text,
                     FormatArg::Pdf => InputFormat::Pdf,
                 }),
+                dump_kind,
             };
             let report =
                 shisaku::convert(&bytes, &name, &options).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;

@@ -10,6 +10,7 @@ pub mod department;
 pub mod lines;
 pub mod metrics;
 pub mod money;
+pub mod reassemble;
 pub mod segment;
 pub mod split;
 pub mod summary;

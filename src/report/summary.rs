@@ -96,6 +96,11 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
                 if is_repeated_header(t) {
                     continue;
                 }
+                // A lone number after a complete row (its 掲載頁 read) is the page's
+                // footer, which a dump prints before the next page's rows.
+                if super::lines::is_page_number(t) && rows.last().is_some_and(RowAcc::complete) {
+                    continue;
+                }
                 if let Some(r) = rows.last_mut() {
                     r.lines.push(t.split_whitespace().map(str::to_string).collect());
                 }
@@ -138,6 +143,11 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
         );
     }
     Summary { columns, rows: out, subtotal_thousand_yen: subtotal }
+}
+
+fn parens_closed(s: &str) -> bool {
+    let open = s.chars().filter(|c| matches!(c, '（' | '(')).count();
+    open <= s.chars().filter(|c| matches!(c, '）' | ')')).count()
 }
 
 fn is_repeated_header(t: &str) -> bool {
@@ -205,9 +215,12 @@ fn parse_row(acc: &RowAcc, numbers: &[u8]) -> (Option<SummaryRow>, Option<String
     let mut last_line = usize::MAX;
     for (li, tok) in rest {
         let joins = tok.starts_with('（') || tok.starts_with('(');
+        // A department wrapped inside its parentheses (`ＤＸ推進課（西北地域県` / `民局）`)
+        // goes on on the next line.
+        let unclosed = departments.last().is_some_and(|d| !parens_closed(d));
         match departments.last_mut() {
-            Some(d) if joins || *li == last_line => {
-                if !joins {
+            Some(d) if joins || unclosed || *li == last_line => {
+                if !joins && !unclosed {
                     d.push(' ');
                 }
                 d.push_str(tok);

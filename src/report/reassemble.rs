@@ -1,0 +1,544 @@
+//! Reassembly of an extractor's text dump into the line shapes the report grammar reads.
+//!
+//! The grammar ([`super::segment`], [`super::card`], [`super::summary`],
+//! [`super::metrics`]) reads a dump that prints a card's head before its box, the box's
+//! headings on one line, the metrics header on one line, and a box's columns one after
+//! the other. Extractors differ (see [`crate::input::dump_kind`]); this module undoes
+//! each one's differences on the normalized lines, and nothing else: what a line says is
+//! never changed, only where it is cut and in which order lines come.
+//!
+//! - one cell a line (`pdftotext` default, PyMuPDF): the box headings printed apart are
+//!   joined, the card's cost and number lines caught between or after them go back to
+//!   the head, and the metrics header's column labels are joined to 項目名;
+//! - a box's two columns on one line (pdfplumber): each box line is cut at the space
+//!   between the columns, the left column's lines first;
+//! - columns by character positions (`pdftotext -layout`): a box line is cut at the
+//!   right column's position (from the box headings), other lines have their runs of
+//!   spaces closed to one space;
+//! - every kind: a metric line whose last cell runs into the next row's item
+//!   (`… 18名・8名実践能力…`) is cut after the cells the header's columns call for.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::doc::{Document, Line, Page};
+use crate::input::dump_kind::DumpKind;
+
+static YEAR_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(令和|平成|R|H)?\s*([0-9]+|元)\s*年度$").expect("static regex"));
+static COST_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)\s*[0-9]{0,3}$").expect("static regex")
+});
+/// How far (lines) a box heading printed apart looks for its partner: between them an
+/// extractor can put the cost line, the card number and a title line or two.
+const HEADING_REACH: usize = 6;
+/// Columns of a `-layout` line within which two text runs count as aligned with the box
+/// headings' columns (pdftotext rounds positions to whole characters, and wide
+/// characters are one column each however wide their glyphs).
+const LAYOUT_SLACK: usize = 3;
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn heading_kind(s: &str) -> (bool, bool) {
+    let q = squash(s);
+    (q.contains("【事業概要】"), q.contains("【事業実績】"))
+}
+
+/// Reassemble a text dump's document (one page of plain lines) for `kind`.
+pub fn document(doc: Document, kind: DumpKind) -> Document {
+    let pages = doc
+        .pages
+        .into_iter()
+        .map(|p| {
+            if p.lines.iter().any(|l| l.geom.is_some()) {
+                return p;
+            }
+            let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
+            let texts = lines(texts, kind);
+            Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
+        })
+        .collect();
+    Document { pages }
+}
+
+/// The line-level reassembly; blank lines are dropped (the grammar ignores them).
+pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
+    let mut ls: Vec<String> =
+        input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
+    match kind {
+        DumpKind::PdftotextLayout => ls = metric_rows(summary_rows(layout_columns(ls))),
+        DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls))),
+        _ => {}
+    }
+    if kind.cell_per_line() {
+        ls = headings_apart(ls);
+        ls = metric_headers(ls);
+    }
+    ls
+}
+
+/// Join box headings printed on lines of their own, moving the head lines an extractor
+/// put between or right after them (cost, card number) back before the box.
+fn headings_apart(ls: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let (a, b) = heading_kind(&ls[i]);
+        if a == b {
+            out.push(ls[i].clone());
+            i += 1;
+            continue;
+        }
+        let partner = (i + 1..ls.len().min(i + 1 + HEADING_REACH)).find(|&j| {
+            let (pa, pb) = heading_kind(&ls[j]);
+            pa != pb && pa == b && pb == a
+        });
+        let Some(j) = partner else {
+            out.push(ls[i].clone());
+            i += 1;
+            continue;
+        };
+        // Lines between the two headings belong to the head (cost, number, title tail).
+        out.extend(ls[i + 1..j].iter().cloned());
+        // A head printed after both headings: the cost line and the number right after.
+        let mut k = j + 1;
+        if ls.get(k).is_some_and(|l| COST_ONLY.is_match(l.trim())) {
+            out.push(ls[k].clone());
+            k += 1;
+            if ls.get(k).is_some_and(|l| super::lines::is_page_number(l)) {
+                out.push(ls[k].clone());
+                k += 1;
+            }
+        }
+        out.push("【 事業概要 】 【 事業実績 】".to_string());
+        i = k;
+    }
+    out
+}
+
+/// A summary row's own line in a dump that sets cells side by side: `[○…] No [name…]
+/// cost [○] [department…] page`, the name and department possibly missing (wrapped
+/// cells are centred on the row: their lines are printed above and below it).
+static ROW_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:[○〇◯]\s*)*)([0-9]{1,3})\s+(?:(.*?)\s+)?([▲△-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+))((?:\s+[○〇◯])?)(?:\s+(.*?))?\s+([0-9]{1,3})$")
+        .expect("static regex")
+});
+
+/// One summary row's cells as read from its own line.
+struct RowLine {
+    marks: String,
+    no: String,
+    name: Option<String>,
+    cost: String,
+    new: String,
+    department: Option<String>,
+    page: String,
+}
+
+fn row_line(s: &str) -> Option<RowLine> {
+    let c = ROW_LINE.captures(s.trim())?;
+    let get = |i: usize| c.get(i).map(|m| m.as_str().trim().to_string()).filter(|x| !x.is_empty());
+    Some(RowLine {
+        marks: get(1).unwrap_or_default(),
+        no: get(2)?,
+        name: get(3),
+        cost: get(4)?,
+        new: get(5).unwrap_or_default(),
+        department: get(6),
+        page: get(7)?,
+    })
+}
+
+/// Summary tables whose wrapped cells are centred on their row (pdfplumber, `-layout`):
+/// each row is rebuilt on one line from its own line and the wrapped lines around it.
+/// A row whose line lacks a cell has that cell's lines both above and below it; the lines
+/// between two rows go to the row below and the row above as each needs, half and half
+/// when the needs do not add up.
+fn summary_rows(ls: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        out.push(ls[i].clone());
+        let starts = ls[i].trim_start().starts_with("【基本方針事業一覧】");
+        i += 1;
+        if !starts {
+            continue;
+        }
+        let end = (i..ls.len()).find(|&k| ls[k].trim_start().starts_with("小計")).unwrap_or(ls.len());
+        let region = &ls[i..end];
+        let rows: Vec<(usize, RowLine)> =
+            region.iter().enumerate().filter_map(|(k, l)| row_line(l).map(|r| (k, r))).collect();
+        let Some(&(first, _)) = rows.first() else {
+            i = end;
+            continue;
+        };
+        // Lines before the first row that the first row does not need are its header.
+        let needs = |r: &RowLine| usize::from(r.name.is_none() || r.department.is_none());
+        let head_end = first.saturating_sub(rows.first().map_or(0, |(_, r)| needs(r)));
+        out.extend(region[..head_end].iter().cloned());
+        let mut above: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+        let mut below: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+        for k in 0..rows.len() {
+            let from = if k == 0 { head_end } else { rows[k - 1].0 + 1 };
+            // A page footer and the heading repeated on the next page are no cell's lines.
+            let gap: Vec<String> = region[from..rows[k].0]
+                .iter()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !super::lines::is_page_number(l) && !super::segment::is_table_heading(l))
+                .collect();
+            let want_below = if k == 0 { 0 } else { needs(&rows[k - 1].1) };
+            let want_above = needs(&rows[k].1);
+            let split = if k == 0 {
+                0
+            } else if gap.len() == want_below + want_above {
+                want_below
+            } else {
+                gap.len().div_ceil(2)
+            };
+            if k > 0 {
+                below[k - 1].extend(gap[..split].iter().cloned());
+            }
+            above[k].extend(gap[split..].iter().cloned());
+        }
+        // After the last row, up to 小計: its lines below.
+        if let Some((last, _)) = rows.last() {
+            below[rows.len() - 1].extend(
+                region[last + 1..]
+                    .iter()
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !super::lines::is_page_number(l) && !super::segment::is_table_heading(l)),
+            );
+        }
+        for (k, (_, r)) in rows.iter().enumerate() {
+            let mut name = Vec::new();
+            let mut dept = Vec::new();
+            let wrapped = |parts: &[String], name: &mut Vec<String>, dept: &mut Vec<String>| {
+                for p in parts {
+                    match (r.name.is_none(), r.department.is_none()) {
+                        (true, true) => match p.rsplit_once(' ') {
+                            Some((a, b)) => {
+                                name.push(a.to_string());
+                                dept.push(b.to_string());
+                            }
+                            None => name.push(p.clone()),
+                        },
+                        (false, true) => dept.push(p.clone()),
+                        _ => name.push(p.clone()),
+                    }
+                }
+            };
+            wrapped(&above[k], &mut name, &mut dept);
+            name.extend(r.name.clone());
+            dept.extend(r.department.clone());
+            wrapped(&below[k], &mut name, &mut dept);
+            let fields = [&r.marks, &r.no, &name.concat(), &r.cost, &r.new, &dept.concat(), &r.page];
+            out.push(
+                fields.iter().filter(|f| !f.is_empty()).map(|f| f.as_str()).collect::<Vec<_>>().join(" "),
+            );
+        }
+        i = end;
+    }
+    out
+}
+
+/// One line of a metrics table: its item text and its cells.
+struct MetricLine {
+    item: String,
+    cells: Vec<String>,
+}
+
+/// Metrics tables whose stacked cells are centred on their row (pdfplumber, `-layout`):
+/// a line of cells only goes to the row (a line with an item) above or below it that has
+/// fewer cells than columns, as for summary rows; each row is then printed as its item
+/// line followed by its cells in reading order, which [`super::metrics`] groups.
+fn metric_rows(ls: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        out.push(ls[i].clone());
+        let header = ls[i].trim_start();
+        i += 1;
+        if !header.starts_with("項目名") {
+            continue;
+        }
+        let ncols = header.split_whitespace().count().saturating_sub(1);
+        let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
+        let lines: Vec<MetricLine> = ls[i..end]
+            .iter()
+            .map(|l| {
+                let (item, cells) = super::metrics::split_cells(l);
+                MetricLine { item, cells }
+            })
+            .collect();
+        let rows: Vec<usize> = (0..lines.len()).filter(|&k| !lines[k].item.is_empty()).collect();
+        let needs = |k: usize| lines[k].cells.len() < ncols;
+        // Where each cells-only line goes: the row index (into `lines`) it joins.
+        let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
+        let mut k = 0;
+        while k < lines.len() {
+            if !lines[k].item.is_empty() {
+                k += 1;
+                continue;
+            }
+            let run_end = (k..lines.len()).find(|&m| !lines[m].item.is_empty()).unwrap_or(lines.len());
+            let prev = rows.iter().rev().find(|&&r| r < k).copied();
+            let next = rows.iter().find(|&&r| r >= run_end).copied();
+            let run = run_end - k;
+            let to_prev = match (prev, next) {
+                (Some(p), Some(n)) => match (needs(p), needs(n)) {
+                    (true, true) => run.div_ceil(2),
+                    (false, true) => 0,
+                    _ => run,
+                },
+                (Some(_), None) => run,
+                _ => 0,
+            };
+            for (m, o) in owner.iter_mut().enumerate().take(run_end).skip(k) {
+                *o = if m - k < to_prev { prev } else { next };
+            }
+            k = run_end;
+        }
+        let mut printed = vec![false; lines.len()];
+        for (k, line) in lines.iter().enumerate() {
+            if printed[k] {
+                continue;
+            }
+            if line.item.is_empty() && owner[k].is_none() {
+                out.push(line.cells.join(" "));
+                continue;
+            }
+            if line.item.is_empty() {
+                continue;
+            }
+            out.push(line.item.clone());
+            for m in 0..lines.len() {
+                if m == k || owner[m] == Some(k) {
+                    for c in &lines[m].cells {
+                        out.push(c.clone());
+                    }
+                    printed[m] = true;
+                }
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+/// `項目名` followed by its column labels one a line → one header line.
+fn metric_headers(ls: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let t = ls[i].trim();
+        if t.starts_with("項目名") {
+            let mut header = t.to_string();
+            let mut k = i + 1;
+            while let Some(next) = ls.get(k).map(|l| l.trim()).filter(|l| is_column_label(l)) {
+                header.push(' ');
+                header.push_str(next);
+                k += 1;
+            }
+            out.push(header);
+            i = k;
+        } else {
+            out.push(ls[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A metrics column label: a fiscal year (`4年度`, `R5年度`) or a year label with a note
+/// such as 目標.
+fn is_column_label(s: &str) -> bool {
+    s.split_whitespace().all(|t| YEAR_LABEL.is_match(t) || t.starts_with("目標")) && !s.trim().is_empty()
+}
+
+/// pdfplumber: in each box, lines of two columns joined by one space are cut there; the
+/// box's left column lines come first, then the right's.
+fn joined_columns(ls: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let (a, b) = heading_kind(&ls[i]);
+        out.push(ls[i].clone());
+        i += 1;
+        if !(a && b) {
+            continue;
+        }
+        let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
+        let (mut left, mut right) = (Vec::new(), Vec::new());
+        for l in &ls[i..end] {
+            match split_joined(l) {
+                Some((x, y)) => {
+                    left.push(x);
+                    right.push(y);
+                }
+                // A line of one column: the left column has ended (its text is shorter).
+                None if right.is_empty() => left.push(l.trim().to_string()),
+                None => right.push(l.trim().to_string()),
+            }
+        }
+        out.extend(left);
+        out.extend(right);
+        i = end;
+    }
+    out
+}
+
+fn ends_box(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with("項目名") || ((t.starts_with('（') || t.starts_with('(')) && t.contains("担当課"))
+}
+
+/// `…を育 子育て…` → the two columns; a line with other spaces is one column.
+fn split_joined(l: &str) -> Option<(String, String)> {
+    let t = l.trim();
+    let (x, y) = t.split_once(' ')?;
+    let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && !c.is_whitespace());
+    (!y.contains(' ') && wide(x.chars().next_back()) && wide(y.chars().next()))
+        .then(|| (x.to_string(), y.to_string()))
+}
+
+/// `pdftotext -layout`: box lines cut at the right column's character position, the left
+/// column's lines first; every other line has its runs of spaces closed to one.
+fn layout_columns(ls: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let (a, b) = heading_kind(&ls[i]);
+        if !(a && b) {
+            out.push(close_gaps(&ls[i]));
+            i += 1;
+            continue;
+        }
+        let chars: Vec<char> = ls[i].chars().collect();
+        let right_at = chars
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] == '】')
+            .map(|(k, _)| k + 1)
+            .next()
+            .and_then(|k| (k..chars.len()).find(|&m| chars[m] == '【'));
+        out.push(close_gaps(&ls[i]));
+        i += 1;
+        let Some(right_at) = right_at else { continue };
+        let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
+        let (mut left, mut right) = (Vec::new(), Vec::new());
+        for l in &ls[i..end] {
+            let (x, y) = cut_at(l, right_at);
+            if !x.is_empty() {
+                left.push(x);
+            }
+            if !y.is_empty() {
+                right.push(y);
+            }
+        }
+        out.extend(left);
+        out.extend(right);
+        i = end;
+    }
+    out
+}
+
+/// Cut a layout line into the text left of column `at` and from there on: at the run of
+/// spaces nearest `at`, or, with no gap near, wholly on the side where it starts.
+fn cut_at(l: &str, at: usize) -> (String, String) {
+    let chars: Vec<char> = l.chars().collect();
+    let start = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(chars.len());
+    // The first run of two or more spaces after the start.
+    let gap = (start..chars.len().saturating_sub(1)).find(|&k| chars[k] == ' ' && chars[k + 1] == ' ');
+    if start + LAYOUT_SLACK >= at {
+        return (String::new(), close_gaps(l));
+    }
+    match gap {
+        Some(g) => {
+            let x: String = chars[..g].iter().collect();
+            let y: String = chars[g..].iter().collect();
+            (close_gaps(&x), close_gaps(&y))
+        }
+        None => (close_gaps(l), String::new()),
+    }
+}
+
+fn close_gaps(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn headings_apart_are_joined_and_head_restored() {
+        // pdftotext default: the cost and number between the headings.
+        let got = lines(
+            v(&["名前事業", "【 事業概要 】", "事業費 4,789 千円", "1", "【 事業実績 】", "本文。"]),
+            DumpKind::Pdftotext,
+        );
+        assert_eq!(
+            got,
+            v(&["名前事業", "事業費 4,789 千円", "1", "【 事業概要 】 【 事業実績 】", "本文。"])
+        );
+        // PyMuPDF: the headings one after the other.
+        let got = lines(
+            v(&["名前事業", "事業費 1千円", "2", "【 事業概要 】", "【 事業実績 】"]),
+            DumpKind::Pymupdf,
+        );
+        assert_eq!(got, v(&["名前事業", "事業費 1千円", "2", "【 事業概要 】 【 事業実績 】"]));
+    }
+
+    #[test]
+    fn metric_header_joined() {
+        let got = lines(v(&["項目名", "4年度", "5年度", "参加者", "22 名"]), DumpKind::Pymupdf);
+        assert_eq!(got, v(&["項目名 4年度 5年度", "参加者", "22 名"]));
+    }
+
+    #[test]
+    fn joined_box_columns_are_cut() {
+        let got = lines(
+            v(&[
+                "【 事業概要 】 【 事業実績 】",
+                "あいうえおかきく さしすせそたちつ",
+                "けこする。 てとした。",
+                "なにぬねのした。",
+                "項目名 4年度 5年度",
+            ]),
+            DumpKind::Pdfplumber,
+        );
+        assert_eq!(got[1..5], v(&["あいうえおかきく", "けこする。", "さしすせそたちつ", "てとした。"]));
+        assert_eq!(got[5], "なにぬねのした。");
+    }
+
+    #[test]
+    fn layout_box_by_position() {
+        let got = lines(
+            v(&[
+                "   【 事業概要 】      【 事業実績 】",
+                "あいうえおかき     さしすせそ",
+                "くけこ。",
+                "                 たちつ。",
+                "   項目名    4年度   5年度",
+            ]),
+            DumpKind::PdftotextLayout,
+        );
+        assert_eq!(
+            got,
+            v(&[
+                "【 事業概要 】 【 事業実績 】",
+                "あいうえおかき",
+                "くけこ。",
+                "さしすせそ",
+                "たちつ。",
+                "項目名 4年度 5年度"
+            ])
+        );
+    }
+}
