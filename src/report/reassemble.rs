@@ -75,8 +75,73 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
     if kind.cell_per_line() {
         ls = headings_apart(ls);
         ls = metric_headers(ls);
+        ls = subtotal_amount(ls);
+    }
+    if kind != DumpKind::Plain {
+        ls = cell_fragments(ls);
     }
     ls
+}
+
+/// `小計` with its amount on the next line (one cell a line) → one line.
+fn subtotal_amount(ls: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ls.len());
+    for l in ls {
+        let amount = l.trim().trim_start_matches(['▲', '△', '-']);
+        let is_amount = !amount.is_empty() && amount.chars().all(|c| c.is_ascii_digit() || c == ',');
+        match out.last_mut() {
+            Some(prev) if prev.trim() == "小計" && is_amount => {
+                prev.push(' ');
+                prev.push_str(l.trim());
+            }
+            _ => out.push(l),
+        }
+    }
+    out
+}
+
+fn paren_balance(s: &str) -> i32 {
+    s.chars()
+        .map(|c| match c {
+            '(' | '（' => 1,
+            ')' | '）' => -1,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// In a metrics table, a cell wrapped inside its text by a narrow column comes as two
+/// lines: `8,603 千円(R` / `4.6)` (inside parentheses) or `6,897,486 千` / `円` (inside a
+/// money unit). They are one line of the cell again.
+fn cell_fragments(ls: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ls.len());
+    let mut in_table = false;
+    for l in ls {
+        let t = l.trim();
+        if t.starts_with("項目名") {
+            in_table = true;
+        } else if ends_box(t) || heading_kind(t) != (false, false) {
+            in_table = false;
+        }
+        if in_table {
+            if let Some(prev) = out.last_mut() {
+                let p = prev.trim_end();
+                let unit_cut = t.starts_with('円')
+                    && (p.ends_with('千') || p.ends_with("百万") || p.ends_with('億'))
+                    && p.chars().rev().nth(1).is_some_and(|c| c.is_ascii_digit() || c == ' ');
+                let paren_cut = paren_balance(p) > 0
+                    && paren_balance(t) < 0
+                    && p.chars().any(|c| c.is_ascii_digit())
+                    && !t.contains(' ');
+                if unit_cut || paren_cut {
+                    prev.push_str(t);
+                    continue;
+                }
+            }
+        }
+        out.push(l);
+    }
+    out
 }
 
 /// Join box headings printed on lines of their own, moving the head lines an extractor

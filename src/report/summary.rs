@@ -101,6 +101,14 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
                 if super::lines::is_page_number(t) && rows.last().is_some_and(RowAcc::complete) {
                     continue;
                 }
+                // So is a piece of the table's heading, repeated on the next page and cut
+                // into pieces by an extractor that prints a cell a line (`R5事業` / `費`).
+                let heading: String = columns.concat();
+                let piece: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                if !piece.is_empty() && heading.contains(&piece) && rows.last().is_some_and(RowAcc::complete)
+                {
+                    continue;
+                }
                 if let Some(r) = rows.last_mut() {
                     r.lines.push(t.split_whitespace().map(str::to_string).collect());
                 }
