@@ -96,14 +96,17 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             t.replace_range(m.range(), " ");
         }
         let mut words: Vec<&str> = t.split_whitespace().collect();
+        // Digits at a line's end, in order; a later line's digits follow (`1` / `0`).
+        let mut line_digits = String::new();
         while let Some(last) = words.last() {
             if last.bytes().all(|b| b.is_ascii_digit()) {
-                digits.insert_str(0, last);
+                line_digits.insert_str(0, last);
                 words.pop();
             } else {
                 break;
             }
         }
+        digits.push_str(&line_digits);
         if !words.is_empty() && cost_at.is_some() {
             title_parts.push(words.concat());
         }
