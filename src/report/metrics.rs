@@ -172,6 +172,10 @@ pub fn rows(lines: &[String], ncols: usize) -> (Vec<MetricRow>, Vec<String>) {
             continue;
         }
         let (item, atoms) = match split_line(t) {
+            // A word cell on a line of its own (one cell a line), after its row's item.
+            _ if WORD_CELLS.contains(&t) && builds.last().is_some_and(|b| !b.item.is_empty()) => {
+                (String::new(), vec![Atom { text: t.to_string(), dash: false }])
+            }
             (item, atoms) if atoms.is_empty() => split_word_cells(t, ncols).unwrap_or((item, atoms)),
             other => other,
         };

@@ -49,6 +49,7 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
     let mut rows: Vec<RowAcc> = Vec::new();
     let mut subtotal = None;
     let mut in_header = true;
+    let mut pending_marks = 0;
     for line in lines {
         let t = line.trimmed();
         if let Some(rest) = t.strip_prefix("小計") {
@@ -73,11 +74,21 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
             let rest = c.get(3).map_or("", |m| m.as_str()).to_string();
             Some((no, marks, rest))
         });
+        // A shared chapter's basic-policy marks printed a cell a line (`○` / `○` / `2`)
+        // before their row's No.
+        if numbers.len() > 1 && is_marks(t) && rows.last().is_none_or(|r| r.complete()) {
+            pending_marks += t.chars().filter(|c| !c.is_whitespace()).count();
+            continue;
+        }
         match start {
             Some((no, marks, rest)) if no == expected && rows.last().is_none_or(|r| r.complete()) => {
                 in_header = false;
                 let toks = rest.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-                rows.push(RowAcc { no, marks, lines: vec![toks] });
+                rows.push(RowAcc {
+                    no,
+                    marks: marks + std::mem::take(&mut pending_marks),
+                    lines: vec![toks],
+                });
             }
             _ if in_header => {
                 // Header lines, repeated at the top of a continuation page as well.
