@@ -58,7 +58,8 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
     let mut number_before_cost: Option<u32> = None;
     for l in card.head.iter().take(title_end) {
         if is_page_number(&l.text) {
-            number_before_cost = number_before_cost.or_else(|| l.trimmed().parse().ok());
+            // The last one: a page footer printed before the title comes first.
+            number_before_cost = l.trimmed().parse().ok().or(number_before_cost);
         } else {
             title_parts.push(l.trimmed().to_string());
         }

@@ -276,6 +276,15 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
                     .filter(|l| !super::lines::is_page_number(l) && !super::segment::is_table_heading(l)),
             );
         }
+        // A wrapped line beside a row that prints both its name and department goes to
+        // the department when it is no wider than the widest department on a row line
+        // (the department column is the narrower one), else to the name.
+        let dept_width = rows
+            .iter()
+            .filter_map(|(_, r)| r.department.as_ref())
+            .map(|d| d.chars().count())
+            .max()
+            .unwrap_or(0);
         for (k, (_, r)) in rows.iter().enumerate() {
             let mut name = Vec::new();
             let mut dept = Vec::new();
@@ -290,6 +299,7 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
                             None => name.push(p.clone()),
                         },
                         (false, true) => dept.push(p.clone()),
+                        (false, false) if p.chars().count() <= dept_width => dept.push(p.clone()),
                         _ => name.push(p.clone()),
                     }
                 }
