@@ -243,6 +243,15 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
         let needs = |r: &RowLine| usize::from(r.name.is_none() || r.department.is_none());
         let head_end = first.saturating_sub(rows.first().map_or(0, |(_, r)| needs(r)));
         out.extend(region[..head_end].iter().cloned());
+        // The table's heading as printed above its first row: a line made of its pieces,
+        // repeated on the next page, is no cell's line.
+        let heading: String =
+            region[..head_end].iter().flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
+        let is_heading_piece = |l: &str| {
+            super::segment::is_table_heading(l)
+                // Two pieces at least: one short piece may be a name's last character.
+                || (l.split_whitespace().count() >= 2 && l.split_whitespace().all(|t| heading.contains(t)))
+        };
         let mut above: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
         let mut below: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
         for k in 0..rows.len() {
@@ -251,7 +260,7 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
             let gap: Vec<String> = region[from..rows[k].0]
                 .iter()
                 .map(|l| l.trim().to_string())
-                .filter(|l| !super::lines::is_page_number(l) && !super::segment::is_table_heading(l))
+                .filter(|l| !super::lines::is_page_number(l) && !is_heading_piece(l))
                 .collect();
             let want_below = if k == 0 { 0 } else { needs(&rows[k - 1].1) };
             let want_above = needs(&rows[k].1);
@@ -273,7 +282,7 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
                 region[last + 1..]
                     .iter()
                     .map(|l| l.trim().to_string())
-                    .filter(|l| !super::lines::is_page_number(l) && !super::segment::is_table_heading(l)),
+                    .filter(|l| !super::lines::is_page_number(l) && !is_heading_piece(l)),
             );
         }
         // A wrapped line beside a row that prints both its name and department goes to
@@ -502,6 +511,9 @@ fn layout_columns(ls: Vec<String>) -> Vec<String> {
         i += 1;
         let Some(right_at) = right_at else { continue };
         let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
+        // The headings are centred over their columns: where the right column's text
+        // starts is told by the box's lines of two runs (the leftmost second run).
+        let right_at = ls[i..end].iter().filter_map(|l| second_run(l)).min().unwrap_or(right_at);
         let (mut left, mut right) = (Vec::new(), Vec::new());
         for l in &ls[i..end] {
             let (x, y) = cut_at(l, right_at);
@@ -517,6 +529,14 @@ fn layout_columns(ls: Vec<String>) -> Vec<String> {
         i = end;
     }
     out
+}
+
+/// Character column where a line's second run of text starts (after two or more spaces).
+fn second_run(l: &str) -> Option<usize> {
+    let chars: Vec<char> = l.chars().collect();
+    let start = chars.iter().position(|c| !c.is_whitespace())?;
+    let gap = (start..chars.len().saturating_sub(1)).find(|&k| chars[k] == ' ' && chars[k + 1] == ' ')?;
+    (gap..chars.len()).find(|&k| !chars[k].is_whitespace())
 }
 
 /// Cut a layout line into the text left of column `at` and from there on: at the run of
