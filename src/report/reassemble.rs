@@ -250,7 +250,9 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
         let is_heading_piece = |l: &str| {
             super::segment::is_table_heading(l)
                 // Two pieces at least: one short piece may be a name's last character.
-                || (l.split_whitespace().count() >= 2 && l.split_whitespace().all(|t| heading.contains(t)))
+                || (l.split_whitespace().count() >= 2
+                    && l.split_whitespace().all(|t| heading.contains(t))
+                    && l.split_whitespace().any(|t| t.chars().count() >= 3))
         };
         let mut above: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
         let mut below: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
@@ -454,16 +456,25 @@ fn joined_columns(ls: Vec<String>) -> Vec<String> {
             continue;
         }
         let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
-        let (mut left, mut right) = (Vec::new(), Vec::new());
+        let (mut left, mut right): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
         for l in &ls[i..end] {
             match split_joined(l) {
                 Some((x, y)) => {
                     left.push(x);
                     right.push(y);
                 }
-                // A line of one column: the left column has ended (its text is shorter).
                 None if right.is_empty() => left.push(l.trim().to_string()),
-                None => right.push(l.trim().to_string()),
+                // A line of one column after the joined ones: the column that has ended
+                // closed its last sentence; the other goes on (the right, when both or
+                // neither did).
+                None => {
+                    let open = |c: &[String]| c.last().is_some_and(|x| !x.trim_end().ends_with('。'));
+                    if open(&left) && !open(&right) {
+                        left.push(l.trim().to_string());
+                    } else {
+                        right.push(l.trim().to_string());
+                    }
+                }
             }
         }
         out.extend(left);
@@ -483,7 +494,8 @@ fn split_joined(l: &str) -> Option<(String, String)> {
     let t = l.trim();
     let (x, y) = t.split_once(' ')?;
     let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && !c.is_whitespace());
-    (!y.contains(' ') && wide(x.chars().next_back()) && wide(y.chars().next()))
+    // The right column may start with a Latin letter or digit (`UIJターン…`).
+    (!y.contains(' ') && wide(x.chars().next_back()) && y.chars().next().is_some_and(|c| !c.is_whitespace()))
         .then(|| (x.to_string(), y.to_string()))
 }
 
