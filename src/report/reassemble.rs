@@ -68,8 +68,8 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
     match kind {
-        DumpKind::PdftotextLayout => ls = metric_rows(summary_rows(layout_columns(ls))),
-        DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls))),
+        DumpKind::PdftotextLayout => ls = summary_rows(metric_rows(layout_columns(ls), true)),
+        DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false),
         _ => {}
     }
     if kind.cell_per_line() {
@@ -329,38 +329,111 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
     out
 }
 
-/// One line of a metrics table: its item text and its cells.
+/// One line of a metrics table: its item text and its cells (with their column, when the
+/// dump keeps positions).
 struct MetricLine {
     item: String,
-    cells: Vec<String>,
+    cells: Vec<(Option<usize>, String)>,
+}
+
+/// Runs of text of a `-layout` line (apart by two spaces or more), with the character
+/// column each starts at.
+fn runs(l: &str) -> Vec<(usize, String)> {
+    let chars: Vec<char> = l.chars().collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if chars[k].is_whitespace() {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < chars.len()
+            && !(chars[k].is_whitespace() && chars.get(k + 1).is_none_or(|c| c.is_whitespace()))
+        {
+            k += 1;
+        }
+        out.push((start, chars[start..k].iter().collect::<String>().trim().to_string()));
+    }
+    out
 }
 
 /// Metrics tables whose stacked cells are centred on their row (pdfplumber, `-layout`):
-/// a line of cells only goes to the row (a line with an item) above or below it that has
-/// fewer cells than columns, as for summary rows; each row is then printed as its item
-/// line followed by its cells in reading order, which [`super::metrics`] groups.
-fn metric_rows(ls: Vec<String>) -> Vec<String> {
+/// a line of cells only goes to the row (a line with an item) above or below it that
+/// lacks a cell (in that cell's column, where positions tell it); an item line in
+/// parentheses right after a row goes on with its item; each row is then printed as
+/// its item lines followed by its cells in column order, one a line, a cell cut inside
+/// a money unit or parentheses joined again — the shape [`super::metrics`] reads.
+fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
     while i < ls.len() {
-        out.push(ls[i].clone());
         let header = ls[i].trim_start();
-        i += 1;
         if !header.starts_with("項目名") {
+            out.push(if positions { close_gaps(&ls[i]) } else { ls[i].clone() });
+            i += 1;
             continue;
         }
+        out.push(close_gaps(header));
+        let labels: Vec<(usize, String)> = runs(&ls[i]).into_iter().skip(1).collect();
         let ncols = header.split_whitespace().count().saturating_sub(1);
+        let centres: Vec<f64> =
+            labels.iter().map(|(x, t)| *x as f64 + t.chars().count() as f64 / 2.0).collect();
+        // Cells start right of the item column: half a column's pitch left of the first
+        // label's centre.
+        let pitch = match (centres.first(), centres.get(1)) {
+            (Some(a), Some(b)) => b - a,
+            _ => 10.0,
+        };
+        let cell_from = centres.first().map_or(f64::MAX, |c| c - pitch / 2.0);
+        i += 1;
         let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
-        let lines: Vec<MetricLine> = ls[i..end]
-            .iter()
-            .map(|l| {
+        let mut lines: Vec<MetricLine> = Vec::new();
+        for l in &ls[i..end] {
+            if positions && centres.len() == ncols && ncols > 0 {
+                let mut item = Vec::new();
+                let mut cells = Vec::new();
+                for (x, t) in runs(l) {
+                    if (x as f64) < cell_from {
+                        // An item run may end with the first cells (one space apart).
+                        let (it, cs) = super::metrics::split_cells(&t);
+                        item.push(it);
+                        cells.extend(cs.into_iter().map(|c| (Some(0), c)));
+                    } else {
+                        let centre = x as f64 + t.chars().count() as f64 / 2.0;
+                        let col = (0..ncols).min_by(|&a, &b| {
+                            (centres[a] - centre).abs().total_cmp(&(centres[b] - centre).abs())
+                        });
+                        cells.push((col, t));
+                    }
+                }
+                let item = item.concat();
+                lines.push(MetricLine { item, cells });
+            } else {
                 let (item, cells) = super::metrics::split_cells(l);
-                MetricLine { item, cells }
-            })
-            .collect();
+                lines.push(MetricLine { item, cells: cells.into_iter().map(|c| (None, c)).collect() });
+            }
+        }
+        // An item line in parentheses right after a row's line goes on with its item.
+        let mut merged: Vec<MetricLine> = Vec::new();
+        for l in lines {
+            let continues = l.cells.is_empty()
+                && (l.item.starts_with('（') || l.item.starts_with('('))
+                && merged.last().is_some_and(|p| !p.item.is_empty());
+            match merged.last_mut() {
+                Some(p) if continues => {
+                    p.item.push('\n');
+                    p.item.push_str(&l.item);
+                }
+                _ => merged.push(l),
+            }
+        }
+        let lines = merged;
         let rows: Vec<usize> = (0..lines.len()).filter(|&k| !lines[k].item.is_empty()).collect();
-        let needs = |k: usize| lines[k].cells.len() < ncols;
-        // Where each cells-only line goes: the row index (into `lines`) it joins.
+        let lacks = |k: usize, col: Option<usize>| match col {
+            Some(c) => !lines[k].cells.iter().any(|(cc, _)| *cc == Some(c)),
+            None => lines[k].cells.len() < ncols,
+        };
         let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
         let mut k = 0;
         while k < lines.len() {
@@ -372,8 +445,9 @@ fn metric_rows(ls: Vec<String>) -> Vec<String> {
             let prev = rows.iter().rev().find(|&&r| r < k).copied();
             let next = rows.iter().find(|&&r| r >= run_end).copied();
             let run = run_end - k;
+            let col = lines[k].cells.first().and_then(|(c, _)| *c);
             let to_prev = match (prev, next) {
-                (Some(p), Some(n)) => match (needs(p), needs(n)) {
+                (Some(p), Some(n)) => match (lacks(p, col), lacks(n, col)) {
                     (true, true) => run.div_ceil(2),
                     (false, true) => 0,
                     _ => run,
@@ -386,27 +460,34 @@ fn metric_rows(ls: Vec<String>) -> Vec<String> {
             }
             k = run_end;
         }
-        let mut printed = vec![false; lines.len()];
         for (k, line) in lines.iter().enumerate() {
-            if printed[k] {
-                continue;
-            }
-            if line.item.is_empty() && owner[k].is_none() {
-                out.push(line.cells.join(" "));
-                continue;
-            }
             if line.item.is_empty() {
+                if owner[k].is_none() {
+                    out.push(line.cells.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>().join(" "));
+                }
                 continue;
             }
             out.push(line.item.clone());
+            let mut cells: Vec<(Option<usize>, String)> = Vec::new();
             for m in 0..lines.len() {
                 if m == k || owner[m] == Some(k) {
-                    for c in &lines[m].cells {
-                        out.push(c.clone());
+                    for (col, c) in &lines[m].cells {
+                        // A cell cut inside a money unit or parentheses, in its column.
+                        let joins = cells.iter().rposition(|(cc, _)| cc == col).filter(|&at| {
+                            let p = cells[at].1.trim_end();
+                            (c.starts_with('円')
+                                && (p.ends_with('千') || p.ends_with("百万") || p.ends_with('億')))
+                                || (paren_balance(p) > 0 && paren_balance(c) < 0)
+                        });
+                        match joins {
+                            Some(at) if col.is_some() => cells[at].1.push_str(c),
+                            _ => cells.push((*col, c.clone())),
+                        }
                     }
-                    printed[m] = true;
                 }
             }
+            cells.sort_by_key(|(col, _)| col.unwrap_or(0));
+            out.extend(cells.into_iter().map(|(_, c)| c));
         }
         i = end;
     }
@@ -507,7 +588,8 @@ fn layout_columns(ls: Vec<String>) -> Vec<String> {
     while i < ls.len() {
         let (a, b) = heading_kind(&ls[i]);
         if !(a && b) {
-            out.push(close_gaps(&ls[i]));
+            // Metrics tables keep their positions for [`metric_rows`], which closes them.
+            out.push(ls[i].clone());
             i += 1;
             continue;
         }
