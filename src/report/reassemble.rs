@@ -414,16 +414,21 @@ fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
                 lines.push(MetricLine { item, cells: cells.into_iter().map(|c| (None, c)).collect() });
             }
         }
-        // An item line in parentheses right after a row's line goes on with its item.
+        // An item line in parentheses right after a row's line goes on with its item
+        // (with positions, also after lines of cells only: a note under a value is in
+        // its cell's column, not the item's).
         let mut merged: Vec<MetricLine> = Vec::new();
         for l in lines {
-            let continues = l.cells.is_empty()
-                && (l.item.starts_with('（') || l.item.starts_with('('))
-                && merged.last().is_some_and(|p| !p.item.is_empty());
-            match merged.last_mut() {
-                Some(p) if continues => {
-                    p.item.push('\n');
-                    p.item.push_str(&l.item);
+            let continues = l.cells.is_empty() && (l.item.starts_with('（') || l.item.starts_with('('));
+            let target = if positions {
+                merged.iter().rposition(|p| !p.item.is_empty())
+            } else {
+                merged.len().checked_sub(1).filter(|&k| !merged[k].item.is_empty())
+            };
+            match target {
+                Some(k) if continues => {
+                    merged[k].item.push('\n');
+                    merged[k].item.push_str(&l.item);
                 }
                 _ => merged.push(l),
             }
@@ -460,9 +465,41 @@ fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
             }
             k = run_end;
         }
+        // With positions each cell goes to the nearest row line (stacks are centred on
+        // their row); at equal distance, to the row that lacks the cell's column, else a
+        // piece that ends or annotates a value (`円`, `…)`, `(…)`) goes up.
+        let mut cell_owner: Vec<Vec<Option<usize>>> =
+            lines.iter().map(|l| vec![None; l.cells.len()]).collect();
+        if positions {
+            for (k, l) in lines.iter().enumerate().filter(|(_, l)| l.item.is_empty()) {
+                let prev = rows.iter().rev().find(|&&r| r < k).copied();
+                let next = rows.iter().find(|&&r| r > k).copied();
+                for (j, (col, c)) in l.cells.iter().enumerate() {
+                    // Pieces that end or annotate a value above them.
+                    let tail = c.starts_with('円')
+                        || paren_balance(c) < 0
+                        || c.starts_with('(')
+                        || c.starts_with('（');
+                    cell_owner[k][j] = match (prev, next) {
+                        (Some(p), Some(n)) if k - p == n - k => match (lacks(p, *col), lacks(n, *col)) {
+                            (true, false) => Some(p),
+                            (false, true) => Some(n),
+                            _ if tail => Some(p),
+                            _ => Some(n),
+                        },
+                        (Some(p), Some(n)) => Some(if k - p < n - k { p } else { n }),
+                        (p, n) => p.or(n),
+                    };
+                }
+            }
+        } else {
+            for (k, o) in owner.iter().enumerate() {
+                cell_owner[k].iter_mut().for_each(|c| *c = *o);
+            }
+        }
         for (k, line) in lines.iter().enumerate() {
             if line.item.is_empty() {
-                if owner[k].is_none() {
+                if cell_owner[k].iter().all(Option::is_none) {
                     out.push(line.cells.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>().join(" "));
                 }
                 continue;
@@ -470,8 +507,8 @@ fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
             out.push(line.item.clone());
             let mut cells: Vec<(Option<usize>, String)> = Vec::new();
             for m in 0..lines.len() {
-                if m == k || owner[m] == Some(k) {
-                    for (col, c) in &lines[m].cells {
+                for (j, (col, c)) in lines[m].cells.iter().enumerate() {
+                    if m == k || cell_owner[m].get(j).copied().flatten() == Some(k) {
                         // A cell cut inside a money unit or parentheses, in its column.
                         let joins = cells.iter().rposition(|(cc, _)| cc == col).filter(|&at| {
                             let p = cells[at].1.trim_end();
