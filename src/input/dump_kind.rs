@@ -128,7 +128,7 @@ fn joined_columns(line: &str) -> bool {
 pub fn features(text: &str) -> Features {
     let mut f = Features { form_feeds: text.matches('\u{c}').count(), ..Features::default() };
     let mut in_box = false;
-    for raw in text.split('\n') {
+    for raw in text.lines() {
         let line = raw.trim_end_matches('\r');
         let l = line.trim_matches(|c: char| c == '\u{c}');
         if l.trim().is_empty() {
