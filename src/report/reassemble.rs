@@ -418,9 +418,24 @@ fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
         // (with positions, also after lines of cells only: a note under a value is in
         // its cell's column, not the item's).
         let mut merged: Vec<MetricLine> = Vec::new();
-        for l in lines {
+        for mut l in lines {
+            // Without positions, a line of one parenthesised note a column under a row of
+            // one value a column: each note under its value.
+            let groups = paren_groups(&l.item);
+            if !positions && l.cells.is_empty() && groups.len() >= 2 && groups.len() == ncols {
+                if let Some(p) = merged.last_mut().filter(|p| p.cells.len() == ncols) {
+                    let cells = std::mem::take(&mut p.cells);
+                    p.cells = cells.into_iter().zip(groups).flat_map(|(c, g)| [c, (None, g)]).collect();
+                    continue;
+                }
+            }
+            l.item = l.item.trim().to_string();
             let continues = l.cells.is_empty() && (l.item.starts_with('（') || l.item.starts_with('('));
-            let target = if positions {
+            // Without positions, after cells only when it is one parenthesised group
+            // (notes under values come one a column).
+            let one_group = l.item.chars().filter(|c| matches!(c, '(' | '（')).count() == 1
+                && (l.item.ends_with(')') || l.item.ends_with('）'));
+            let target = if positions || one_group {
                 merged.iter().rposition(|p| !p.item.is_empty())
             } else {
                 merged.len().checked_sub(1).filter(|&k| !merged[k].item.is_empty())
@@ -531,6 +546,19 @@ fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
     out
 }
 
+/// A line made only of parenthesised groups (`(8月～10月) (8月～10月)`) → the groups.
+fn paren_groups(s: &str) -> Vec<String> {
+    static GROUP: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[(（][^()（）]*[)）]").expect("static regex"));
+    let groups: Vec<String> = GROUP.find_iter(s).map(|m| m.as_str().to_string()).collect();
+    let rest = GROUP.replace_all(s, "");
+    if rest.trim().is_empty() {
+        groups
+    } else {
+        Vec::new()
+    }
+}
+
 /// `項目名` followed by its column labels one a line → one header line.
 fn metric_headers(ls: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(ls.len());
@@ -607,10 +635,18 @@ fn ends_box(s: &str) -> bool {
     t.starts_with("項目名") || ((t.starts_with('（') || t.starts_with('(')) && t.contains("担当課"))
 }
 
+/// Characters the left part of a joined line has at least: a column's last line can be
+/// as short as `対応する。`, but a lone mark before a space (`※ 移住…`) is no column.
+const MIN_JOINED_LEFT: usize = 2;
+
 /// `…を育 子育て…` → the two columns; a line with other spaces is one column.
 fn split_joined(l: &str) -> Option<(String, String)> {
     let t = l.trim();
-    let (x, y) = t.split_once(' ')?;
+    // At the last space: the left column may hold a space of its own (`※ 移住…`).
+    let (x, y) = t.rsplit_once(' ')?;
+    if x.chars().count() < MIN_JOINED_LEFT {
+        return None;
+    }
     let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && !c.is_whitespace());
     // The right column may start with a Latin letter or digit (`UIJターン…`).
     (!y.contains(' ') && wide(x.chars().next_back()) && y.chars().next().is_some_and(|c| !c.is_whitespace()))
