@@ -59,7 +59,10 @@ pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
     let format = options.format.unwrap_or_else(|| InputFormat::detect(bytes, name));
     // Hashing a multi-megabyte file costs as much as parsing it; do both at once.
     let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format, options));
-    let (document, mut diagnostics, source_format, pages, kind) = read?;
+    let (mut document, mut diagnostics, source_format, pages, kind) = read?;
+    if kind.is_some_and(|k| k != input::dump_kind::DumpKind::Plain) {
+        document = report::reassemble::drop_page_footers(document);
+    }
     let mut document = normalize::document(document);
     if let Some(kind) = kind {
         document = report::reassemble::document(document, kind);

@@ -118,14 +118,28 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             None => digits.parse().unwrap_or(0),
         });
     }
-    let no = number.or(number_before_cost.filter(|_| cost_at.is_some())).unwrap_or_else(|| {
-        local.push(warn(
-            Level::Warning,
-            "card.no_number",
-            "no card number printed; numbered by position".into(),
-        ));
-        ctx.position
-    });
+    // A dump can print the number on the title's line before it (`1 西北地域の…事業`).
+    let number_before_title = if number.is_none() && number_before_cost.is_none() {
+        title_parts.first_mut().and_then(|first| {
+            let (n, rest) = first.split_once(' ')?;
+            let n: u32 = n.parse().ok().filter(|_| n.len() <= 3 && !rest.trim().is_empty())?;
+            *first = rest.trim().to_string();
+            Some(n)
+        })
+    } else {
+        None
+    };
+    let no = number
+        .or(number_before_cost.filter(|_| cost_at.is_some()))
+        .or(number_before_title)
+        .unwrap_or_else(|| {
+            local.push(warn(
+                Level::Warning,
+                "card.no_number",
+                "no card number printed; numbered by position".into(),
+            ));
+            ctx.position
+        });
     let mut name = title_parts.concat();
     let relisted = RELISTED.is_match(&name);
     if relisted {
