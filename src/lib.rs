@@ -64,16 +64,50 @@ pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
         document = report::reassemble::drop_page_footers(document);
     }
     let mut document = normalize::document(document);
+    let mut guesses = Vec::new();
     if let Some(kind) = kind {
-        document = report::reassemble::document(document, kind);
+        (document, guesses) = report::reassemble::document(document, kind);
     }
     let dump_kind = kind.filter(|k| *k != input::dump_kind::DumpKind::Plain).map(|k| k.name().to_string());
     let source = model::Source { file: name.to_string(), format: source_format, sha256, pages, dump_kind };
     let mut report = report::build(&document, source)?;
+    warn_guessed_metrics(&mut report, &guesses);
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
     validate::check(&mut report);
     Ok(report)
+}
+
+/// A `metrics.uncertain` warning on each card with a metric row whose cells the dump's
+/// reassembly placed by a guess (`guesses`: those rows' items, or their first lines).
+fn warn_guessed_metrics(report: &mut Report, guesses: &[String]) {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let guesses: Vec<String> = guesses.iter().map(|g| squash(g)).filter(|g| !g.is_empty()).collect();
+    if guesses.is_empty() {
+        return;
+    }
+    for policy in &report.policies {
+        for p in &policy.projects {
+            for row in &p.metrics.rows {
+                let item = squash(&row.item);
+                if guesses.iter().any(|g| item.contains(g.as_str())) {
+                    report.diagnostics.push(
+                        model::Diagnostic::new(
+                            model::Level::Warning,
+                            "metrics.uncertain",
+                            format!(
+                                "row \"{}\": cells stacked around the row in a dump without positions; which column each belongs to is a guess",
+                                row.item
+                            ),
+                        )
+                        .at_page(p.page)
+                        .in_policy(policy.numbers.first().copied())
+                        .on_card(Some(p.no)),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// What a front end gives: the document, its diagnostics, what `source` says (format,

@@ -46,8 +46,11 @@ fn heading_kind(s: &str) -> (bool, bool) {
     (q.contains("【事業概要】"), q.contains("【事業実績】"))
 }
 
-/// Reassemble a text dump's document (one page of plain lines) for `kind`.
-pub fn document(doc: Document, kind: DumpKind) -> Document {
+/// Reassemble a text dump's document (one page of plain lines) for `kind`. Also returns
+/// the items of metric rows whose cells were placed by a guess (stacked cells in a dump
+/// without positions), for a `metrics.uncertain` warning on their cards.
+pub fn document(doc: Document, kind: DumpKind) -> (Document, Vec<String>) {
+    let mut guesses = Vec::new();
     let pages = doc
         .pages
         .into_iter()
@@ -56,11 +59,12 @@ pub fn document(doc: Document, kind: DumpKind) -> Document {
                 return p;
             }
             let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
-            let texts = lines(texts, kind);
+            let (texts, mut g) = lines_and_guesses(texts, kind);
+            guesses.append(&mut g);
             Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
         })
         .collect();
-    Document { pages }
+    (Document { pages }, guesses)
 }
 
 /// A dump with form feeds (poppler's `pdftotext`) ends each page with its footer: a lone
@@ -99,11 +103,17 @@ pub fn drop_page_footers(doc: Document) -> Document {
 
 /// The line-level reassembly; blank lines are dropped (the grammar ignores them).
 pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
+    lines_and_guesses(input, kind).0
+}
+
+/// [`lines`], with the items of metric rows whose cells were placed by a guess.
+pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Vec<String>) {
+    let mut guesses = Vec::new();
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
     match kind {
-        DumpKind::PdftotextLayout => ls = summary_rows(metric_rows(layout_columns(ls), true)),
-        DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false),
+        DumpKind::PdftotextLayout => ls = summary_rows(metric_rows(layout_columns(ls), true, &mut guesses)),
+        DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false, &mut guesses),
         _ => {}
     }
     if kind.cell_per_line() {
@@ -114,7 +124,7 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
     if kind != DumpKind::Plain {
         ls = cell_fragments(ls);
     }
-    ls
+    (ls, guesses)
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.
@@ -398,7 +408,7 @@ fn runs(l: &str) -> Vec<(usize, String)> {
 /// parentheses right after a row goes on with its item; each row is then printed as
 /// its item lines followed by its cells in column order, one a line, a cell cut inside
 /// a money unit or parentheses joined again — the shape [`super::metrics`] reads.
-fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
+fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
     while i < ls.len() {
@@ -458,6 +468,7 @@ fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
             let groups = paren_groups(&l.item);
             if !positions && l.cells.is_empty() && groups.len() >= 2 && groups.len() == ncols {
                 if let Some(p) = merged.last_mut().filter(|p| p.cells.len() == ncols) {
+                    guesses.push(p.item.clone());
                     let cells = std::mem::take(&mut p.cells);
                     p.cells = cells.into_iter().zip(groups).flat_map(|(c, g)| [c, (None, g)]).collect();
                     continue;
@@ -476,6 +487,9 @@ fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
             };
             match target {
                 Some(k) if continues => {
+                    if !positions && k + 1 != merged.len() {
+                        guesses.push(merged[k].item.clone());
+                    }
                     merged[k].item.push('\n');
                     merged[k].item.push_str(&l.item);
                 }
@@ -554,6 +568,10 @@ fn metric_rows(ls: Vec<String>, positions: bool) -> Vec<String> {
                 continue;
             }
             out.push(line.item.clone());
+            // Without positions, cells from lines around the row are a guess.
+            if !positions && cell_owner.iter().enumerate().any(|(m, o)| m != k && o.contains(&Some(k))) {
+                guesses.push(line.item.clone());
+            }
             let mut cells: Vec<(Option<usize>, String)> = Vec::new();
             for m in 0..lines.len() {
                 for (j, (col, c)) in lines[m].cells.iter().enumerate() {
