@@ -19,7 +19,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn source(format: SourceFormat) -> Source {
-    Source { file: "bench".into(), format, sha256: "0".repeat(64), pages: None }
+    Source { file: "bench".into(), format, sha256: "0".repeat(64), pages: None, dump_kind: None }
 }
 
 fn pdf_stages(c: &mut Criterion) {

@@ -54,6 +54,8 @@ fn has_pdf_magic(bytes: &[u8]) -> bool {
 pub struct Options {
     /// Force the input format instead of detecting it.
     pub format: Option<InputFormat>,
+    /// Force a text dump's kind instead of detecting it ([`input::dump_kind::detect`]).
+    pub dump_kind: Option<input::dump_kind::DumpKind>,
 }
 
 /// Convert one input (a report PDF or text dump) into a validated [`Report`].
@@ -62,8 +64,11 @@ pub struct Options {
 pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
     let format = options.format.unwrap_or_else(|| InputFormat::detect(bytes, name));
     // Hashing a multi-megabyte file costs as much as parsing it; do both at once.
-    let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format));
-    let (document, mut diagnostics, source_format, pages) = read?;
+    let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format, options));
+    let (mut document, mut diagnostics, source_format, pages, kind) = read?;
+    if kind.is_some_and(|k| k != input::dump_kind::DumpKind::Plain) {
+        document = report::reassemble::drop_page_footers(document);
+    }
     let controls = normalize::control_characters(&document);
     if controls > 0 {
         diagnostics.push(model::Diagnostic::new(
@@ -72,24 +77,65 @@ pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
             format!("{controls} control characters (NUL, escape, …) were removed from the text"),
         ));
     }
-    let document = normalize::document(document);
-    let source = model::Source { file: name.to_string(), format: source_format, sha256, pages };
+    let mut document = normalize::document(document);
+    let mut guesses = Vec::new();
+    if let Some(kind) = kind {
+        (document, guesses) = report::reassemble::document(document, kind);
+    }
+    let dump_kind = kind.filter(|k| *k != input::dump_kind::DumpKind::Plain).map(|k| k.name().to_string());
+    let source = model::Source { file: name.to_string(), format: source_format, sha256, pages, dump_kind };
     let mut report = report::build(&document, source)?;
+    warn_guessed_metrics(&mut report, &guesses);
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
     validate::check(&mut report);
     Ok(report)
 }
 
+/// A `metrics.uncertain` warning on each card with a metric row whose cells the dump's
+/// reassembly placed by a guess (`guesses`: those rows' items, or their first lines).
+fn warn_guessed_metrics(report: &mut Report, guesses: &[String]) {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let guesses: Vec<String> = guesses.iter().map(|g| squash(g)).filter(|g| !g.is_empty()).collect();
+    if guesses.is_empty() {
+        return;
+    }
+    for policy in &report.policies {
+        for p in &policy.projects {
+            for row in &p.metrics.rows {
+                let item = squash(&row.item);
+                if guesses.iter().any(|g| item.contains(g.as_str())) {
+                    report.diagnostics.push(
+                        model::Diagnostic::new(
+                            model::Level::Warning,
+                            "metrics.uncertain",
+                            format!(
+                                "row \"{}\": cells stacked around the row in a dump without positions; which column each belongs to is a guess",
+                                row.item
+                            ),
+                        )
+                        .at_page(p.page)
+                        .in_policy(policy.numbers.first().copied())
+                        .on_card(Some(p.no)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// What a front end gives: the document, its diagnostics, what `source` says (format,
+/// pages) and, for a text dump, its kind.
+type Read =
+    (doc::Document, Vec<model::Diagnostic>, SourceFormat, Option<u32>, Option<input::dump_kind::DumpKind>);
+
 /// The front end for `format`: bytes → document, diagnostics, and what `source` says.
-fn read_document(
-    bytes: &[u8],
-    format: InputFormat,
-) -> Result<(doc::Document, Vec<model::Diagnostic>, SourceFormat, Option<u32>)> {
+fn read_document(bytes: &[u8], format: InputFormat, options: &Options) -> Result<Read> {
     Ok(match format {
         InputFormat::Text => {
             let text = input::text::decode(bytes)?;
-            (input::text::to_document(&text), Vec::new(), SourceFormat::Text, None)
+            let kind = options.dump_kind.unwrap_or_else(|| input::dump_kind::detect(&text));
+            (input::text::to_document(&text), Vec::new(), SourceFormat::Text, None, Some(kind))
         }
         InputFormat::Pdf => {
             let (document, diags) = input::pdf::read(bytes).map_err(|e| match e {
@@ -100,7 +146,7 @@ fn read_document(
                 other => other,
             })?;
             let pages = document.pages.len() as u32;
-            (document, diags, SourceFormat::Pdf, Some(pages))
+            (document, diags, SourceFormat::Pdf, Some(pages), None)
         }
     })
 }

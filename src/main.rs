@@ -48,6 +48,10 @@ enum Command {
         /// Input kind (default: detected from magic bytes and extension).
         #[arg(long, value_enum)]
         input_format: Option<FormatArg>,
+        /// A text dump's extractor style (default: detected from the dump): plain,
+        /// pdftotext, pdftotext-layout, pdftotext-raw, pymupdf, pymupdf-blocks, pdfplumber.
+        #[arg(long, value_name = "KIND")]
+        dump_kind: Option<shisaku::input::dump_kind::DumpKind>,
     },
     /// Check an existing JSON output against the schema and the semantic rules.
     ///
@@ -152,7 +156,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Convert { input, output, compact, input_format } => {
+        Command::Convert { input, output, compact, input_format, dump_kind } => {
             let from_stdin = input.as_os_str() == "-";
             let inputs: Vec<&Path> = if from_stdin { Vec::new() } else { vec![input.as_path()] };
             // Checked before reading, so `-o` naming the input fails before any work.
@@ -165,6 +169,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     FormatArg::Text => InputFormat::Text,
                     FormatArg::Pdf => InputFormat::Pdf,
                 }),
+                dump_kind,
             };
             let report = shisaku::convert(&bytes, &name, &options)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;

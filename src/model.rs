@@ -33,6 +33,11 @@ pub struct Source {
     pub sha256: String,
     /// Number of physical pages (PDF) or `null` for a text dump.
     pub pages: Option<u32>,
+    /// A text dump's extractor style (`pdftotext-raw`, `pymupdf`, …), detected or given
+    /// with `--dump-kind`; absent for a PDF and for a plain dump (one printed line a
+    /// line, the style the grammar reads as is).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub dump_kind: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

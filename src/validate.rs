@@ -301,6 +301,7 @@ mod tests {
                 format: SourceFormat::Text,
                 sha256: "0".repeat(64),
                 pages: None,
+                dump_kind: None,
             },
             title: None,
             fiscal_year: None,

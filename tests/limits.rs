@@ -255,7 +255,11 @@ fn text_of_100_mb_is_refused_at_once() {
     let line = "事業費 1,234千円 これは試験用の行です。\n";
     let bytes = line.repeat(100 * 1024 * 1024 / line.len() + 1).into_bytes();
     assert!(bytes.len() >= 100 * 1024 * 1024);
-    let why = limit_error(convert(&bytes, "big.txt", &Options { format: Some(InputFormat::Text) }));
+    let why = limit_error(convert(
+        &bytes,
+        "big.txt",
+        &Options { format: Some(InputFormat::Text), ..Options::default() },
+    ));
     assert!(why.contains("32 MiB"), "{why}");
 }
 

@@ -43,6 +43,7 @@ fn full() -> Report {
             format: SourceFormat::Pdf,
             sha256: "ab".repeat(32),
             pages: Some(9),
+            dump_kind: Some("pymupdf".into()),
         },
         title: Some("中小企業振興施策実施状況".into()),
         fiscal_year: Some(FiscalYear { era: "令和".into(), era_year: 5, year: 2023 }),

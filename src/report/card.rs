@@ -58,7 +58,8 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
     let mut number_before_cost: Option<u32> = None;
     for l in card.head.iter().take(title_end) {
         if is_page_number(&l.text) {
-            number_before_cost = number_before_cost.or_else(|| l.trimmed().parse().ok());
+            // The last one: a page footer printed before the title comes first.
+            number_before_cost = l.trimmed().parse().ok().or(number_before_cost);
         } else {
             title_parts.push(l.trimmed().to_string());
         }
@@ -96,14 +97,17 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             t.replace_range(m.range(), " ");
         }
         let mut words: Vec<&str> = t.split_whitespace().collect();
+        // Digits at a line's end, in order; a later line's digits follow (`1` / `0`).
+        let mut line_digits = String::new();
         while let Some(last) = words.last() {
             if last.bytes().all(|b| b.is_ascii_digit()) {
-                digits.insert_str(0, last);
+                line_digits.insert_str(0, last);
                 words.pop();
             } else {
                 break;
             }
         }
+        digits.push_str(&line_digits);
         if !words.is_empty() && cost_at.is_some() {
             title_parts.push(words.concat());
         }
@@ -114,14 +118,28 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             None => digits.parse().unwrap_or(0),
         });
     }
-    let no = number.or(number_before_cost.filter(|_| cost_at.is_some())).unwrap_or_else(|| {
-        local.push(warn(
-            Level::Warning,
-            "card.no_number",
-            "no card number printed; numbered by position".into(),
-        ));
-        ctx.position
-    });
+    // A dump can print the number on the title's line before it (`1 西北地域の…事業`).
+    let number_before_title = if number.is_none() && number_before_cost.is_none() {
+        title_parts.first_mut().and_then(|first| {
+            let (n, rest) = first.split_once(' ')?;
+            let n: u32 = n.parse().ok().filter(|_| n.len() <= 3 && !rest.trim().is_empty())?;
+            *first = rest.trim().to_string();
+            Some(n)
+        })
+    } else {
+        None
+    };
+    let no = number
+        .or(number_before_cost.filter(|_| cost_at.is_some()))
+        .or(number_before_title)
+        .unwrap_or_else(|| {
+            local.push(warn(
+                Level::Warning,
+                "card.no_number",
+                "no card number printed; numbered by position".into(),
+            ));
+            ctx.position
+        });
     let mut name = title_parts.concat();
     let relisted = RELISTED.is_match(&name);
     if relisted {

@@ -15,7 +15,7 @@ use crate::model::{Cell, MetricColumn, MetricRow, Quantity};
 /// `4者(R4.6)`, or a dash standing for "no value".
 static ATOM_AT_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|\s)((?:延べ\s*)?[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:%|[^\s0-9()（）・、,.\-‐‑‒–—―−－]{1,4})?(?:\([^()]*\))?(?:・[0-9][0-9,]*(?:\.[0-9]+)?[^\s0-9()（）・、,.\-‐‑‒–—―−－]{0,4})*|[-‐‑‒–—―−－])\s*$",
+        r"(?:^|\s)((?:延べ\s*)?[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:%|[^\s0-9()（）・、,.\-‐‑‒–—―−－]{1,4})?(?:\([^()]*\))?(?:・[0-9][0-9,]*(?:\.[0-9]+)?\s*[^\s0-9()（）・、,.\-‐‑‒–—―−－]{0,4})*|[-‐‑‒–—―−－])\s*$",
     )
     .expect("static regex")
 });
@@ -109,6 +109,12 @@ fn split_line(line: &str) -> (String, Vec<Atom>) {
     (rest.trim().to_string(), atoms)
 }
 
+/// A metric line's item text and the cell values at its end, as texts.
+pub(crate) fn split_cells(line: &str) -> (String, Vec<String>) {
+    let (item, atoms) = split_line(line);
+    (item, atoms.into_iter().map(|a| a.text).collect())
+}
+
 /// Words a report prints in a metric cell instead of a number.
 const WORD_CELLS: &[&str] =
     &["随時", "実施", "未実施", "中止", "休止", "なし", "無し", "調整中", "検討中", "該当なし"];
@@ -166,10 +172,17 @@ pub fn rows(lines: &[String], ncols: usize) -> (Vec<MetricRow>, Vec<String>) {
             continue;
         }
         let (item, atoms) = match split_line(t) {
+            // A word cell on a line of its own (one cell a line), after its row's item.
+            _ if WORD_CELLS.contains(&t) && builds.last().is_some_and(|b| !b.item.is_empty()) => {
+                (String::new(), vec![Atom { text: t.to_string(), dash: false }])
+            }
             (item, atoms) if atoms.is_empty() => split_word_cells(t, ncols).unwrap_or((item, atoms)),
             other => other,
         };
-        if !item.is_empty() && (cur_has_atoms || builds.is_empty()) {
+        // An item wrapped inside its parentheses goes on after the row's cells
+        // (`（五所川原高校、…第一高 87名 423名` / `校）`).
+        let open_item = builds.last().is_some_and(|b| !parens_closed(&b.item.concat()));
+        if !item.is_empty() && (cur_has_atoms || builds.is_empty()) && !(open_item && atoms.is_empty()) {
             builds.push(RowBuild::default());
         }
         if let Some(b) = builds.last_mut() {
@@ -213,6 +226,11 @@ pub fn rows(lines: &[String], ncols: usize) -> (Vec<MetricRow>, Vec<String>) {
         })
         .collect();
     (rows, doubts)
+}
+
+fn parens_closed(s: &str) -> bool {
+    let open = s.chars().filter(|c| matches!(c, '（' | '(')).count();
+    open <= s.chars().filter(|c| matches!(c, '）' | ')')).count()
 }
 
 fn join_item(parts: &[String]) -> String {

@@ -12,6 +12,7 @@ pub mod lines;
 pub mod metrics;
 pub mod money;
 pub mod paragraph;
+pub mod reassemble;
 pub mod segment;
 pub mod split;
 pub mod summary;

@@ -49,6 +49,7 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
     let mut rows: Vec<RowAcc> = Vec::new();
     let mut subtotal = None;
     let mut in_header = true;
+    let mut pending_marks = 0;
     for line in lines {
         let t = line.trimmed();
         if let Some(rest) = t.strip_prefix("小計") {
@@ -73,11 +74,21 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
             let rest = c.get(3).map_or("", |m| m.as_str()).to_string();
             Some((no, marks, rest))
         });
+        // A shared chapter's basic-policy marks printed a cell a line (`○` / `○` / `2`)
+        // before their row's No.
+        if numbers.len() > 1 && is_marks(t) && rows.last().is_none_or(|r| r.complete()) {
+            pending_marks += t.chars().filter(|c| !c.is_whitespace()).count();
+            continue;
+        }
         match start {
             Some((no, marks, rest)) if no == expected && rows.last().is_none_or(|r| r.complete()) => {
                 in_header = false;
                 let toks = rest.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-                rows.push(RowAcc { no, marks, lines: vec![toks] });
+                rows.push(RowAcc {
+                    no,
+                    marks: marks + std::mem::take(&mut pending_marks),
+                    lines: vec![toks],
+                });
             }
             _ if in_header => {
                 // Header lines, repeated at the top of a continuation page as well.
@@ -94,6 +105,19 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
             }
             _ => {
                 if is_repeated_header(t) {
+                    continue;
+                }
+                // A lone number after a complete row (its 掲載頁 read) is the page's
+                // footer, which a dump prints before the next page's rows.
+                if super::lines::is_page_number(t) && rows.last().is_some_and(RowAcc::complete) {
+                    continue;
+                }
+                // So is a piece of the table's heading, repeated on the next page and cut
+                // into pieces by an extractor that prints a cell a line (`R5事業` / `費`).
+                let heading: String = columns.concat();
+                let piece: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                if !piece.is_empty() && heading.contains(&piece) && rows.last().is_some_and(RowAcc::complete)
+                {
                     continue;
                 }
                 if let Some(r) = rows.last_mut() {
@@ -138,6 +162,11 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
         );
     }
     Summary { columns, rows: out, subtotal_thousand_yen: subtotal }
+}
+
+fn parens_closed(s: &str) -> bool {
+    let open = s.chars().filter(|c| matches!(c, '（' | '(')).count();
+    open <= s.chars().filter(|c| matches!(c, '）' | ')')).count()
 }
 
 fn is_repeated_header(t: &str) -> bool {
@@ -205,9 +234,12 @@ fn parse_row(acc: &RowAcc, numbers: &[u8]) -> (Option<SummaryRow>, Option<String
     let mut last_line = usize::MAX;
     for (li, tok) in rest {
         let joins = tok.starts_with('（') || tok.starts_with('(');
+        // A department wrapped inside its parentheses (`ＤＸ推進課（西北地域県` / `民局）`)
+        // goes on on the next line.
+        let unclosed = departments.last().is_some_and(|d| !parens_closed(d));
         match departments.last_mut() {
-            Some(d) if joins || *li == last_line => {
-                if !joins {
+            Some(d) if joins || unclosed || *li == last_line => {
+                if !joins && !unclosed {
                     d.push(' ');
                 }
                 d.push_str(tok);

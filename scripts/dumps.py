@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Make text dumps of report PDFs with the usual extractors, for fixtures/dumps/.
+
+People who cannot hand over a PDF send a text dump made by whatever extractor they had;
+shisaku detects the dump's kind and reads it (README, "Text dumps"). This script makes
+one dump per extractor and PDF so that tests can check each kind:
+
+    python3 scripts/dumps.py [PDF...]        # default: the two fixtures PDFs
+
+writes fixtures/dumps/<stem>.<kind>.txt for kind in
+  pdftotext         poppler `pdftotext` default (reading order, form feed per page)
+  pdftotext-layout  `pdftotext -layout` (columns kept by character positions)
+  pdftotext-raw     `pdftotext -raw` (content-stream order)
+  pymupdf           PyMuPDF `page.get_text()` (one span per line)
+  pymupdf-blocks    PyMuPDF `page.get_text("blocks")`, blocks joined by blank lines
+  pdfplumber        pdfplumber `page.extract_text()` (pdfminer), pages joined by newlines
+
+Needs poppler-utils, PyMuPDF (`pip install pymupdf`) and pdfplumber. The outputs are
+deterministic for a given tool version; the versions used are printed.
+"""
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "fixtures", "dumps")
+DEFAULT = [
+    os.path.join(ROOT, "fixtures", "aomori-r5.libreoffice.pdf"),
+    os.path.join(ROOT, "fixtures", "aomori-r5.chromium.pdf"),
+]
+
+
+def pdftotext(pdf, *flags):
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", *flags, pdf, "-"], check=True, capture_output=True
+    ).stdout.decode("utf-8")
+
+
+def pymupdf(pdf, blocks=False):
+    import pymupdf as fitz
+
+    pages = []
+    with fitz.open(pdf) as doc:
+        for page in doc:
+            if blocks:
+                bl = [b[4].rstrip("\n") for b in page.get_text("blocks") if b[6] == 0]
+                pages.append("\n\n".join(bl) + "\n")
+            else:
+                pages.append(page.get_text())
+    # A typical script: page texts concatenated as they come.
+    return "".join(pages)
+
+
+def pdfplumber_text(pdf):
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        return "\n".join((p.extract_text() or "") for p in doc.pages) + "\n"
+
+
+KINDS = {
+    "pdftotext": lambda p: pdftotext(p),
+    "pdftotext-layout": lambda p: pdftotext(p, "-layout"),
+    "pdftotext-raw": lambda p: pdftotext(p, "-raw"),
+    "pymupdf": lambda p: pymupdf(p),
+    "pymupdf-blocks": lambda p: pymupdf(p, blocks=True),
+    "pdfplumber": pdfplumber_text,
+}
+
+
+def main(argv):
+    pdfs = argv or DEFAULT
+    os.makedirs(OUT, exist_ok=True)
+    for pdf in pdfs:
+        stem = os.path.basename(pdf)
+        stem = stem[: -len(".pdf")] if stem.lower().endswith(".pdf") else stem
+        for kind, fn in KINDS.items():
+            path = os.path.join(OUT, f"{stem}.{kind}.txt")
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(fn(pdf))
+            print(path)
+    import pdfplumber
+    import pymupdf as fitz
+
+    ver = subprocess.run(["pdftotext", "-v"], capture_output=True, text=True).stderr.splitlines()[0]
+    print(f"{ver}; PyMuPDF {fitz.VersionBind}; pdfplumber {pdfplumber.__version__}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,858 @@
+//! Reassembly of an extractor's text dump into the line shapes the report grammar reads.
+//!
+//! The grammar ([`super::segment`], [`super::card`], [`super::summary`],
+//! [`super::metrics`]) reads a dump that prints a card's head before its box, the box's
+//! headings on one line, the metrics header on one line, and a box's columns one after
+//! the other. Extractors differ (see [`crate::input::dump_kind`]); this module undoes
+//! each one's differences on the normalized lines, and nothing else: what a line says is
+//! never changed, only where it is cut and in which order lines come.
+//!
+//! - one cell a line (`pdftotext` default, PyMuPDF): the box headings printed apart are
+//!   joined, the card's cost and number lines caught between or after them go back to
+//!   the head, and the metrics header's column labels are joined to 項目名;
+//! - a box's two columns on one line (pdfplumber): each box line is cut at the space
+//!   between the columns, the left column's lines first;
+//! - columns by character positions (`pdftotext -layout`): a box line is cut at the
+//!   right column's position (from the box headings), other lines have their runs of
+//!   spaces closed to one space;
+//! - every kind: a metric line whose last cell runs into the next row's item
+//!   (`… 18名・8名実践能力…`) is cut after the cells the header's columns call for.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::doc::{Document, Line, Page};
+use crate::input::dump_kind::DumpKind;
+
+static YEAR_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(令和|平成|R|H)?\s*([0-9]+|元)\s*年度$").expect("static regex"));
+static COST_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)\s*[0-9]{0,3}$").expect("static regex")
+});
+/// How far (lines) a box heading printed apart looks for its partner: between them an
+/// extractor can put the cost line, the card number and a title line or two.
+const HEADING_REACH: usize = 6;
+/// Columns of a `-layout` line within which two text runs count as aligned with the box
+/// headings' columns (pdftotext rounds positions to whole characters, and wide
+/// characters are one column each however wide their glyphs).
+const LAYOUT_SLACK: usize = 3;
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn heading_kind(s: &str) -> (bool, bool) {
+    let q = squash(s);
+    (q.contains("【事業概要】"), q.contains("【事業実績】"))
+}
+
+/// Reassemble a text dump's document (one page of plain lines) for `kind`. Also returns
+/// the items of metric rows whose cells were placed by a guess (stacked cells in a dump
+/// without positions), for a `metrics.uncertain` warning on their cards.
+pub fn document(doc: Document, kind: DumpKind) -> (Document, Vec<String>) {
+    let mut guesses = Vec::new();
+    let pages = doc
+        .pages
+        .into_iter()
+        .map(|p| {
+            if p.lines.iter().any(|l| l.geom.is_some()) {
+                return p;
+            }
+            let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
+            let (texts, mut g) = lines_and_guesses(texts, kind);
+            guesses.append(&mut g);
+            Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
+        })
+        .collect();
+    (Document { pages }, guesses)
+}
+
+/// A dump with form feeds (poppler's `pdftotext`) ends each page with its footer: a lone
+/// page number right before the form feed is dropped, before normalization turns the form
+/// feed into a space. Elsewhere the footer could be taken for a card number (a card whose
+/// number is printed on its title's line, after the previous page's footer).
+pub fn drop_page_footers(doc: Document) -> Document {
+    let is_number = |s: &str| {
+        let t = s.trim();
+        !t.is_empty()
+            && t.chars().count() <= 3
+            && t.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    };
+    let pages = doc
+        .pages
+        .into_iter()
+        .map(|p| {
+            if p.lines.iter().any(|l| l.geom.is_some()) {
+                return p;
+            }
+            let mut lines: Vec<Line> = Vec::with_capacity(p.lines.len());
+            for l in p.lines {
+                if l.text.starts_with('\u{c}') {
+                    let last = lines.iter().rposition(|x| !x.text.trim().is_empty());
+                    if let Some(k) = last.filter(|&k| is_number(&lines[k].text)) {
+                        lines.remove(k);
+                    }
+                }
+                lines.push(l);
+            }
+            Page { lines, ..p }
+        })
+        .collect();
+    Document { pages }
+}
+
+/// The line-level reassembly; blank lines are dropped (the grammar ignores them).
+pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
+    lines_and_guesses(input, kind).0
+}
+
+/// [`lines`], with the items of metric rows whose cells were placed by a guess.
+pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Vec<String>) {
+    let mut guesses = Vec::new();
+    let mut ls: Vec<String> =
+        input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
+    match kind {
+        DumpKind::PdftotextLayout => ls = summary_rows(metric_rows(layout_columns(ls), true, &mut guesses)),
+        DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false, &mut guesses),
+        _ => {}
+    }
+    if kind.cell_per_line() {
+        ls = headings_apart(ls);
+        ls = metric_headers(ls);
+        ls = subtotal_amount(ls);
+    }
+    if kind != DumpKind::Plain {
+        ls = cell_fragments(ls);
+    }
+    (ls, guesses)
+}
+
+/// `小計` with its amount on the next line (one cell a line) → one line.
+fn subtotal_amount(ls: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ls.len());
+    for l in ls {
+        let amount = l.trim().trim_start_matches(['▲', '△', '-']);
+        let is_amount = !amount.is_empty() && amount.chars().all(|c| c.is_ascii_digit() || c == ',');
+        match out.last_mut() {
+            Some(prev) if prev.trim() == "小計" && is_amount => {
+                prev.push(' ');
+                prev.push_str(l.trim());
+            }
+            _ => out.push(l),
+        }
+    }
+    out
+}
+
+fn paren_balance(s: &str) -> i32 {
+    s.chars()
+        .map(|c| match c {
+            '(' | '（' => 1,
+            ')' | '）' => -1,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// In a metrics table, a cell wrapped inside its text by a narrow column comes as two
+/// lines: `8,603 千円(R` / `4.6)` (inside parentheses) or `6,897,486 千` / `円` (inside a
+/// money unit). They are one line of the cell again.
+fn cell_fragments(ls: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ls.len());
+    let mut in_table = false;
+    for l in ls {
+        let t = l.trim();
+        if t.starts_with("項目名") {
+            in_table = true;
+        } else if ends_box(t) || heading_kind(t) != (false, false) {
+            in_table = false;
+        }
+        if in_table {
+            if let Some(prev) = out.last_mut() {
+                let p = prev.trim_end();
+                let unit_cut = t.starts_with('円')
+                    && (p.ends_with('千') || p.ends_with("百万") || p.ends_with('億'))
+                    && p.chars().rev().nth(1).is_some_and(|c| c.is_ascii_digit() || c == ' ');
+                let paren_cut = paren_balance(p) > 0
+                    && paren_balance(t) < 0
+                    && p.chars().any(|c| c.is_ascii_digit())
+                    && !t.contains(' ');
+                if unit_cut || paren_cut {
+                    prev.push_str(t);
+                    continue;
+                }
+            }
+        }
+        out.push(l);
+    }
+    out
+}
+
+/// Join box headings printed on lines of their own, moving the head lines an extractor
+/// put between or right after them (cost, card number) back before the box.
+fn headings_apart(ls: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let (a, b) = heading_kind(&ls[i]);
+        if a == b {
+            out.push(ls[i].clone());
+            i += 1;
+            continue;
+        }
+        let partner = (i + 1..ls.len().min(i + 1 + HEADING_REACH)).find(|&j| {
+            let (pa, pb) = heading_kind(&ls[j]);
+            pa != pb && pa == b && pb == a
+        });
+        let Some(j) = partner else {
+            out.push(ls[i].clone());
+            i += 1;
+            continue;
+        };
+        // Lines between the two headings belong to the head (cost, number, title tail).
+        out.extend(ls[i + 1..j].iter().cloned());
+        // A head printed after both headings: the cost line and the number right after.
+        let mut k = j + 1;
+        if ls.get(k).is_some_and(|l| COST_ONLY.is_match(l.trim())) {
+            out.push(ls[k].clone());
+            k += 1;
+            if ls.get(k).is_some_and(|l| super::lines::is_page_number(l)) {
+                out.push(ls[k].clone());
+                k += 1;
+            }
+        }
+        out.push("【 事業概要 】 【 事業実績 】".to_string());
+        i = k;
+    }
+    out
+}
+
+/// A summary row's own line in a dump that sets cells side by side: `[○…] No [name…]
+/// cost [○] [department…] page`, the name and department possibly missing (wrapped
+/// cells are centred on the row: their lines are printed above and below it).
+static ROW_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:[○〇◯]\s*)*)([0-9]{1,3})\s+(?:(.*?)\s+)?([▲△-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+))((?:\s+[○〇◯])?)(?:\s+(.*?))?\s+([0-9]{1,3})$")
+        .expect("static regex")
+});
+
+/// One summary row's cells as read from its own line.
+struct RowLine {
+    marks: String,
+    no: String,
+    name: Option<String>,
+    cost: String,
+    new: String,
+    department: Option<String>,
+    page: String,
+}
+
+fn row_line(s: &str) -> Option<RowLine> {
+    let c = ROW_LINE.captures(s.trim())?;
+    let get = |i: usize| c.get(i).map(|m| m.as_str().trim().to_string()).filter(|x| !x.is_empty());
+    Some(RowLine {
+        marks: get(1).unwrap_or_default(),
+        no: get(2)?,
+        name: get(3),
+        cost: get(4)?,
+        new: get(5).unwrap_or_default(),
+        department: get(6),
+        page: get(7)?,
+    })
+}
+
+/// Summary tables whose wrapped cells are centred on their row (pdfplumber, `-layout`):
+/// each row is rebuilt on one line from its own line and the wrapped lines around it.
+/// A row whose line lacks a cell has that cell's lines both above and below it; the lines
+/// between two rows go to the row below and the row above as each needs, half and half
+/// when the needs do not add up.
+fn summary_rows(ls: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        out.push(ls[i].clone());
+        let starts = ls[i].trim_start().starts_with("【基本方針事業一覧】");
+        i += 1;
+        if !starts {
+            continue;
+        }
+        let end = (i..ls.len()).find(|&k| ls[k].trim_start().starts_with("小計")).unwrap_or(ls.len());
+        let region = &ls[i..end];
+        let rows: Vec<(usize, RowLine)> =
+            region.iter().enumerate().filter_map(|(k, l)| row_line(l).map(|r| (k, r))).collect();
+        let Some(&(first, _)) = rows.first() else {
+            i = end;
+            continue;
+        };
+        // Lines before the first row that the first row does not need are its header.
+        let needs = |r: &RowLine| usize::from(r.name.is_none() || r.department.is_none());
+        let head_end = first.saturating_sub(rows.first().map_or(0, |(_, r)| needs(r)));
+        out.extend(region[..head_end].iter().cloned());
+        // The table's heading as printed above its first row: a line made of its pieces,
+        // repeated on the next page, is no cell's line.
+        let heading: String =
+            region[..head_end].iter().flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
+        let is_heading_piece = |l: &str| {
+            super::segment::is_table_heading(l)
+                // Two pieces at least: one short piece may be a name's last character.
+                || (l.split_whitespace().count() >= 2
+                    && l.split_whitespace().all(|t| heading.contains(t))
+                    && l.split_whitespace().any(|t| t.chars().count() >= 3))
+        };
+        let mut above: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+        let mut below: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+        for k in 0..rows.len() {
+            let from = if k == 0 { head_end } else { rows[k - 1].0 + 1 };
+            // A page footer and the heading repeated on the next page are no cell's lines.
+            let gap: Vec<String> = region[from..rows[k].0]
+                .iter()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !super::lines::is_page_number(l) && !is_heading_piece(l))
+                .collect();
+            let want_below = if k == 0 { 0 } else { needs(&rows[k - 1].1) };
+            let want_above = needs(&rows[k].1);
+            let split = if k == 0 {
+                0
+            } else if gap.len() == want_below + want_above {
+                want_below
+            } else {
+                gap.len().div_ceil(2)
+            };
+            if k > 0 {
+                below[k - 1].extend(gap[..split].iter().cloned());
+            }
+            above[k].extend(gap[split..].iter().cloned());
+        }
+        // After the last row, up to 小計: its lines below.
+        if let Some((last, _)) = rows.last() {
+            below[rows.len() - 1].extend(
+                region[last + 1..]
+                    .iter()
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !super::lines::is_page_number(l) && !is_heading_piece(l)),
+            );
+        }
+        // A wrapped line beside a row that prints both its name and department goes to
+        // the department when it is no wider than the widest department on a row line
+        // (the department column is the narrower one), else to the name.
+        let dept_width = rows
+            .iter()
+            .filter_map(|(_, r)| r.department.as_ref())
+            .map(|d| d.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (k, (_, r)) in rows.iter().enumerate() {
+            let mut name = Vec::new();
+            let mut dept = Vec::new();
+            let wrapped = |parts: &[String], name: &mut Vec<String>, dept: &mut Vec<String>| {
+                for p in parts {
+                    match (r.name.is_none(), r.department.is_none()) {
+                        (true, true) => match p.rsplit_once(' ') {
+                            Some((a, b)) => {
+                                name.push(a.to_string());
+                                dept.push(b.to_string());
+                            }
+                            None => name.push(p.clone()),
+                        },
+                        (false, true) => dept.push(p.clone()),
+                        (false, false) if p.chars().count() <= dept_width => dept.push(p.clone()),
+                        _ => name.push(p.clone()),
+                    }
+                }
+            };
+            wrapped(&above[k], &mut name, &mut dept);
+            name.extend(r.name.clone());
+            dept.extend(r.department.clone());
+            wrapped(&below[k], &mut name, &mut dept);
+            let fields = [&r.marks, &r.no, &name.concat(), &r.cost, &r.new, &dept.concat(), &r.page];
+            out.push(
+                fields.iter().filter(|f| !f.is_empty()).map(|f| f.as_str()).collect::<Vec<_>>().join(" "),
+            );
+        }
+        i = end;
+    }
+    out
+}
+
+/// One line of a metrics table: its item text and its cells (with their column, when the
+/// dump keeps positions).
+struct MetricLine {
+    item: String,
+    cells: Vec<(Option<usize>, String)>,
+}
+
+/// Runs of text of a `-layout` line (apart by two spaces or more), with the character
+/// column each starts at.
+fn runs(l: &str) -> Vec<(usize, String)> {
+    let chars: Vec<char> = l.chars().collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if chars[k].is_whitespace() {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < chars.len()
+            && !(chars[k].is_whitespace() && chars.get(k + 1).is_none_or(|c| c.is_whitespace()))
+        {
+            k += 1;
+        }
+        out.push((start, chars[start..k].iter().collect::<String>().trim().to_string()));
+    }
+    out
+}
+
+/// Metrics tables whose stacked cells are centred on their row (pdfplumber, `-layout`):
+/// a line of cells only goes to the row (a line with an item) above or below it that
+/// lacks a cell (in that cell's column, where positions tell it); an item line in
+/// parentheses right after a row goes on with its item; each row is then printed as
+/// its item lines followed by its cells in column order, one a line, a cell cut inside
+/// a money unit or parentheses joined again — the shape [`super::metrics`] reads.
+fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let header = ls[i].trim_start();
+        if !header.starts_with("項目名") {
+            out.push(if positions { close_gaps(&ls[i]) } else { ls[i].clone() });
+            i += 1;
+            continue;
+        }
+        out.push(close_gaps(header));
+        let labels: Vec<(usize, String)> = runs(&ls[i]).into_iter().skip(1).collect();
+        let ncols = header.split_whitespace().count().saturating_sub(1);
+        let centres: Vec<f64> =
+            labels.iter().map(|(x, t)| *x as f64 + t.chars().count() as f64 / 2.0).collect();
+        // Cells start right of the item column: half a column's pitch left of the first
+        // label's centre.
+        let pitch = match (centres.first(), centres.get(1)) {
+            (Some(a), Some(b)) => b - a,
+            _ => 10.0,
+        };
+        let cell_from = centres.first().map_or(f64::MAX, |c| c - pitch / 2.0);
+        i += 1;
+        let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
+        let mut lines: Vec<MetricLine> = Vec::new();
+        for l in &ls[i..end] {
+            if positions && centres.len() == ncols && ncols > 0 {
+                let mut item = Vec::new();
+                let mut cells = Vec::new();
+                for (x, t) in runs(l) {
+                    if (x as f64) < cell_from {
+                        // An item run may end with the first cells (one space apart).
+                        let (it, cs) = super::metrics::split_cells(&t);
+                        item.push(it);
+                        cells.extend(cs.into_iter().map(|c| (Some(0), c)));
+                    } else {
+                        let centre = x as f64 + t.chars().count() as f64 / 2.0;
+                        let col = (0..ncols).min_by(|&a, &b| {
+                            (centres[a] - centre).abs().total_cmp(&(centres[b] - centre).abs())
+                        });
+                        cells.push((col, t));
+                    }
+                }
+                let item = item.concat();
+                lines.push(MetricLine { item, cells });
+            } else {
+                let (item, cells) = super::metrics::split_cells(l);
+                lines.push(MetricLine { item, cells: cells.into_iter().map(|c| (None, c)).collect() });
+            }
+        }
+        // An item line in parentheses right after a row's line goes on with its item
+        // (with positions, also after lines of cells only: a note under a value is in
+        // its cell's column, not the item's).
+        let mut merged: Vec<MetricLine> = Vec::new();
+        for mut l in lines {
+            // Without positions, a line of one parenthesised note a column under a row of
+            // one value a column: each note under its value.
+            let groups = paren_groups(&l.item);
+            if !positions && l.cells.is_empty() && groups.len() >= 2 && groups.len() == ncols {
+                if let Some(p) = merged.last_mut().filter(|p| p.cells.len() == ncols) {
+                    guesses.push(p.item.clone());
+                    let cells = std::mem::take(&mut p.cells);
+                    p.cells = cells.into_iter().zip(groups).flat_map(|(c, g)| [c, (None, g)]).collect();
+                    continue;
+                }
+            }
+            l.item = l.item.trim().to_string();
+            let continues = l.cells.is_empty() && (l.item.starts_with('（') || l.item.starts_with('('));
+            // Without positions, after cells only when it is one parenthesised group
+            // (notes under values come one a column).
+            let one_group = l.item.chars().filter(|c| matches!(c, '(' | '（')).count() == 1
+                && (l.item.ends_with(')') || l.item.ends_with('）'));
+            let target = if positions || one_group {
+                merged.iter().rposition(|p| !p.item.is_empty())
+            } else {
+                merged.len().checked_sub(1).filter(|&k| !merged[k].item.is_empty())
+            };
+            match target {
+                Some(k) if continues => {
+                    if !positions && k + 1 != merged.len() {
+                        guesses.push(merged[k].item.clone());
+                    }
+                    merged[k].item.push('\n');
+                    merged[k].item.push_str(&l.item);
+                }
+                _ => merged.push(l),
+            }
+        }
+        let lines = merged;
+        let rows: Vec<usize> = (0..lines.len()).filter(|&k| !lines[k].item.is_empty()).collect();
+        let lacks = |k: usize, col: Option<usize>| match col {
+            Some(c) => !lines[k].cells.iter().any(|(cc, _)| *cc == Some(c)),
+            None => lines[k].cells.len() < ncols,
+        };
+        let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
+        let mut k = 0;
+        while k < lines.len() {
+            if !lines[k].item.is_empty() {
+                k += 1;
+                continue;
+            }
+            let run_end = (k..lines.len()).find(|&m| !lines[m].item.is_empty()).unwrap_or(lines.len());
+            let prev = rows.iter().rev().find(|&&r| r < k).copied();
+            let next = rows.iter().find(|&&r| r >= run_end).copied();
+            let run = run_end - k;
+            let col = lines[k].cells.first().and_then(|(c, _)| *c);
+            let to_prev = match (prev, next) {
+                (Some(p), Some(n)) => match (lacks(p, col), lacks(n, col)) {
+                    (true, true) => run.div_ceil(2),
+                    (false, true) => 0,
+                    _ => run,
+                },
+                (Some(_), None) => run,
+                _ => 0,
+            };
+            for (m, o) in owner.iter_mut().enumerate().take(run_end).skip(k) {
+                *o = if m - k < to_prev { prev } else { next };
+            }
+            k = run_end;
+        }
+        // With positions each cell goes to the nearest row line (stacks are centred on
+        // their row); at equal distance, to the row that lacks the cell's column, else a
+        // piece that ends or annotates a value (`円`, `…)`, `(…)`) goes up.
+        let mut cell_owner: Vec<Vec<Option<usize>>> =
+            lines.iter().map(|l| vec![None; l.cells.len()]).collect();
+        if positions {
+            for (k, l) in lines.iter().enumerate().filter(|(_, l)| l.item.is_empty()) {
+                let prev = rows.iter().rev().find(|&&r| r < k).copied();
+                let next = rows.iter().find(|&&r| r > k).copied();
+                for (j, (col, c)) in l.cells.iter().enumerate() {
+                    // Pieces that end or annotate a value above them.
+                    let tail = c.starts_with('円')
+                        || paren_balance(c) < 0
+                        || c.starts_with('(')
+                        || c.starts_with('（');
+                    cell_owner[k][j] = match (prev, next) {
+                        (Some(p), Some(n)) if k - p == n - k => match (lacks(p, *col), lacks(n, *col)) {
+                            (true, false) => Some(p),
+                            (false, true) => Some(n),
+                            _ if tail => Some(p),
+                            _ => Some(n),
+                        },
+                        (Some(p), Some(n)) => Some(if k - p < n - k { p } else { n }),
+                        (p, n) => p.or(n),
+                    };
+                }
+            }
+        } else {
+            for (k, o) in owner.iter().enumerate() {
+                cell_owner[k].iter_mut().for_each(|c| *c = *o);
+            }
+        }
+        for (k, line) in lines.iter().enumerate() {
+            if line.item.is_empty() {
+                if cell_owner[k].iter().all(Option::is_none) {
+                    out.push(line.cells.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>().join(" "));
+                }
+                continue;
+            }
+            out.push(line.item.clone());
+            // Without positions, cells from lines around the row are a guess.
+            if !positions && cell_owner.iter().enumerate().any(|(m, o)| m != k && o.contains(&Some(k))) {
+                guesses.push(line.item.clone());
+            }
+            let mut cells: Vec<(Option<usize>, String)> = Vec::new();
+            for m in 0..lines.len() {
+                for (j, (col, c)) in lines[m].cells.iter().enumerate() {
+                    if m == k || cell_owner[m].get(j).copied().flatten() == Some(k) {
+                        // A cell cut inside a money unit or parentheses, in its column.
+                        let joins = cells.iter().rposition(|(cc, _)| cc == col).filter(|&at| {
+                            let p = cells[at].1.trim_end();
+                            (c.starts_with('円')
+                                && (p.ends_with('千') || p.ends_with("百万") || p.ends_with('億')))
+                                || (paren_balance(p) > 0 && paren_balance(c) < 0)
+                        });
+                        match joins {
+                            Some(at) if col.is_some() => cells[at].1.push_str(c),
+                            _ => cells.push((*col, c.clone())),
+                        }
+                    }
+                }
+            }
+            cells.sort_by_key(|(col, _)| col.unwrap_or(0));
+            out.extend(cells.into_iter().map(|(_, c)| c));
+        }
+        i = end;
+    }
+    out
+}
+
+/// A line made only of parenthesised groups (`(8月～10月) (8月～10月)`) → the groups.
+fn paren_groups(s: &str) -> Vec<String> {
+    static GROUP: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[(（][^()（）]*[)）]").expect("static regex"));
+    let groups: Vec<String> = GROUP.find_iter(s).map(|m| m.as_str().to_string()).collect();
+    let rest = GROUP.replace_all(s, "");
+    if rest.trim().is_empty() {
+        groups
+    } else {
+        Vec::new()
+    }
+}
+
+/// `項目名` followed by its column labels one a line → one header line.
+fn metric_headers(ls: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let t = ls[i].trim();
+        if t.starts_with("項目名") {
+            let mut header = t.to_string();
+            let mut k = i + 1;
+            while let Some(next) = ls.get(k).map(|l| l.trim()).filter(|l| is_column_label(l)) {
+                header.push(' ');
+                header.push_str(next);
+                k += 1;
+            }
+            out.push(header);
+            i = k;
+        } else {
+            out.push(ls[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A metrics column label: a fiscal year (`4年度`, `R5年度`) or a year label with a note
+/// such as 目標.
+fn is_column_label(s: &str) -> bool {
+    s.split_whitespace().all(|t| YEAR_LABEL.is_match(t) || t.starts_with("目標")) && !s.trim().is_empty()
+}
+
+/// pdfplumber: in each box, lines of two columns joined by one space are cut there; the
+/// box's left column lines come first, then the right's.
+fn joined_columns(ls: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let (a, b) = heading_kind(&ls[i]);
+        out.push(ls[i].clone());
+        i += 1;
+        if !(a && b) {
+            continue;
+        }
+        let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
+        let (mut left, mut right): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+        for l in &ls[i..end] {
+            match split_joined(l) {
+                Some((x, y)) => {
+                    left.push(x);
+                    right.push(y);
+                }
+                None if right.is_empty() => left.push(l.trim().to_string()),
+                // A line of one column after the joined ones: the column that has ended
+                // closed its last sentence; the other goes on (the right, when both or
+                // neither did).
+                None => {
+                    let open = |c: &[String]| c.last().is_some_and(|x| !x.trim_end().ends_with('。'));
+                    if open(&left) && !open(&right) {
+                        left.push(l.trim().to_string());
+                    } else {
+                        right.push(l.trim().to_string());
+                    }
+                }
+            }
+        }
+        out.extend(left);
+        out.extend(right);
+        i = end;
+    }
+    out
+}
+
+fn ends_box(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with("項目名") || ((t.starts_with('（') || t.starts_with('(')) && t.contains("担当課"))
+}
+
+/// Characters the left part of a joined line has at least: a column's last line can be
+/// as short as `対応する。`, but a lone mark before a space (`※ 移住…`) is no column.
+const MIN_JOINED_LEFT: usize = 2;
+
+/// `…を育 子育て…` → the two columns; a line with other spaces is one column.
+fn split_joined(l: &str) -> Option<(String, String)> {
+    let t = l.trim();
+    // At the last space: the left column may hold a space of its own (`※ 移住…`).
+    let (x, y) = t.rsplit_once(' ')?;
+    if x.chars().count() < MIN_JOINED_LEFT {
+        return None;
+    }
+    let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && !c.is_whitespace());
+    // The right column may start with a Latin letter or digit (`UIJターン…`).
+    (!y.contains(' ') && wide(x.chars().next_back()) && y.chars().next().is_some_and(|c| !c.is_whitespace()))
+        .then(|| (x.to_string(), y.to_string()))
+}
+
+/// `pdftotext -layout`: box lines cut at the right column's character position, the left
+/// column's lines first; every other line has its runs of spaces closed to one.
+fn layout_columns(ls: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let (a, b) = heading_kind(&ls[i]);
+        if !(a && b) {
+            // Metrics tables keep their positions for [`metric_rows`], which closes them.
+            out.push(ls[i].clone());
+            i += 1;
+            continue;
+        }
+        let chars: Vec<char> = ls[i].chars().collect();
+        let right_at = chars
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] == '】')
+            .map(|(k, _)| k + 1)
+            .next()
+            .and_then(|k| (k..chars.len()).find(|&m| chars[m] == '【'));
+        out.push(close_gaps(&ls[i]));
+        i += 1;
+        let Some(right_at) = right_at else { continue };
+        let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
+        // The headings are centred over their columns: where the right column's text
+        // starts is told by the box's lines of two runs (the leftmost second run).
+        let right_at = ls[i..end].iter().filter_map(|l| second_run(l)).min().unwrap_or(right_at);
+        let (mut left, mut right) = (Vec::new(), Vec::new());
+        for l in &ls[i..end] {
+            let (x, y) = cut_at(l, right_at);
+            if !x.is_empty() {
+                left.push(x);
+            }
+            if !y.is_empty() {
+                right.push(y);
+            }
+        }
+        out.extend(left);
+        out.extend(right);
+        i = end;
+    }
+    out
+}
+
+/// Character column where a line's second run of text starts (after two or more spaces).
+fn second_run(l: &str) -> Option<usize> {
+    let chars: Vec<char> = l.chars().collect();
+    let start = chars.iter().position(|c| !c.is_whitespace())?;
+    let gap = (start..chars.len().saturating_sub(1)).find(|&k| chars[k] == ' ' && chars[k + 1] == ' ')?;
+    (gap..chars.len()).find(|&k| !chars[k].is_whitespace())
+}
+
+/// Cut a layout line into the text left of column `at` and from there on: at the run of
+/// spaces nearest `at`, or, with no gap near, wholly on the side where it starts.
+fn cut_at(l: &str, at: usize) -> (String, String) {
+    let chars: Vec<char> = l.chars().collect();
+    let start = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(chars.len());
+    // The first run of two or more spaces after the start.
+    let gap = (start..chars.len().saturating_sub(1)).find(|&k| chars[k] == ' ' && chars[k + 1] == ' ');
+    if start + LAYOUT_SLACK >= at {
+        return (String::new(), close_gaps(l));
+    }
+    match gap {
+        Some(g) => {
+            let x: String = chars[..g].iter().collect();
+            let y: String = chars[g..].iter().collect();
+            (close_gaps(&x), close_gaps(&y))
+        }
+        None => (close_gaps(l), String::new()),
+    }
+}
+
+fn close_gaps(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn headings_apart_are_joined_and_head_restored() {
+        // pdftotext default: the cost and number between the headings.
+        let got = lines(
+            v(&["名前事業", "【 事業概要 】", "事業費 4,789 千円", "1", "【 事業実績 】", "本文。"]),
+            DumpKind::Pdftotext,
+        );
+        assert_eq!(
+            got,
+            v(&["名前事業", "事業費 4,789 千円", "1", "【 事業概要 】 【 事業実績 】", "本文。"])
+        );
+        // PyMuPDF: the headings one after the other.
+        let got = lines(
+            v(&["名前事業", "事業費 1千円", "2", "【 事業概要 】", "【 事業実績 】"]),
+            DumpKind::Pymupdf,
+        );
+        assert_eq!(got, v(&["名前事業", "事業費 1千円", "2", "【 事業概要 】 【 事業実績 】"]));
+    }
+
+    #[test]
+    fn metric_header_joined() {
+        let got = lines(v(&["項目名", "4年度", "5年度", "参加者", "22 名"]), DumpKind::Pymupdf);
+        assert_eq!(got, v(&["項目名 4年度 5年度", "参加者", "22 名"]));
+    }
+
+    #[test]
+    fn joined_box_columns_are_cut() {
+        let got = lines(
+            v(&[
+                "【 事業概要 】 【 事業実績 】",
+                "あいうえおかきく さしすせそたちつ",
+                "けこする。 てとした。",
+                "なにぬねのした。",
+                "項目名 4年度 5年度",
+            ]),
+            DumpKind::Pdfplumber,
+        );
+        assert_eq!(got[1..5], v(&["あいうえおかきく", "けこする。", "さしすせそたちつ", "てとした。"]));
+        assert_eq!(got[5], "なにぬねのした。");
+    }
+
+    #[test]
+    fn layout_box_by_position() {
+        let got = lines(
+            v(&[
+                "   【 事業概要 】      【 事業実績 】",
+                "あいうえおかき     さしすせそ",
+                "くけこ。",
+                "                 たちつ。",
+                "   項目名    4年度   5年度",
+            ]),
+            DumpKind::PdftotextLayout,
+        );
+        assert_eq!(
+            got,
+            v(&[
+                "【 事業概要 】 【 事業実績 】",
+                "あいうえおかき",
+                "くけこ。",
+                "さしすせそ",
+                "たちつ。",
+                "項目名 4年度 5年度"
+            ])
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! Text dumps from the usual extractors (`fixtures/dumps/`, made by `scripts/dumps.py`
+//! from the two fixture PDFs): each dump's kind is detected, and each converts to the
+//! answer key (`fixtures/aomori-r5.gold.json`) at least as well as the floor measured
+//! for its kind. The score is the answer key's fields compared as `score.py` compares
+//! them (text without white space, NFKC), split into structure fields (card found, name,
+//! cost, page, relisted, summary rows, 小計) and all fields.
+
+mod common;
+
+use serde_json::Value;
+use shisaku::input::dump_kind::{self, DumpKind};
+use shisaku::model::Report;
+use shisaku::{convert_path, Options};
+
+fn squash(s: &str) -> String {
+    shisaku::normalize::text(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '－' => '-',
+            '〜' => '～',
+            c => c,
+        })
+        .collect::<String>()
+        .trim_end_matches("(再掲)")
+        .trim_end_matches("（再掲）")
+        .to_string()
+}
+
+#[derive(Default, Debug)]
+struct Tally {
+    structure: (u32, u32),
+    all: (u32, u32),
+    misses: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, structure: bool, ok: bool, what: impl FnOnce() -> String) {
+        let t = if structure { &mut self.structure } else { &mut self.all };
+        t.0 += u32::from(ok);
+        t.1 += 1;
+        if structure {
+            self.all.0 += u32::from(ok);
+            self.all.1 += 1;
+        }
+        if !ok && self.misses.len() < 20 {
+            self.misses.push(what());
+        }
+    }
+    fn rate(t: (u32, u32)) -> f64 {
+        f64::from(t.0) / f64::from(t.1.max(1))
+    }
+}
+
+fn gold() -> Value {
+    let text = std::fs::read_to_string(common::fixture("aomori-r5.gold.json")).expect("gold");
+    serde_json::from_str(&text).expect("gold json")
+}
+
+fn score(report: &Report, gold: &Value) -> Tally {
+    let mut t = Tally::default();
+    let s = |v: &Value| squash(v.as_str().unwrap_or(""));
+    for gp in gold["policies"].as_array().into_iter().flatten() {
+        let numbers: Vec<u8> = gp["numbers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_u64())
+            .map(|n| n as u8)
+            .collect();
+        let p = report.policies.iter().find(|p| p.numbers == numbers);
+        t.add(true, p.is_some(), || format!("policy {numbers:?} found"));
+        let Some(p) = p else { continue };
+        t.add(true, p.summary.subtotal_thousand_yen == gp["subtotal"].as_i64(), || {
+            format!("{numbers:?} 小計")
+        });
+        for gr in gp["summary"].as_array().into_iter().flatten() {
+            let no = gr["no"].as_u64().unwrap_or(0) as u32;
+            let r = p.summary.rows.iter().find(|r| r.no == no);
+            let at = || format!("{numbers:?} summary {no}");
+            t.add(true, r.is_some(), || format!("{} found", at()));
+            let Some(r) = r else { continue };
+            t.add(true, squash(&r.name) == s(&gr["name"]), || format!("{} name {}", at(), r.name));
+            t.add(true, r.cost_thousand_yen == gr["cost"].as_i64(), || format!("{} cost", at()));
+            t.add(true, Some(r.is_new) == gr["new"].as_bool(), || format!("{} new", at()));
+            t.add(true, r.page.map(u64::from) == gr["page"].as_u64(), || format!("{} page", at()));
+        }
+        for gc in gp["cards"].as_array().into_iter().flatten() {
+            let no = gc["no"].as_u64().unwrap_or(0) as u32;
+            let c = p.projects.iter().find(|c| c.no == no);
+            let at = || format!("{numbers:?} card {no}");
+            t.add(true, c.is_some(), || format!("{} found", at()));
+            let Some(c) = c else { continue };
+            t.add(true, squash(&c.name) == s(&gc["name"]), || format!("{} name {}", at(), c.name));
+            t.add(true, c.cost_thousand_yen == gc["cost"].as_i64(), || format!("{} cost", at()));
+            t.add(true, c.page.map(u64::from) == gc["page"].as_u64(), || format!("{} page", at()));
+            t.add(true, Some(c.relisted) == gc["relisted"].as_bool(), || format!("{} relisted", at()));
+            t.add(false, squash(&c.overview) == s(&gc["overview"]), || format!("{} overview", at()));
+            t.add(false, squash(&c.results) == s(&gc["results"]), || format!("{} results", at()));
+            let dept = c.department.as_ref().map(|d| squash(&d.text)).unwrap_or_default();
+            t.add(false, dept == s(&gc["department"]), || format!("{} department", at()));
+            let gm = gc["metrics"].as_array().cloned().unwrap_or_default();
+            t.add(false, gm.len() == c.metrics.rows.len(), || format!("{} metric rows", at()));
+            for (k, g) in gm.iter().enumerate() {
+                let row = c.metrics.rows.get(k);
+                let item = row.map(|r| squash(&r.item)).unwrap_or_default();
+                t.add(false, item == s(&g["item"]), || format!("{} metric {k} item {item}", at()));
+                for (j, cell) in g["cells"].as_array().into_iter().flatten().enumerate() {
+                    let got = row.and_then(|r| r.cells.get(j)).map(|c| squash(&c.text)).unwrap_or_default();
+                    t.add(false, got == s(cell), || format!("{} metric {k} cell {j}: {got}", at()));
+                }
+            }
+        }
+    }
+    t
+}
+
+/// Floors per kind: (structure, all fields) as measured on both dumps of the kind.
+fn check(kind: DumpKind, floor_structure: f64, floor_all: f64) {
+    let gold = gold();
+    for pdf in ["libreoffice", "chromium"] {
+        let name = format!("dumps/aomori-r5.{pdf}.{}.txt", kind.name());
+        let path = common::fixture(&name);
+        let text = std::fs::read_to_string(&path).expect("dump fixture");
+        assert_eq!(dump_kind::detect(&text), kind, "{name}: detected kind");
+        let report = convert_path(&path, &Options::default()).expect("dump converts");
+        assert_eq!(report.source.dump_kind.as_deref(), Some(kind.name()), "{name}: source.dump_kind");
+        let t = score(&report, &gold);
+        let (st, all) = (Tally::rate(t.structure), Tally::rate(t.all));
+        eprintln!("{name}: structure {st:.4}, all {all:.4}");
+        assert!(
+            st >= floor_structure && all >= floor_all,
+            "{name}: structure {st:.4} (floor {floor_structure}), all {all:.4} (floor {floor_all}); misses: {:#?}",
+            t.misses
+        );
+    }
+}
+
+#[test]
+fn plain_dump_is_read_as_is() {
+    let text = std::fs::read_to_string(common::fixture("aomori-r5.txt")).expect("fixture");
+    assert_eq!(dump_kind::detect(&text), DumpKind::Plain);
+    let report = convert_path(&common::fixture("aomori-r5.txt"), &Options::default()).expect("converts");
+    assert_eq!(report.source.dump_kind, None);
+    let t = score(&report, &gold());
+    assert_eq!(t.structure.0, t.structure.1, "{:#?}", t.misses);
+    assert_eq!(t.all.0, t.all.1, "{:#?}", t.misses);
+}
+
+#[test]
+fn kind_override_is_used() {
+    // Read as plain, a PyMuPDF dump loses its cards: the override is what is used.
+    let path = common::fixture("dumps/aomori-r5.libreoffice.pymupdf.txt");
+    let options = Options { dump_kind: Some(DumpKind::Plain), ..Options::default() };
+    let report = convert_path(&path, &options).expect("converts");
+    assert_eq!(report.source.dump_kind, None);
+    let t = score(&report, &gold());
+    assert!(Tally::rate(t.structure) < 0.9);
+}
+
+#[test]
+fn pdftotext_raw() {
+    check(DumpKind::PdftotextRaw, 1.0, 1.0);
+}
+
+#[test]
+fn pymupdf() {
+    check(DumpKind::Pymupdf, 1.0, 1.0);
+}
+
+#[test]
+fn pymupdf_blocks() {
+    check(DumpKind::PymupdfBlocks, 1.0, 1.0);
+}
+
+#[test]
+fn pdftotext_layout() {
+    // Open: a metric cell of 【…】 blocks, a total row under a stacked row (README).
+    check(DumpKind::PdftotextLayout, 0.999, 0.997);
+}
+
+#[test]
+fn pdfplumber() {
+    // Open: stacked metric cells (no positions to tell their column), 神戶 for 神戸 in the
+    // Chromium PDF's text.
+    check(DumpKind::Pdfplumber, 0.994, 0.96);
+}
+
+#[test]
+fn pdftotext_default() {
+    // Open: poppler's default mode prints a summary page's columns as separate blocks
+    // (the ○ marks apart from their rows); the floor only keeps what is read now.
+    check(DumpKind::Pdftotext, 0.55, 0.3);
+}
