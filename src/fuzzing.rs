@@ -30,12 +30,12 @@ pub fn tolerate_lopdf_panics() {
 
 /// The whole PDF path: bytes → report. Errors are fine; panics are not.
 pub fn pdf(bytes: &[u8]) {
-    let _ = convert(bytes, "fuzz.pdf", &Options { format: Some(InputFormat::Pdf) });
+    let _ = convert(bytes, "fuzz.pdf", &Options { format: Some(InputFormat::Pdf), ..Options::default() });
 }
 
 /// The whole text path: bytes → report.
 pub fn text(bytes: &[u8]) {
-    let _ = convert(bytes, "fuzz.txt", &Options { format: Some(InputFormat::Text) });
+    let _ = convert(bytes, "fuzz.txt", &Options { format: Some(InputFormat::Text), ..Options::default() });
 }
 
 /// The ToUnicode / encoding CMap parser, then lookups driven by the same bytes, so that

@@ -17,6 +17,7 @@ pub mod layout;
 pub mod model;
 pub mod normalize;
 pub mod report;
+pub mod review;
 pub mod validate;
 
 pub use error::{Error, Result};
@@ -48,12 +49,20 @@ impl InputFormat {
 pub struct Options {
     /// Force the input format instead of detecting it.
     pub format: Option<InputFormat>,
+    /// `batch`: also write a review page ([`review`]) beside each JSON.
+    pub review: bool,
 }
 
 /// Convert one input (a report PDF or text dump) into a validated [`Report`].
 ///
 /// `name` is what `source.file` says (usually the path as given).
 pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
+    convert_with_document(bytes, name, options).map(|(report, _)| report)
+}
+
+/// [`convert`], also returning the normalized document the report was read from (what
+/// [`review::html`] draws).
+pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Result<(Report, doc::Document)> {
     let format = options.format.unwrap_or_else(|| InputFormat::detect(bytes, name));
     // Hashing a multi-megabyte file costs as much as parsing it; do both at once.
     let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format));
@@ -64,7 +73,7 @@ pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
     validate::check(&mut report);
-    Ok(report)
+    Ok((report, document))
 }
 
 /// The front end for `format`: bytes → document, diagnostics, and what `source` says.

@@ -41,6 +41,18 @@ enum Command {
         #[arg(long, value_enum)]
         input_format: Option<FormatArg>,
     },
+    /// Convert one report and write a self-contained HTML page to review it card by card:
+    /// the page as read with each field's region outlined, beside the extracted fields.
+    Review {
+        /// Input file, or `-` for standard input.
+        input: PathBuf,
+        /// Output file (default: review.html).
+        #[arg(short, long, default_value = "review.html")]
+        output: PathBuf,
+        /// Input kind (default: detected from magic bytes and extension).
+        #[arg(long, value_enum)]
+        input_format: Option<FormatArg>,
+    },
     /// Check an existing JSON output against the schema and the semantic rules.
     Validate { file: PathBuf },
     /// Print the JSON Schema of the output.
@@ -59,6 +71,9 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(short, long, default_value_t = 0)]
         jobs: usize,
+        /// Also write a review page (`shisaku review`) beside each JSON, as `<name>.html`.
+        #[arg(long)]
+        review: bool,
     },
     /// Load reports (PDF, text dump, or converted JSON) into a database.
     ///
@@ -108,12 +123,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Convert { input, output, compact, input_format } => {
             let (bytes, name) = read_input(&input)?;
-            let options = Options {
-                format: input_format.map(|f| match f {
-                    FormatArg::Text => InputFormat::Text,
-                    FormatArg::Pdf => InputFormat::Pdf,
-                }),
-            };
+            let options = Options { format: input_format.map(input_format_of), ..Options::default() };
             let report =
                 shisaku::convert(&bytes, &name, &options).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
             let json = shisaku::emit::to_json(&report, compact)?;
@@ -122,6 +132,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
                 None => std::io::stdout().write_all(json.as_bytes())?,
             }
+            Ok(exit_for(&report.diagnostics))
+        }
+        Command::Review { input, output, input_format } => {
+            let (bytes, name) = read_input(&input)?;
+            let options = Options { format: input_format.map(input_format_of), ..Options::default() };
+            let (report, doc) = shisaku::convert_with_document(&bytes, &name, &options)
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            let html = shisaku::review::html(&report, &doc)?;
+            shisaku::write_atomically(&output, html.as_bytes())
+                .map_err(|e| anyhow::anyhow!("{}: {e}", output.display()))?;
             Ok(exit_for(&report.diagnostics))
         }
         Command::Validate { file } => {
@@ -138,9 +158,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", shisaku::validate::SCHEMA);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Batch { inputs, output, jobs } => {
+        Command::Batch { inputs, output, jobs, review } => {
             let inputs = shisaku::batch::expand_inputs(&inputs)?;
-            let results = shisaku::batch::run_with_progress(&inputs, &output, jobs, &Options::default())?;
+            let options = Options { review, ..Options::default() };
+            let results = shisaku::batch::run_with_progress(&inputs, &output, jobs, &options)?;
             print!("{}", shisaku::batch::table(&results));
             Ok(ExitCode::from(shisaku::batch::exit_code(&results)))
         }
@@ -184,6 +205,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn input_format_of(f: FormatArg) -> InputFormat {
+    match f {
+        FormatArg::Text => InputFormat::Text,
+        FormatArg::Pdf => InputFormat::Pdf,
     }
 }
 

@@ -206,6 +206,7 @@ mod tests {
             page: Some(page),
             pdf_page: None,
             bbox: None,
+            regions: None,
         }
     }
 
@@ -218,6 +219,7 @@ mod tests {
             departments: vec![],
             page: Some(page),
             policies: None,
+            region: None,
         }
     }
 

@@ -262,7 +262,11 @@ fn text_of_100_mb_is_refused_at_once() {
     let bytes = line.repeat(100 * 1024 * 1024 / line.len() + 1).into_bytes();
     assert!(bytes.len() >= 100 * 1024 * 1024);
     let start = Instant::now();
-    let why = limit_error(convert(&bytes, "big.txt", &Options { format: Some(InputFormat::Text) }));
+    let why = limit_error(convert(
+        &bytes,
+        "big.txt",
+        &Options { format: Some(InputFormat::Text), ..Options::default() },
+    ));
     assert!(start.elapsed() < Duration::from_secs(5));
     assert!(why.contains("32 MiB"), "{why}");
 }
