@@ -256,5 +256,7 @@
   });
   fromHash();
   document.body.setAttribute("data-cards", String(cards.length));
+  // Time from navigation to a drawn card, for the test's report (the issue asks for < 2 s).
+  document.body.setAttribute("data-render-ms", String(Math.round(performance.now())));
   document.body.setAttribute("data-ready", "1");
 })();

@@ -14,6 +14,9 @@ use regex::Regex;
 
 /// The issue's budget for the R5 report's page.
 const MAX_PAGE_BYTES: u64 = 3 * 1024 * 1024;
+/// Navigation to a drawn card. The issue asks for 2 s on a desktop; the bound is wider
+/// because CI shares a small machine, and a page that regressed badly would still fail.
+const MAX_RENDER_MS: u64 = 8000;
 /// An outline may overhang its page by rounding and a glyph's descent, no more.
 const PAGE_SLACK: f64 = 2.0;
 
@@ -99,6 +102,10 @@ fn check_page(browser: &Path, dir: &Path, input: &str) -> Checked {
         &dom[..dom.len().min(2000)]
     );
     assert!(dom.contains(r#"data-errors="0""#), "{input}: script errors on the page");
+    let ms = Regex::new(r#"data-render-ms="(\d+)""#).expect("regex");
+    let ms: u64 = ms.captures(&dom).and_then(|c| c.get(1)?.as_str().parse().ok()).expect("render time");
+    eprintln!("{input}: {size} bytes, card {n} drawn {ms} ms after navigation");
+    assert!(ms < MAX_RENDER_MS, "{input}: {ms} ms to draw the page");
     let listed = dom.matches(r#"class="card-link"#).count();
     assert_eq!(listed, projects.len(), "{input}: cards listed vs the JSON's");
     assert!(dom.contains(&format!(r#"id="fields" data-card="{n}""#)), "{input}: card {n} not selected");
@@ -118,7 +125,13 @@ fn check_page(browser: &Path, dir: &Path, input: &str) -> Checked {
     if report.source.format == shisaku::model::SourceFormat::Pdf {
         let svg_re = Regex::new(r"<svg[^>]*>").expect("regex");
         let rect_re = Regex::new(r#"<rect class="region[^"]*"[^>]*>"#).expect("regex");
-        let chunks: Vec<&str> = dom.split("<svg").skip(1).collect();
+        // The drawn pages only (the script's own text also spells `<svg`).
+        let view = dom
+            .split(r#"<section id="view">"#)
+            .nth(1)
+            .and_then(|v| v.split("</section>").next())
+            .unwrap_or("");
+        let chunks: Vec<&str> = view.split("<svg").skip(1).collect();
         assert!(!chunks.is_empty(), "{input}: no page drawn");
         for chunk in chunks {
             let chunk = format!("<svg{chunk}");

@@ -23,8 +23,8 @@ fn round(v: f32) -> f32 {
     (v * 10.0).round() / 10.0
 }
 
-fn span_box(s: &Span, y: f32, size: f32) -> [f32; 4] {
-    [s.x0, y - size, s.x1, y + size * DESCENT]
+fn span_box(x0: f32, x1: f32, y: f32, size: f32) -> [f32; 4] {
+    [x0, y - size, x1, y + size * DESCENT]
 }
 
 fn union(a: Option<[f32; 4]>, b: [f32; 4]) -> [f32; 4] {
@@ -37,6 +37,32 @@ fn union(a: Option<[f32; 4]>, b: [f32; 4]) -> [f32; 4] {
 /// The region of `lines`: on a PDF the spans `keep` accepts on the first page any of them
 /// is on; on a text dump the line range (`keep` does not apply: a dump has no spans).
 fn region<'a>(lines: impl IntoIterator<Item = &'a SrcLine>, keep: impl Fn(&Span) -> bool) -> Option<Region> {
+    region_x(lines, |s| keep(s).then_some((s.x0, s.x1)))
+}
+
+/// Width of a character in ems as these reports set them: half for ASCII, full otherwise.
+fn ems(s: &str) -> f32 {
+    s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
+}
+
+/// Where a span holds both a title's end and its cost (`…事業費補助 事業費 1,000千円`):
+/// the x at which the cost starts, estimated from the characters' widths.
+fn cost_split(s: &Span) -> Option<f32> {
+    let at = s
+        .text
+        .rmatch_indices("事業費")
+        .map(|(i, _)| i)
+        .find(|&i| is_cost_line(s.text.get(i..).unwrap_or("")))?;
+    let prefix = s.text.get(..at)?;
+    let total = ems(&s.text);
+    (!prefix.trim().is_empty() && total > 0.0).then(|| s.x0 + (s.x1 - s.x0) * ems(prefix) / total)
+}
+
+/// [`region`] with a part of each span: `pick` gives the x-range kept, if any.
+fn region_x<'a>(
+    lines: impl IntoIterator<Item = &'a SrcLine>,
+    pick: impl Fn(&Span) -> Option<(f32, f32)>,
+) -> Option<Region> {
     let lines: Vec<&SrcLine> = lines.into_iter().collect();
     let first = lines.first()?;
     if lines.iter().all(|l| l.geom.is_none()) {
@@ -48,8 +74,10 @@ fn region<'a>(lines: impl IntoIterator<Item = &'a SrcLine>, keep: impl Fn(&Span)
     let mut b = None;
     for l in lines.iter().filter(|l| l.pdf_page == page) {
         if let Some(g) = &l.geom {
-            for s in g.spans.iter().filter(|s| keep(s)) {
-                b = Some(union(b, span_box(s, g.y, g.font_size)));
+            for s in &g.spans {
+                if let Some((x0, x1)) = pick(s) {
+                    b = Some(union(b, span_box(x0, x1, g.y, g.font_size)));
+                }
             }
         }
     }
@@ -75,7 +103,10 @@ pub fn project(card: &CardLines, p: &Project, rules: &[Vec<Rule>]) -> ProjectReg
     let title = region(title_lines, all).or_else(|| {
         // The whole title printed before 事業費 on the cost line.
         let cost_line = head.get(cost_at?)?;
-        region([cost_line], |s| !s.text.contains("事業費") && !is_page_number(&s.text))
+        region_x([cost_line], |s| match cost_split(s) {
+            Some(x) => Some((s.x0, x)),
+            None => (!s.text.contains("事業費") && !is_page_number(&s.text)).then_some((s.x0, s.x1)),
+        })
     });
     let no = p.no.to_string();
     let is_number = |s: &Span| s.text.split_whitespace().last() == Some(no.as_str());
@@ -100,7 +131,10 @@ pub fn project(card: &CardLines, p: &Project, rules: &[Vec<Rule>]) -> ProjectReg
             .take_while(|(k, l)| *k == 0 || l.text.contains('円'))
             .map(|(_, l)| l)
             .collect();
-        region(lines, |s| s.text.contains('円') || s.text.contains("事業費"))
+        region_x(lines, |s| {
+            (s.text.contains('円') || s.text.contains("事業費"))
+                .then(|| (cost_split(s).unwrap_or(s.x0), s.x1))
+        })
     });
 
     let body = &card.body;
@@ -299,7 +333,7 @@ mod tests {
         }
     }
 
-    fn project(overview: &str) -> Project {
+    fn read(overview: &str) -> Project {
         Project {
             no: 3,
             name: "事業".into(),
@@ -329,7 +363,7 @@ mod tests {
             ],
             department: vec![text_line(19, "（担当課：商工政策課）")],
         };
-        let r = project(&card, &project("支援する。\n図る。"), &[]);
+        let r = project(&card, &read("支援する。\n図る。"), &[]);
         let lines = |reg: Option<Region>| reg.and_then(|r| r.lines);
         assert_eq!(lines(r.title), Some([10, 10]));
         assert_eq!(lines(r.cost), Some([11, 11]));
@@ -350,7 +384,7 @@ mod tests {
             ],
             department: vec![pdf_line(200.0, &[(400.0, "（担当課：商工政策課）")])],
         };
-        let r = project(&card, &project("支援する。"), &[]);
+        let r = project(&card, &read("支援する。"), &[]);
         let bbox = |reg: &Option<Region>| reg.as_ref().and_then(|r| r.bbox).unwrap_or_default();
         assert_eq!(r.overview.as_ref().map(|r| r.page), Some(2));
         assert_eq!(bbox(&r.overview), [60.0, 135.0, 110.0, 147.0]);
@@ -358,5 +392,15 @@ mod tests {
         assert_eq!(bbox(&r.number), [500.0, 90.0, 510.0, 102.0]);
         assert_eq!(bbox(&r.title), [50.0, 90.0, 100.0, 102.0]);
         assert_eq!(bbox(&r.cost)[0], 300.0);
+
+        // Title and cost in one span: split where 事業費 starts (5 + 1 + 3 ems of 18).
+        let card = CardLines {
+            head: vec![pdf_line(100.0, &[(50.0, "テスト事業 事業費 1,000千円"), (500.0, "3")])],
+            ..card
+        };
+        let r = project(&card, &read("支援する。"), &[]);
+        let (title, cost) = (bbox(&r.title), bbox(&r.cost));
+        assert!((title[2] - cost[0]).abs() < 0.01 && title[0] == 50.0, "{title:?} {cost:?}");
+        assert!(title[2] > 100.0 && title[2] < 120.0, "{title:?}");
     }
 }
