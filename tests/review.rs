@@ -234,11 +234,11 @@ fn decode_png(bytes: &[u8]) -> (usize, usize, Vec<Vec<u8>>) {
     for row in raw.chunks(stride + 1).take(h) {
         let (filter, line) = (row[0], &row[1..]);
         let mut cur = vec![0u8; stride];
-        for i in 0..stride {
+        for (i, &x) in line.iter().enumerate().take(stride) {
             let a = if i >= channels { cur[i - channels] as i32 } else { 0 };
             let b = prev[i] as i32;
             let c = if i >= channels { prev[i - channels] as i32 } else { 0 };
-            let x = line[i] as i32;
+            let x = x as i32;
             cur[i] = match filter {
                 0 => x,
                 1 => x + a,

@@ -58,6 +58,13 @@ fn cost_split(s: &Span) -> Option<f32> {
     (!prefix.trim().is_empty() && total > 0.0).then(|| s.x0 + (s.x1 - s.x0) * ems(prefix) / total)
 }
 
+/// A span of the cost line or breakdown: an amount, or the word 事業費 alone (a title
+/// such as `…事業費補助` contains the word too, and is not one).
+fn is_cost_span(s: &Span) -> bool {
+    let t = s.text.trim();
+    is_cost_line(t) || t.contains('円') || t == "事業費"
+}
+
 /// [`region`] with a part of each span: `pick` gives the x-range kept, if any.
 fn region_x<'a>(
     lines: impl IntoIterator<Item = &'a SrcLine>,
@@ -105,7 +112,7 @@ pub fn project(card: &CardLines, p: &Project, rules: &[Vec<Rule>]) -> ProjectReg
         let cost_line = head.get(cost_at?)?;
         region_x([cost_line], |s| match cost_split(s) {
             Some(x) => Some((s.x0, x)),
-            None => (!s.text.contains("事業費") && !is_page_number(&s.text)).then_some((s.x0, s.x1)),
+            None => (!is_cost_span(s) && !is_page_number(&s.text)).then_some((s.x0, s.x1)),
         })
     });
     let no = p.no.to_string();
@@ -131,10 +138,7 @@ pub fn project(card: &CardLines, p: &Project, rules: &[Vec<Rule>]) -> ProjectReg
             .take_while(|(k, l)| *k == 0 || l.text.contains('円'))
             .map(|(_, l)| l)
             .collect();
-        region_x(lines, |s| {
-            (s.text.contains('円') || s.text.contains("事業費"))
-                .then(|| (cost_split(s).unwrap_or(s.x0), s.x1))
-        })
+        region_x(lines, |s| is_cost_span(s).then(|| (cost_split(s).unwrap_or(s.x0), s.x1)))
     });
 
     let body = &card.body;
@@ -393,7 +397,7 @@ mod tests {
         assert_eq!(bbox(&r.title), [50.0, 90.0, 100.0, 102.0]);
         assert_eq!(bbox(&r.cost)[0], 300.0);
 
-        // Title and cost in one span: split where 事業費 starts (5 + 1 + 3 ems of 18).
+        // Title and cost in one span: split where 事業費 starts (5.5 of 13.5 ems).
         let card = CardLines {
             head: vec![pdf_line(100.0, &[(50.0, "テスト事業 事業費 1,000千円"), (500.0, "3")])],
             ..card
@@ -402,5 +406,17 @@ mod tests {
         let (title, cost) = (bbox(&r.title), bbox(&r.cost));
         assert!((title[2] - cost[0]).abs() < 0.01 && title[0] == 50.0, "{title:?} {cost:?}");
         assert!(title[2] > 100.0 && title[2] < 120.0, "{title:?}");
+
+        // A title that contains the word 事業費 is still the title.
+        let card = CardLines {
+            head: vec![pdf_line(
+                100.0,
+                &[(50.0, "整備事業費補助"), (300.0, "事業費 1,000千円"), (500.0, "3")],
+            )],
+            ..card
+        };
+        let r = project(&card, &read("支援する。"), &[]);
+        assert_eq!(bbox(&r.title), [50.0, 90.0, 120.0, 102.0]);
+        assert_eq!(bbox(&r.cost)[0], 300.0);
     }
 }
