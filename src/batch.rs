@@ -125,9 +125,14 @@ fn convert_one(input: &Path, output: &Path, options: &Options) -> FileResult {
         failure: None,
     };
     // A bug that panics on one odd file must not take the batch down with it.
-    let converted =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::convert_path(input, options)));
-    let report = match converted {
+    let converted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let bytes = std::fs::read(input)?;
+        let (report, doc) = crate::convert_with_document(&bytes, &input.display().to_string(), options)?;
+        // The page is made here, while the document is at hand, and written after the JSON.
+        let page = if options.review { Some(crate::review::html(&report, &doc)?) } else { None };
+        Ok::<_, Error>((report, page))
+    }));
+    let (report, page) = match converted {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
             result.failure = Some(e.to_string());
@@ -146,8 +151,13 @@ fn convert_one(input: &Path, output: &Path, options: &Options) -> FileResult {
     result.cards = report.policies.iter().map(|p| p.projects.len()).sum();
     result.warnings = report.diagnostics.iter().filter(|d| d.level == Level::Warning).count();
     result.errors = report.diagnostics.iter().filter(|d| d.level == Level::Error).count();
+    let review_path = output.with_extension("html");
     let written = crate::emit::to_json(&report, false)
-        .and_then(|json| crate::output::write(output, json.as_bytes(), &[input]));
+        .and_then(|json| crate::output::write(output, json.as_bytes(), &[input]))
+        .and_then(|()| match &page {
+            Some(html) => crate::output::write(&review_path, html.as_bytes(), &[input]),
+            None => Ok(()),
+        });
     match written {
         Ok(()) => {
             result.status = if result.errors > 0 {

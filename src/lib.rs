@@ -19,6 +19,7 @@ pub mod model;
 pub mod normalize;
 pub mod output;
 pub mod report;
+pub mod review;
 pub mod validate;
 
 pub use error::{Error, Result};
@@ -56,12 +57,20 @@ pub struct Options {
     pub format: Option<InputFormat>,
     /// Force a text dump's kind instead of detecting it ([`input::dump_kind::detect`]).
     pub dump_kind: Option<input::dump_kind::DumpKind>,
+    /// `batch`: also write a review page ([`review`]) beside each JSON.
+    pub review: bool,
 }
 
 /// Convert one input (a report PDF or text dump) into a validated [`Report`].
 ///
 /// `name` is what `source.file` says (usually the path as given).
 pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
+    convert_with_document(bytes, name, options).map(|(report, _)| report)
+}
+
+/// [`convert`], also returning the normalized document the report was read from (what
+/// [`review::html`] draws).
+pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Result<(Report, doc::Document)> {
     let format = options.format.unwrap_or_else(|| InputFormat::detect(bytes, name));
     // Hashing a multi-megabyte file costs as much as parsing it; do both at once.
     let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format, options));
@@ -89,7 +98,7 @@ pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
     validate::check(&mut report);
-    Ok(report)
+    Ok((report, document))
 }
 
 /// A `metrics.uncertain` warning on each card with a metric row whose cells the dump's

@@ -53,6 +53,18 @@ enum Command {
         #[arg(long, value_name = "KIND")]
         dump_kind: Option<shisaku::input::dump_kind::DumpKind>,
     },
+    /// Convert one report and write a self-contained HTML page to review it card by card:
+    /// the page as read with each field's region outlined, beside the extracted fields.
+    Review {
+        /// Input file, or `-` for standard input.
+        input: PathBuf,
+        /// Output file (default: review.html).
+        #[arg(short, long, default_value = "review.html")]
+        output: PathBuf,
+        /// Input kind (default: detected from magic bytes and extension).
+        #[arg(long, value_enum)]
+        input_format: Option<FormatArg>,
+    },
     /// Check an existing JSON output against the schema and the semantic rules.
     ///
     /// Exit code: 2 if the file is not valid JSON of the schema, 1 if it holds or the
@@ -77,6 +89,9 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(short, long)]
         jobs: Option<usize>,
+        /// Also write a review page (`shisaku review`) beside each JSON, as `<name>.html`.
+        #[arg(long)]
+        review: bool,
     },
     /// Load reports (PDF, text dump, or converted JSON) into a database.
     ///
@@ -181,6 +196,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             say(messages::report_lines(&name, &report, &report.diagnostics, verbosity));
             Ok(exit_for(&report.diagnostics))
         }
+        Command::Review { input, output, input_format } => {
+            let inputs: Vec<&Path> = if input.as_os_str() == "-" { Vec::new() } else { vec![input.as_path()] };
+            // Checked before reading, so `-o` naming the input fails before any work.
+            shisaku::output::target(&output, &inputs)?;
+            let (bytes, name) = read_input(&input)?;
+            let options = Options { format: input_format.map(input_format_of), ..Options::default() };
+            let (report, doc) = shisaku::convert_with_document(&bytes, &name, &options)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
+            let html = shisaku::review::html(&report, &doc)?;
+            shisaku::output::write(&output, html.as_bytes(), &inputs)?;
+            say(messages::report_lines(&name, &report, &report.diagnostics, verbosity));
+            Ok(exit_for(&report.diagnostics))
+        }
         Command::Validate { file } => {
             let (bytes, name) = read_input(&file)?;
             let name = messages::escape(&name);
@@ -203,7 +231,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             to_stdout(shisaku::validate::SCHEMA.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Batch { inputs, output, jobs } => {
+        Command::Batch { inputs, output, jobs, review } => {
             for dir in inputs.iter().filter(|p| p.is_dir()) {
                 if shisaku::batch::expand_inputs(std::slice::from_ref(dir))?.is_empty() {
                     eprintln!("shisaku: no .pdf or .txt files in {}", messages::path(dir));
@@ -214,10 +242,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("nothing to convert");
             }
             let jobs = jobs.unwrap_or(0);
+            let options = Options { review, ..Options::default() };
             let results = if verbosity == Verbosity::Quiet {
-                shisaku::batch::run(&inputs, &output, jobs, &Options::default(), &|_| {})?
+                shisaku::batch::run(&inputs, &output, jobs, &options, &|_| {})?
             } else {
-                shisaku::batch::run_with_progress(&inputs, &output, jobs, &Options::default())?
+                shisaku::batch::run_with_progress(&inputs, &output, jobs, &options)?
             };
             to_stdout(shisaku::batch::table(&results).as_bytes())?;
             Ok(ExitCode::from(shisaku::batch::exit_code(&results)))
@@ -329,6 +358,13 @@ fn load(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn input_format_of(f: FormatArg) -> InputFormat {
+    match f {
+        FormatArg::Text => InputFormat::Text,
+        FormatArg::Pdf => InputFormat::Pdf,
+    }
 }
 
 fn exit_for(diags: &[Diagnostic]) -> ExitCode {

@@ -84,6 +84,9 @@ pub struct SummaryRow {
     pub page: Option<u32>,
     /// For a chapter covering several policies: which ones this row's ○ marks give.
     pub policies: Option<Vec<u8>>,
+    /// Where the row was read (see [`Region`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +112,40 @@ pub struct Project {
     /// `59.099998474121094`).
     #[serde(serialize_with = "bbox::serialize")]
     pub bbox: Option<[f32; 4]>,
+    /// Where each field was read (see [`Region`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<ProjectRegions>,
+}
+
+/// Where something was read in the input: for a PDF, the physical page and a box in
+/// points `[x0, y0, x1, y1]` from the top-left of the page as displayed (rotation
+/// applied, the same convention as a project's `bbox`); for a text dump, the 1-based
+/// first and last source lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    /// 1-based physical page (always 1 for a text dump).
+    pub page: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f32; 4]>,
+    /// `[first, last]` source line numbers, 1-based, inclusive (text dump only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<[u32; 2]>,
+}
+
+/// The regions of one card's fields; `null` where a field was not found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectRegions {
+    pub title: Option<Region>,
+    pub number: Option<Region>,
+    /// The 事業費 line with its breakdown.
+    pub cost: Option<Region>,
+    pub overview: Option<Region>,
+    pub results: Option<Region>,
+    /// The whole metrics table, heading included.
+    pub metrics: Option<Region>,
+    /// Parallel to `metrics.rows[i].cells[j]`.
+    pub metric_cells: Vec<Vec<Option<Region>>>,
+    pub department: Option<Region>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -171,6 +208,9 @@ pub struct CaseStudy {
     pub text: String,
     pub page: Option<u32>,
     pub pdf_page: Option<u32>,
+    /// Where the case study was read (see [`Region`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

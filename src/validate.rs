@@ -278,6 +278,7 @@ mod tests {
             page: Some(page),
             pdf_page: None,
             bbox: None,
+            regions: None,
         }
     }
 
@@ -290,6 +291,7 @@ mod tests {
             departments: vec![],
             page: Some(page),
             policies: None,
+            region: None,
         }
     }
 

@@ -119,3 +119,20 @@ fn killed_batch_leaves_no_half_json() {
     assert!(leftovers.is_empty(), "a complete run clears earlier leftovers: {leftovers:?}");
     assert_eq!(std::fs::read_dir(&out).expect("outdir").count(), 12);
 }
+
+#[test]
+fn batch_review_writes_a_page_beside_each_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let txt = fixture("aomori-r5.txt");
+    let o = shisaku(&["batch", txt.to_str().expect("utf-8"), "-o", out.to_str().expect("utf-8"), "--review"]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("aomori-r5.json").is_file());
+    let page = std::fs::read_to_string(out.join("aomori-r5.html")).expect("review page beside the JSON");
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains(r#"id="report-data""#));
+    // Without --review, no page.
+    let plain = dir.path().join("plain");
+    let o = shisaku(&["batch", txt.to_str().expect("utf-8"), "-o", plain.to_str().expect("utf-8")]);
+    assert!(o.status.code().is_some_and(|c| c <= 1));
+    assert!(!plain.join("aomori-r5.html").exists());
+}

@@ -9,6 +9,10 @@ use serde_json::Value;
 use shisaku::model::*;
 use shisaku::validate::{schema_errors, SCHEMA};
 
+fn region() -> Region {
+    Region { page: 2, bbox: Some([1.0, 2.0, 3.0, 4.0]), lines: Some([3, 5]) }
+}
+
 fn full() -> Report {
     let cell = Cell {
         text: "延べ6件".into(),
@@ -35,6 +39,16 @@ fn full() -> Report {
         page: Some(3),
         pdf_page: Some(4),
         bbox: Some([1.0, 2.0, 3.0, 4.5]),
+        regions: Some(ProjectRegions {
+            title: Some(region()),
+            number: Some(region()),
+            cost: Some(region()),
+            overview: Some(region()),
+            results: Some(region()),
+            metrics: Some(region()),
+            metric_cells: vec![vec![Some(region()), None]],
+            department: Some(region()),
+        }),
     };
     Report {
         schema_version: SCHEMA_VERSION.into(),
@@ -61,6 +75,7 @@ fn full() -> Report {
                     departments: vec!["課".into()],
                     page: Some(3),
                     policies: Some(vec![6]),
+                    region: Some(region()),
                 }],
                 subtotal_thousand_yen: Some(-5),
             },
@@ -72,6 +87,7 @@ fn full() -> Report {
                 text: "x".into(),
                 page: Some(5),
                 pdf_page: Some(6),
+                region: Some(region()),
             }],
             pdf_page: Some(2),
         }],

@@ -202,6 +202,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         page,
         pdf_page,
         bbox: bbox(card),
+        regions: None,
     }
 }
 
@@ -268,7 +269,7 @@ fn bbox(card: &CardLines) -> Option<[f32; 4]> {
 }
 
 /// The x between the two box columns, from the header's two spans' centres.
-fn column_boundary(header: &SrcLine) -> Option<f32> {
+pub(crate) fn column_boundary(header: &SrcLine) -> Option<f32> {
     let g = header.geom.as_ref()?;
     let left = g.spans.iter().find(|s| s.text.contains("概要"))?;
     let right = g.spans.iter().find(|s| s.text.contains("実績"))?;

@@ -7,13 +7,18 @@ use crate::model::CaseStudy;
 pub fn parse(lines: &[SrcLine]) -> Vec<CaseStudy> {
     let mut groups: Vec<Vec<&SrcLine>> = Vec::new();
     for l in lines {
-        if l.text.contains("事例紹介") && l.text.contains("活用した") {
+        if is_intro(&l.text) {
             groups.push(Vec::new());
         } else if let Some(g) = groups.last_mut() {
             g.push(l);
         }
     }
     groups.into_iter().map(|g| one(&g)).collect()
+}
+
+/// The line that starts a case study.
+pub(crate) fn is_intro(s: &str) -> bool {
+    s.contains("事例紹介") && s.contains("活用した")
 }
 
 fn one(lines: &[&SrcLine]) -> CaseStudy {
@@ -51,7 +56,7 @@ fn one(lines: &[&SrcLine]) -> CaseStudy {
         i += 1;
     }
     let text = lines.iter().skip(i).map(|l| l.trimmed()).collect::<Vec<_>>().join("\n");
-    CaseStudy { title: title.join("\n"), projects, companies, text, page, pdf_page }
+    CaseStudy { title: title.join("\n"), projects, companies, text, page, pdf_page, region: None }
 }
 
 /// `（株）福萬組（十和田市）、bambooforest（弘前市）` → names without the trailing city.

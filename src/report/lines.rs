@@ -11,6 +11,9 @@ pub struct SrcLine {
     /// Printed page number of that page, when known.
     pub printed: Option<u32>,
     pub geom: Option<LineGeom>,
+    /// 1-based position of the line on its page, blank lines counted: for a text dump,
+    /// the source line number.
+    pub line: u32,
 }
 
 impl SrcLine {
@@ -28,7 +31,7 @@ impl SrcLine {
 pub fn flatten(doc: &Document) -> Vec<SrcLine> {
     let mut out = Vec::new();
     for page in &doc.pages {
-        for line in &page.lines {
+        for (n, line) in page.lines.iter().enumerate() {
             if line.text.trim().is_empty() {
                 continue;
             }
@@ -37,6 +40,7 @@ pub fn flatten(doc: &Document) -> Vec<SrcLine> {
                 pdf_page: page.index,
                 printed: page.printed,
                 geom: line.geom.clone(),
+                line: u32::try_from(n + 1).unwrap_or(u32::MAX),
             });
         }
     }

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod money;
 pub mod paragraph;
 pub mod reassemble;
+pub mod regions;
 pub mod segment;
 pub mod split;
 pub mod summary;
@@ -66,11 +67,16 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
     let mut policies = Vec::new();
     for ch in &seg.chapters {
         let policy = ch.numbers.first().copied();
-        let summary = summary::parse(&ch.summary, &ch.numbers, &rules, &mut diagnostics);
+        let mut summary = summary::parse(&ch.summary, &ch.numbers, &rules, &mut diagnostics);
+        let row_regions = regions::summary_rows(&ch.summary, &summary.rows);
+        for (row, region) in summary.rows.iter_mut().zip(row_regions) {
+            row.region = region;
+        }
         let mut projects = Vec::new();
         for (i, c) in ch.cards.iter().enumerate() {
             let ctx = card::Ctx { policy, era, position: i as u32 + 1, rules: &rules };
             let mut p = card::parse(c, &ctx, &mut diagnostics);
+            p.regions = Some(regions::project(c, &p, &rules));
             if p.page.is_none() {
                 // A text dump has no page geometry: the summary's 掲載頁 gives the page.
                 p.page = summary.rows.iter().find(|r| r.no == p.no).and_then(|r| r.page);
@@ -92,7 +98,11 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
             overview,
             summary,
             projects,
-            case_studies,
+            case_studies: case_studies
+                .into_iter()
+                .zip(regions::case_studies(&ch.case_studies).into_iter().chain(std::iter::repeat(None)))
+                .map(|(cs, region)| crate::model::CaseStudy { region, ..cs })
+                .collect(),
             pdf_page: ch.first.as_ref().filter(|l| l.geom.is_some()).map(|l| l.pdf_page),
         });
     }

@@ -271,6 +271,7 @@ fn parse_row(acc: &RowAcc, numbers: &[u8]) -> (Option<SummaryRow>, Option<String
             departments,
             page,
             policies,
+            region: None,
         }),
         problem,
     )
@@ -469,6 +470,7 @@ fn parse_grid(
                 departments: Vec::new(),
                 page: None,
                 policies: None,
+                region: None,
             };
             let mut marks = Vec::new();
             for (kind, cell) in kinds.iter().zip(r) {
