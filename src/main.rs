@@ -185,6 +185,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     FormatArg::Pdf => InputFormat::Pdf,
                 }),
                 dump_kind,
+                ..Options::default()
             };
             let report = shisaku::convert(&bytes, &name, &options)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;

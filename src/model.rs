@@ -125,7 +125,7 @@ pub struct Project {
 pub struct Region {
     /// 1-based physical page (always 1 for a text dump).
     pub page: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "bbox::serialize")]
     pub bbox: Option<[f32; 4]>,
     /// `[first, last]` source line numbers, 1-based, inclusive (text dump only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
