@@ -542,7 +542,8 @@ RENDITIONS = {
     # name: (what, style)
     "reportlab-ttf": Style("reportlab-ttf", numbox="left", body=9.5, leading=1.45, col_split=0.5),
     "reportlab-cid": Style("reportlab-cid", numbox="above", body=9.5, leading=1.2, col_split=0.52, item_share=0.6),
-    "fpdf2": Style("fpdf2", numbox="narrow", body=9.0, leading=1.5, col_split=0.44, item_share=0.5, heading_space=False, margin_x=48),
+    "fpdf2": Style("fpdf2", numbox="narrow", body=9.0, leading=1.5, col_split=0.44, item_share=0.5, margin_x=48),
+    "nospace-excerpt": Style("nospace-excerpt", numbox="right", body=10.0, leading=1.35, col_split=0.5, heading_space=False),
     "gs-redistill": None,  # ghostscript pdfwrite of an fpdf2 file in GS_SOURCE's geometry
     "libreoffice-docx": Style("libreoffice-docx", numbox="right", body=9.0, leading=1.45, col_split=0.5, item_share=0.58, hang=True),
     "weasyprint": Style("weasyprint", numbox="right", body=9.0, leading=1.4, col_split=0.55, item_share=0.5, rules=False, hang=True),
@@ -572,6 +573,11 @@ def render(name, gold, outdir):
         st = RENDITIONS[name]
         st.rotate = rotations(gold)
         write_reportlab(gold, st, out, reportlab_ttf_fonts())
+    elif name == "nospace-excerpt":
+        # the first two chapters only, headed "①中小…" with no space after the number
+        key = copy.deepcopy(gold)
+        key["policies"] = key["policies"][:2]
+        write_reportlab(key, RENDITIONS[name], out, reportlab_ttf_fonts())
     elif name == "r6-reportlab":
         key = next_year(gold)
         write_reportlab(key, RENDITIONS[name], out, reportlab_ttf_fonts())
