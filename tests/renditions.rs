@@ -64,7 +64,10 @@ fn norm(v: Option<&Value>) -> String {
 
 fn strip_relisted(v: Option<&Value>) -> String {
     let s = norm(v);
-    s.strip_suffix("(再掲)").map_or(s.clone(), str::to_string)
+    match s.strip_suffix("(再掲)") {
+        Some(name) => name.to_string(),
+        None => s,
+    }
 }
 
 fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
@@ -72,7 +75,7 @@ fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
 }
 
 fn arr<'a>(v: Option<&'a Value>) -> &'a [Value] {
-    v.and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.and_then(Value::as_array).map_or(&[][..], Vec::as_slice)
 }
 
 /// score.py's `cell_number`: `1,574件` → (1574, "件"); None unless one plain quantity.
