@@ -74,7 +74,7 @@ fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(v, |d, p| d.get(p)).filter(|v| !v.is_null())
 }
 
-fn arr<'a>(v: Option<&'a Value>) -> &'a [Value] {
+fn arr(v: Option<&Value>) -> &[Value] {
     v.and_then(Value::as_array).map_or(&[][..], Vec::as_slice)
 }
 
@@ -179,7 +179,9 @@ fn score(gold: &Value, out: &Value) -> Tally {
             // Which of ⑥/⑦ a single ○ sits under is lost in a text dump; the gold infers it.
             let text_input = get(out, &["source", "format"]).and_then(Value::as_str) == Some("text");
             let inferred = gr.get("policies_inferred").and_then(Value::as_bool).unwrap_or(false);
-            if !arr(gr.get("policies")).is_empty() && !(text_input && inferred) {
+            let marked = !arr(gr.get("policies")).is_empty();
+            let skipped = text_input && inferred;
+            if marked && !skipped {
                 let sorted = |v: Option<&Value>| {
                     let mut n: Vec<i64> = arr(v).iter().filter_map(Value::as_i64).collect();
                     n.sort_unstable();
