@@ -71,6 +71,24 @@ enum Command {
         #[arg(long)]
         db: Option<String>,
     },
+    /// Compare two reports (JSON, PDF or text): field by field for one fiscal year, else
+    /// year over year (continued/new/ended projects, costs, restated figures).
+    ///
+    /// Exit code: 0 when the reports have the same content, 1 when they differ (always for
+    /// different years), 2 when an input is unusable.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Print the comparison as JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the `project_links` between reports of consecutive fiscal years.
+    Link {
+        /// Database URL, as for `load` (default: ./shisaku.db).
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// Write every table of a database to DIR/<table>.csv or .ndjson.
     Export {
         /// Database URL, as for `load` (default: ./shisaku.db).
@@ -172,6 +190,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
+        Command::Diff { old, new, json } => {
+            let read = |p: &PathBuf| {
+                shisaku::db::read_report_path(p, &Options::default())
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+            };
+            let diff = shisaku::diff::diff(&read(&old)?, &read(&new)?);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&diff)?);
+            } else {
+                print!("{}", shisaku::diff::table(&diff));
+            }
+            Ok(if diff.is_equal() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Link { db } => {
+            let mut db = shisaku::db::open_existing(db.as_deref())?;
+            let n = db.rebuild_links()?;
+            println!("{n} project links");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Export { db, format, output, excel } => {
             let mut db = shisaku::db::open_existing(db.as_deref())?;

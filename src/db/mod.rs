@@ -8,6 +8,7 @@
 //! table to CSV or NDJSON.
 
 pub mod export;
+mod links;
 mod load;
 mod postgres;
 pub mod schema;
@@ -192,20 +193,32 @@ impl Db {
         report: &Report,
         hook: &mut dyn FnMut(&str) -> Result<()>,
     ) -> Result<LoadSummary> {
-        match self {
+        let summary = match self {
             Db::Sqlite(c) => {
                 let tx = c.transaction()?;
                 let summary = load::write(&mut sqlite::Writer::new(&tx), report, hook)?;
                 tx.commit()?;
-                Ok(summary)
+                summary
             }
             Db::Postgres(c) => {
                 let mut tx = c.transaction()?;
                 let summary = load::write(&mut postgres::Writer::new(&mut tx), report, hook)?;
                 tx.commit()?;
-                Ok(summary)
+                summary
             }
-        }
+        };
+        // Other fiscal years present: pair this report's projects with theirs.
+        self.rebuild_links()?;
+        Ok(summary)
+    }
+
+    /// All rows of a view of [`schema::VIEWS`], in its export order.
+    pub fn view(&mut self, view: &str) -> Result<Rows> {
+        let (_, order) = schema::VIEWS
+            .iter()
+            .find(|(name, _)| *name == view)
+            .ok_or_else(|| Error::Db(format!("unknown view {view}")))?;
+        self.query(&format!("SELECT * FROM {view} ORDER BY {order}"), &[])
     }
 
     /// Run a query written with `$1`, `$2`, … placeholders (rewritten for SQLite).
