@@ -170,8 +170,8 @@ macro_rules! chain_cte {
 /// consecutive fiscal years (filled by `load`, rebuilt by `shisaku link`); the views give a
 /// project's history under one `project_key` (the id of the first project of its chain).
 /// Relisted copies (（再掲）) are left out of the series: they repeat their original.
-/// `restated` is 1 where a linked older project printed another text (white space aside)
-/// for the same item and fiscal year.
+/// `restated` is 1 where a linked older project printed another text (white space aside;
+/// an empty cell is no figure) for the same item and fiscal year.
 const V3: &str = concat!(
     "
 CREATE TABLE project_links (
@@ -217,6 +217,10 @@ SELECT chain.root_id AS project_key, p.id AS project_id, p.name,
              AND REPLACE(REPLACE(oc.text, ' ', ''), '
 ', '') <> REPLACE(REPLACE(cell.text, ' ', ''), '
 ', '')
+             AND REPLACE(REPLACE(oc.text, ' ', ''), '
+', '') <> ''
+             AND REPLACE(REPLACE(cell.text, ' ', ''), '
+', '') <> ''
        ) THEN 1 ELSE 0 END AS restated
 FROM chain
 JOIN projects p ON p.id = chain.project_id

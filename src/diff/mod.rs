@@ -469,7 +469,9 @@ fn metric_rows(
                 continue;
             };
             // A relisted copy repeats its original's figures: counted once, on the original.
-            if !oref.relisted && !nref.relisted && squash(&ocell.text) != squash(&ncell.text) {
+            let (a, b) = (squash(&ocell.text), squash(&ncell.text));
+            // An empty cell printed no figure (a cell spanning both years leaves one empty).
+            if !oref.relisted && !nref.relisted && !a.is_empty() && !b.is_empty() && a != b {
                 restatements.push(Restatement {
                     old: project_ref(oref),
                     new: project_ref(nref),
