@@ -123,7 +123,9 @@ fn scenario(db: &mut Db) {
     assert!(!first.replaced);
     let expected = expected_counts(&report);
     let loaded: Vec<(&str, i64)> = first.rows.iter().map(|(t, n)| (*t, *n as i64)).collect();
-    assert_eq!(loaded, expected, "the load reports what it wrote");
+    // `project_links` is not the load's own: it is rebuilt after it.
+    let own: Vec<(&str, i64)> = expected.iter().copied().filter(|(t, _)| *t != "project_links").collect();
+    assert_eq!(loaded, own, "the load reports what it wrote");
     check_holds(db, &report);
 
     // Same document again: replaced, not duplicated.
@@ -134,7 +136,7 @@ fn scenario(db: &mut Db) {
     assert_eq!(before.len(), 1);
 
     // A reload failing at each table in turn keeps the previous load as it was.
-    for table in db::schema::TABLES {
+    for table in db::schema::TABLES.iter().filter(|t| **t != "project_links") {
         let mut calls = Vec::new();
         let result = db.load_with_hook(&report, &mut |t| {
             calls.push(t.to_string());
