@@ -5,7 +5,8 @@
 //! normalized schema in ONE transaction; loading the same source document again (same
 //! `source.sha256`) first deletes its report row, whose children go with it
 //! (`ON DELETE CASCADE`), so a document is never present twice. [`export`] writes every
-//! table to CSV or NDJSON.
+//! table and view to CSV or NDJSON. After each load, `project_links` between the fiscal
+//! years present is rebuilt (`links`), in a transaction of its own.
 
 pub mod export;
 mod links;
@@ -180,7 +181,8 @@ impl Db {
         }
     }
 
-    /// Load one report in one transaction; see the module documentation.
+    /// Load one report in one transaction, then rebuild `project_links` (a failure there is
+    /// returned, the report staying loaded); see the module documentation.
     pub fn load(&mut self, report: &Report) -> Result<LoadSummary> {
         self.load_with_hook(report, &mut |_| Ok(()))
     }

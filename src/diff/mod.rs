@@ -314,8 +314,8 @@ fn card_fields(out: &mut Vec<FieldDiff>, policy: Option<u8>, a: &Project, b: &Pr
             if ca.text == cb.text && q(ca) != q(cb) {
                 c.push(
                     &format!("metrics.rows[{i}].cells[{j}].values"),
-                    Some(format!("{:?}", ca.values)),
-                    Some(format!("{:?}", cb.values)),
+                    Some(quantities(&ca.values)),
+                    Some(quantities(&cb.values)),
                 );
             }
         }
@@ -323,6 +323,15 @@ fn card_fields(out: &mut Vec<FieldDiff>, policy: Option<u8>, a: &Project, b: &Pr
     let dept = |p: &Project| p.department.as_ref().map(|d| d.text.clone());
     c.text("department", dept(a).as_deref(), dept(b).as_deref());
     c.value("page", &a.page, &b.page);
+}
+
+/// `延べ 13名, 6件` — a cell's quantities as a reader would write them.
+fn quantities(values: &[crate::model::Quantity]) -> String {
+    let one = |q: &crate::model::Quantity| {
+        let qualifier = q.qualifier.as_deref().map(|x| format!("{x} ")).unwrap_or_default();
+        format!("{qualifier}{}{}", q.value, q.unit.as_deref().unwrap_or(""))
+    };
+    values.iter().map(one).collect::<Vec<_>>().join(", ")
 }
 
 // ---------------------------------------------------------------- different years
