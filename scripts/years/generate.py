@@ -66,6 +66,8 @@ def new_card_name(salt, i):
 
 def rename_similar(name, salt):
     """A renamed project: the same department, a name a reader still recognises."""
+    if name.endswith("推進事業"):
+        return name[:-4] + "振興事業"
     if name.endswith("事業") and h(salt, name, "r") < 0.5:
         return name[:-2] + "推進事業"
     if name.endswith("事業"):
