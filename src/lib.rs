@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod db;
+pub mod diff;
 pub mod doc;
 pub mod emit;
 pub mod error;

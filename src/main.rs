@@ -108,6 +108,24 @@ enum Command {
         #[arg(long)]
         allow_errors: bool,
     },
+    /// Compare two reports (JSON, PDF or text): field by field for one fiscal year, else
+    /// year over year (continued/new/ended projects, costs, restated figures).
+    ///
+    /// Exit code: 0 when the reports have the same content, 1 when they differ (always for
+    /// different years), 2 when an input is unusable.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Print the comparison as JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the `project_links` between reports of consecutive fiscal years.
+    Link {
+        /// Database URL, as for `load` (default: ./shisaku.db).
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// Write every table of a database to DIR/<table>.csv or .ndjson (read-only on the
     /// database).
     Export {
@@ -253,6 +271,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(shisaku::batch::exit_code(&results)))
         }
         Command::Load { inputs, db, allow_errors } => load(&inputs, db.as_deref(), allow_errors, verbosity),
+        Command::Diff { old, new, json } => {
+            let read = |p: &PathBuf| {
+                shisaku::db::read_report_path(p, &Options::default())
+                    .map_err(|e| anyhow::anyhow!("{}: {}", messages::path(p), messages::chain(&e)))
+            };
+            let diff = shisaku::diff::diff(&read(&old)?, &read(&new)?);
+            if json {
+                to_stdout(format!("{}\n", serde_json::to_string_pretty(&diff)?).as_bytes())?;
+            } else {
+                to_stdout(shisaku::diff::table(&diff).as_bytes())?;
+            }
+            Ok(if diff.is_equal() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Link { db } => {
+            let mut db = shisaku::db::open_existing(db.as_deref())?;
+            let n = db.rebuild_links()?;
+            to_stdout(format!("{n} project links\n").as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export { db, format, output, excel } => {
             let mut db = shisaku::db::open_read_only(db.as_deref())?;
             let format = match format {

@@ -64,7 +64,7 @@ pub fn validate_json(text: &str) -> Result<Vec<Diagnostic>> {
 /// Names compared as a reader would: without （再掲）, spaces, line breaks and the item
 /// marks ①② that a card uses to list two projects, and with the budget suffix 費 of
 /// `…事業費` dropped (summary tables name the budget line, cards the project).
-fn comparable(name: &str) -> String {
+pub(crate) fn comparable(name: &str) -> String {
     let bare: Vec<char> = name
         .replace("（再掲）", "")
         .replace("(再掲)", "")

@@ -1,4 +1,4 @@
-//! Export: every table (and `schema_migrations`) to `DIR/<table>.csv` or `.ndjson`.
+//! Export: every table (and `schema_migrations`), then every view, to `DIR/<table>.csv` or `.ndjson`.
 //!
 //! Rows are ordered by primary key, so two exports of the same data are byte-identical.
 //! CSV follows RFC 4180 quoting (a field with `,`, `"`, CR or LF is quoted, `"` doubled),
@@ -40,8 +40,9 @@ pub fn export(db: &mut Db, dir: &Path, format: Format, excel: bool) -> Result<Ve
     crate::output::ensure_dir(dir)?;
     let mut out = Vec::new();
     let tables = std::iter::once("schema_migrations").chain(schema::TABLES.iter().copied());
-    for table in tables {
-        let rows = db.table(table)?;
+    let views = schema::VIEWS.iter().map(|(v, _)| *v);
+    for (table, is_view) in tables.map(|t| (t, false)).chain(views.map(|v| (v, true))) {
+        let rows = if is_view { db.view(table)? } else { db.table(table)? };
         let bytes = match format {
             Format::Csv => csv(&rows, excel),
             Format::Ndjson => ndjson(&rows)?,

@@ -5,9 +5,11 @@
 //! normalized schema in ONE transaction; loading the same source document again (same
 //! `source.sha256`) first deletes its report row, whose children go with it
 //! (`ON DELETE CASCADE`), so a document is never present twice. [`export`] writes every
-//! table to CSV or NDJSON.
+//! table and view to CSV or NDJSON. After each load, `project_links` between the fiscal
+//! years present is rebuilt (`links`), in a transaction of its own.
 
 pub mod export;
+mod links;
 mod load;
 mod postgres;
 pub mod schema;
@@ -232,7 +234,8 @@ impl Db {
         }
     }
 
-    /// Load one report in one transaction; see the module documentation.
+    /// Load one report in one transaction, then rebuild `project_links` (a failure there is
+    /// returned, the report staying loaded); see the module documentation.
     pub fn load(&mut self, report: &Report) -> Result<LoadSummary> {
         self.load_with_hook(report, &mut |_| Ok(()))
     }
@@ -245,14 +248,14 @@ impl Db {
         report: &Report,
         hook: &mut dyn FnMut(&str) -> Result<()>,
     ) -> Result<LoadSummary> {
-        match self {
+        let summary = match self {
             Db::Sqlite(c) => {
                 // IMMEDIATE: the write lock first, so concurrent loads queue (busy timeout)
                 // instead of failing on a lock upgrade.
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 let summary = load::write(&mut sqlite::Writer::new(&tx), report, hook)?;
                 tx.commit()?;
-                Ok(summary)
+                summary
             }
             Db::Postgres(c) => {
                 let mut tx = c.transaction()?;
@@ -262,9 +265,21 @@ impl Db {
                 postgres::lock_document(&mut tx, &report.source.sha256)?;
                 let summary = load::write(&mut postgres::Writer::new(&mut tx), report, hook)?;
                 tx.commit()?;
-                Ok(summary)
+                summary
             }
-        }
+        };
+        // Other fiscal years present: pair this report's projects with theirs.
+        self.rebuild_links()?;
+        Ok(summary)
+    }
+
+    /// All rows of a view of [`schema::VIEWS`], in its export order.
+    pub fn view(&mut self, view: &str) -> Result<Rows> {
+        let (_, order) = schema::VIEWS
+            .iter()
+            .find(|(name, _)| *name == view)
+            .ok_or_else(|| Error::Db(format!("unknown view {view}")))?;
+        self.query(&format!("SELECT * FROM {view} ORDER BY {order}"), &[])
     }
 
     /// Run a query written with `$1`, `$2`, … placeholders (rewritten for SQLite).

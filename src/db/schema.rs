@@ -170,8 +170,100 @@ WHERE (r.title IS NULL AND r.fiscal_year IS NULL)
    )
 ";
 
-/// All migrations, in order: `(version, DDL template)`.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2)];
+/// The chain of linked projects: each project with the first project of its chain (a
+/// project no link leads to). Shared by the series views of [`V3`].
+macro_rules! chain_cte {
+    () => {
+        "WITH RECURSIVE chain (project_id, root_id) AS (
+    SELECT p.id, p.id FROM projects p
+    WHERE NOT EXISTS (SELECT 1 FROM project_links l WHERE l.new_project_id = p.id)
+    UNION ALL
+    SELECT l.new_project_id, chain.root_id
+    FROM chain JOIN project_links l ON l.old_project_id = chain.project_id
+)"
+    };
+}
+
+/// Migration 3: year over year. `project_links` pairs the projects of reports of
+/// consecutive fiscal years (filled by `load`, rebuilt by `shisaku link`); the views give a
+/// project's history under one `project_key` (the id of the first project of its chain).
+/// Relisted copies (（再掲）) are left out of the series: they repeat their original.
+/// `restated` is 1 where a linked older project printed another text (white space aside;
+/// an empty cell is no figure) for the same item and fiscal year.
+const V3: &str = concat!(
+    "
+CREATE TABLE project_links (
+    id {PK},
+    old_report_id {INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    new_report_id {INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    old_project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    new_project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    method {TEXT} NOT NULL,
+    score {REAL} NOT NULL,
+    UNIQUE (old_project_id, new_project_id)
+);
+CREATE INDEX project_links_old ON project_links(old_project_id);
+CREATE INDEX project_links_new ON project_links(new_project_id);
+CREATE VIEW project_series AS
+",
+    chain_cte!(),
+    "
+SELECT chain.root_id AS project_key, r.fiscal_year, r.id AS report_id, p.id AS project_id,
+       p.name, p.cost_thousand_yen, pol.number AS policy, p.department, p.division
+FROM chain
+JOIN projects p ON p.id = chain.project_id
+JOIN policies pol ON pol.id = p.policy_id
+JOIN reports r ON r.id = pol.report_id
+WHERE NOT p.relisted;
+CREATE VIEW metric_series AS
+",
+    chain_cte!(),
+    "
+SELECT chain.root_id AS project_key, p.id AS project_id, p.name,
+       r.id AS report_id, r.fiscal_year AS report_fiscal_year,
+       mr.seq AS row_seq, mr.item, cell.seq AS cell_seq, mc.label AS column_label, mc.fiscal_year,
+       cell.text, v.seq AS value_seq, v.value, v.unit, v.qualifier,
+       CASE WHEN EXISTS (
+           SELECT 1 FROM project_links l
+           JOIN metric_rows omr ON omr.project_id = l.old_project_id
+           JOIN metric_cells oc ON oc.metric_row_id = omr.id
+           JOIN metric_columns ocol ON ocol.id = oc.metric_column_id
+           WHERE l.new_project_id = p.id AND ocol.fiscal_year = mc.fiscal_year
+             AND REPLACE(REPLACE(omr.item, ' ', ''), '
+', '') = REPLACE(REPLACE(mr.item, ' ', ''), '
+', '')
+             AND REPLACE(REPLACE(oc.text, ' ', ''), '
+', '') <> REPLACE(REPLACE(cell.text, ' ', ''), '
+', '')
+             AND REPLACE(REPLACE(oc.text, ' ', ''), '
+', '') <> ''
+             AND REPLACE(REPLACE(cell.text, ' ', ''), '
+', '') <> ''
+       ) THEN 1 ELSE 0 END AS restated
+FROM chain
+JOIN projects p ON p.id = chain.project_id
+JOIN policies pol ON pol.id = p.policy_id
+JOIN reports r ON r.id = pol.report_id
+JOIN metric_rows mr ON mr.project_id = p.id
+JOIN metric_cells cell ON cell.metric_row_id = mr.id
+JOIN metric_columns mc ON mc.id = cell.metric_column_id
+LEFT JOIN metric_values v ON v.metric_cell_id = cell.id
+WHERE NOT p.relisted
+"
+);
+
+/// All migrations, in order of version: `(version, DDL template)`.
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3)];
+
+/// Views, with the columns that order them in an export (a view has no primary key).
+pub const VIEWS: &[(&str, &str)] = &[
+    // NULLs sort first in SQLite and last in PostgreSQL: COALESCE makes exports agree.
+    ("project_series", "project_key, COALESCE(fiscal_year, -1), report_id, project_id"),
+    (
+        "metric_series",
+        "project_key, COALESCE(report_fiscal_year, -1), report_id, project_id, row_seq, cell_seq, COALESCE(value_seq, -1)",
+    ),
+];
 
 /// The data tables with their primary key, in load (parent before child) order.
 pub const TABLES: &[&str] = &[
@@ -186,6 +278,7 @@ pub const TABLES: &[&str] = &[
     "metric_values",
     "case_studies",
     "diagnostics",
+    "project_links",
 ];
 
 /// Fill a DDL template's type placeholders for one backend.
