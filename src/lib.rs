@@ -63,6 +63,7 @@ pub fn convert(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
     let mut report = report::build(&document, source)?;
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
+    input::pdf::per_card(&mut report);
     validate::check(&mut report);
     Ok(report)
 }
