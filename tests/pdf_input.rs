@@ -626,3 +626,99 @@ fn unknown_widths_are_a_page_warning() {
         "{diags:?}"
     );
 }
+
+/// `bytes` with every font's `/Widths` and `/W` removed, and with `drop_programs` their
+/// embedded font programs too.
+fn without_widths(bytes: &[u8], drop_programs: bool) -> Vec<u8> {
+    let mut doc = PdfDocument::load_mem(bytes).expect("loads");
+    for obj in doc.objects.values_mut() {
+        if let Ok(dict) = obj.as_dict_mut() {
+            if dict.has(b"Widths") || dict.has(b"W") {
+                dict.remove(b"Widths");
+                dict.remove(b"W");
+            }
+            if drop_programs && dict.has(b"FontName") {
+                for key in [&b"FontFile"[..], b"FontFile2", b"FontFile3"] {
+                    dict.remove(key);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("write to memory");
+    out
+}
+
+fn report_json(bytes: &[u8]) -> (serde_json::Value, shisaku::model::Report) {
+    let report = shisaku::convert(bytes, "r5.pdf", &shisaku::Options::default()).expect("converts");
+    let mut v = serde_json::to_value(&report).expect("serializes");
+    v["source"]["sha256"] = serde_json::Value::Null;
+    (v, report)
+}
+
+/// Fonts without `/Widths` (LibreOffice's simple TrueType subsets) or `/W` (Chromium's
+/// CID TrueType) take their advances from the embedded programs' `hmtx`: same JSON.
+#[test]
+fn fonts_without_widths_use_the_embedded_program() {
+    for name in ["aomori-r5.libreoffice.pdf", "aomori-r5.chromium.pdf"] {
+        let original = fixture(name);
+        let (expected, _) = report_json(&original);
+        let (got, _) = report_json(&without_widths(&original, false));
+        assert!(got == expected, "{name}: reads differently without /Widths");
+    }
+}
+
+/// With neither widths nor programs, every card says its positions are estimates.
+#[test]
+fn unknown_widths_are_a_warning_on_every_card() {
+    let (_, report) = report_json(&without_widths(&fixture("aomori-r5.libreoffice.pdf"), true));
+    let cards: usize = report.policies.iter().map(|p| p.projects.len()).sum();
+    assert!(cards > 0);
+    for policy in &report.policies {
+        for card in &policy.projects {
+            assert!(
+                report.diagnostics.iter().any(|d| d.code == "pdf.widths_unknown"
+                    && d.card == Some(card.no)
+                    && d.policy == policy.numbers.first().copied()),
+                "policy {:?} card {} has no pdf.widths_unknown",
+                policy.numbers,
+                card.no
+            );
+        }
+    }
+}
+
+/// ToUnicode naming variant ideographs, on a page: the text is repaired and an info
+/// diagnostic says how many.
+#[test]
+fn tounicode_variants_are_repaired_with_a_diagnostic() {
+    let mut doc = PdfDocument::with_version("1.7");
+    let program = doc.add_object(Stream::new(dictionary! {}, fixture("fonts/ipaexg-subset-variants.ttf")));
+    let fd = doc.add_object(
+        dictionary! { "Type" => "FontDescriptor", "FontName" => "Subset", "FontFile2" => program },
+    );
+    // Glyphs of the subset: 3 戸, 4 黒, 5 日; ToUnicode says 戶 and 黑 for the first two.
+    let cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        3 beginbfchar <0003> <6236> <0004> <9ED1> <0005> <65E5> endbfchar";
+    let tu = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
+    let cid =
+        doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Subset",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "FontDescriptor" => fd, "CIDToGIDMap" => "Identity", "DW" => 1000 });
+    let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Subset",
+    "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(cid)], "ToUnicode" => tu });
+    let bytes = one_page(
+        doc,
+        b"BT /T 12 Tf 72 720 Td <0003000400050003> Tj ET",
+        dictionary! { "Font" => dictionary! { "T" => font } },
+    );
+    let (doc, diags) = read(&bytes).expect("readable");
+    assert_eq!(all_text(&doc), "戸黒日戸");
+    let repaired: Vec<_> = diags.iter().filter(|d| d.code == "pdf.tounicode_repaired").collect();
+    assert_eq!(repaired.len(), 1, "{diags:?}");
+    assert!(
+        repaired[0].message.contains(": 3 character(s)") && repaired[0].message.contains("戶→戸"),
+        "{repaired:?}"
+    );
+}

@@ -32,6 +32,10 @@ const DEFAULT_SIMPLE_WIDTH: f32 = 500.0;
 /// entry is a half-width character: half an em.
 const HALF_WIDTH: f32 = 500.0;
 
+/// The font descriptor's `/Flags` bit for a symbolic font (PDF 32000 table 123): its
+/// codes index the font's own glyphs rather than a standard character set.
+const SYMBOLIC_FLAG: i64 = 1 << 2;
+
 /// Width of every Courier glyph (AFM).
 const COURIER_WIDTH: f32 = 600.0;
 
@@ -146,7 +150,8 @@ impl Font {
         let japan1 = ordering == Some(b"Japan1")
             || matches!(coding, Coding::ShiftJis | Coding::EucJp | Coding::Jis)
             || (coding == Coding::Utf16 && contains(enc_name, b"UniJIS"));
-        let has_widths = descendant.is_some_and(|d| d.has(b"W") || d.has(b"DW"));
+        // Without /W every glyph would be /DW wide; the program knows better.
+        let has_widths = descendant.is_some_and(|d| d.has(b"W"));
         // The program is decoded only when it has something to add.
         let needs_program =
             !has_widths || to_unicode.as_ref().is_some_and(|m| !variant_suspects(m).is_empty());
@@ -158,22 +163,27 @@ impl Font {
         let mut widths_unknown = false;
         let widths = match (descendant, &program) {
             (Some(d), _) if has_widths => cid_widths(doc, d),
-            // No widths in the dictionary: the program's, by glyph through the CID →
-            // glyph map.
+            // No /W: the program's advances, by glyph through the CID → glyph map.
             (_, Some(p)) => {
                 let by_gid = p.advances();
-                let map = (0..=u32::from(u16::MAX))
-                    .filter_map(|cid| {
-                        let gid = cid_to_gid.gid(cid)?;
-                        Some((cid, *by_gid.get(usize::from(gid))?))
-                    })
+                let cids = match cid_to_gid {
+                    CidToGid::Identity => by_gid.len(),
+                    CidToGid::Table(ref t) => t.len() / 2,
+                };
+                let map = (0..u32::try_from(cids).unwrap_or(u32::MAX))
+                    .filter_map(|cid| Some((cid, *by_gid.get(usize::from(cid_to_gid.gid(cid)?))?)))
                     .collect();
-                Widths::Cid { map, default: DEFAULT_CID_WIDTH }
+                let default = descendant
+                    .and_then(|d| d.get(b"DW").ok())
+                    .and_then(|o| number(doc, o))
+                    .unwrap_or(DEFAULT_CID_WIDTH);
+                Widths::Cid { map, default }
             }
-            // The specification's default (1000) then; only a font without a CIDFont at
-            // all leaves the widths truly unknown.
-            _ => {
-                widths_unknown = descendant.is_none();
+            // /DW (or the specification's 1000) for every glyph.
+            (Some(d), None) => cid_widths(doc, d),
+            // Without a CIDFont at all the widths are truly unknown.
+            (None, None) => {
+                widths_unknown = true;
                 Widths::Cid { map: HashMap::new(), default: DEFAULT_CID_WIDTH }
             }
         };
@@ -228,11 +238,18 @@ impl Font {
         if widths.is_empty() && subtype != b"Type3" {
             // Without /Widths (the standard 14 fonts may omit them, broken writers drop
             // them): the embedded program's advances, else the standard metrics.
+            let symbolic = descriptor
+                .and_then(|fd| fd.get(b"Flags").ok())
+                .and_then(|o| number(doc, o))
+                .is_some_and(|f| (f as i64) & SYMBOLIC_FLAG != 0);
             let from_program = Program::load(doc, descriptor, budget).map(|p| {
+                let advances = p.advances();
                 (0u8..=255)
                     .map(|code| {
                         let ch = table.get(usize::from(code)).copied().flatten();
-                        p.simple_glyph(code, ch).and_then(|g| p.advance(g)).unwrap_or(0.0)
+                        p.simple_glyph(code, ch, symbolic)
+                            .and_then(|g| advances.get(usize::from(g)).copied())
+                            .unwrap_or(0.0)
                     })
                     .collect::<Vec<f32>>()
             });

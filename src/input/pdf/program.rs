@@ -39,14 +39,6 @@ impl Program {
         ttf_parser::Face::parse(&self.data, 0).ok()
     }
 
-    /// Advance of glyph `gid` in thousandths of an em.
-    pub fn advance(&self, gid: u16) -> Option<f32> {
-        let face = self.face()?;
-        let upem = f32::from(face.units_per_em());
-        let adv = face.glyph_hor_advance(ttf_parser::GlyphId(gid))?;
-        (upem > 0.0).then(|| f32::from(adv) * 1000.0 / upem)
-    }
-
     /// Advances of all glyphs, by glyph index, in thousandths of an em.
     pub fn advances(&self) -> Vec<f32> {
         let Some(face) = self.face() else { return Vec::new() };
@@ -61,23 +53,29 @@ impl Program {
             .collect()
     }
 
-    /// The glyph a simple font shows for one-byte `code` whose encoding gives `ch`: by
-    /// Unicode when the font has a Unicode cmap, else by the (3,0) symbol or (1,0) Mac
-    /// subtable keyed by the code (PDF 32000 §9.6.6.4).
-    pub fn simple_glyph(&self, code: u8, ch: Option<char>) -> Option<u16> {
+    /// The glyph a simple font shows for one-byte `code` whose encoding gives `ch`
+    /// (PDF 32000 §9.6.6.4): a symbolic font (and one without a Unicode cmap) by the
+    /// (3,0) symbol subtable at 0xF000 + code or the (1,0) Mac subtable at the code; a
+    /// non-symbolic one by the character's Unicode.
+    pub fn simple_glyph(&self, code: u8, ch: Option<char>, symbolic: bool) -> Option<u16> {
         let face = self.face()?;
-        if let Some(g) = ch.and_then(|c| face.glyph_index(c)) {
-            return Some(g.0);
+        let by_unicode = || ch.and_then(|c| face.glyph_index(c)).map(|g| g.0);
+        let by_code = || {
+            let cmap = face.tables().cmap?;
+            cmap.subtables.into_iter().find_map(|t| {
+                let key = match (t.platform_id, t.encoding_id) {
+                    (ttf_parser::PlatformId::Windows, 0) => 0xF000 + u32::from(code),
+                    (ttf_parser::PlatformId::Macintosh, 0) => u32::from(code),
+                    _ => return None,
+                };
+                t.glyph_index(key).map(|g| g.0)
+            })
+        };
+        if symbolic {
+            by_code().or_else(by_unicode)
+        } else {
+            by_unicode().or_else(by_code)
         }
-        let cmap = face.tables().cmap?;
-        cmap.subtables.into_iter().find_map(|t| {
-            let key = match (t.platform_id, t.encoding_id) {
-                (ttf_parser::PlatformId::Windows, 0) => 0xF000 + u32::from(code),
-                (ttf_parser::PlatformId::Macintosh, 0) => u32::from(code),
-                _ => return None,
-            };
-            t.glyph_index(key).map(|g| g.0)
-        })
     }
 
     /// Every glyph's characters by the font's Unicode cmap subtables.
