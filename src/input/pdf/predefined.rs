@@ -114,8 +114,10 @@ fn decode(encoding: &'static encoding_rs::Encoding, bytes: &[u8], out: &mut Stri
 
 /// Parsed predefined CMaps by name, shared by all pages and workers (a report uses one
 /// or two; parsing one costs about a millisecond).
-static PARSED: LazyLock<Mutex<HashMap<Vec<u8>, Option<Arc<Predefined>>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+static PARSED: LazyLock<Mutex<ByName>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Parsed CMaps by name; `None` for a name that could not be loaded.
+type ByName = HashMap<Vec<u8>, Option<Arc<Predefined>>>;
 
 /// The predefined CMap called `name` (code → CID), if hayro-cmap carries it.
 pub fn cmap(name: &[u8]) -> Option<Arc<Predefined>> {
