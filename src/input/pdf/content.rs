@@ -133,6 +133,8 @@ impl Default for GState {
 #[derive(Default)]
 pub struct Caches {
     fonts: HashMap<ObjectId, Rc<Font>>,
+    /// The stand-in for text shown without a usable font, built once.
+    missing_font: Option<Rc<Font>>,
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
     /// The document's resource bounds, shared by all workers and charged by every page.
     pub budget: Arc<Budget>,
@@ -564,7 +566,11 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 // Text without a usable font still occupies the page; place it with an
                 // empty font so nothing vanishes (it will read as U+FFFD).
                 self.out.missing_fonts.insert("(none)".into());
-                let f = Rc::new(Font::load(self.doc, &Dictionary::new(), b"(missing)", &self.caches.budget));
+                let doc = self.doc;
+                let budget = &self.caches.budget;
+                let f = Rc::clone(self.caches.missing_font.get_or_insert_with(|| {
+                    Rc::new(Font::load(doc, &Dictionary::new(), b"(missing)", budget))
+                }));
                 self.gs.font = Some(Rc::clone(&f));
                 f
             }
