@@ -612,7 +612,8 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             // A vertical glyph is placed by its text position, on the column's centre
             // line, so that a turned page (see `Direction`) has the run on one baseline.
             let (x, y) = if font.vertical { base.apply(0.0, offset) } else { base.apply(offset, gs.rise) };
-            if let Some(&pair) = font.repaired.get(&code.code) {
+            if let Some(&pair) = (!font.repaired.is_empty()).then(|| font.repaired.get(&code.code)).flatten()
+            {
                 let entry = self.out.repaired.entry(font.name.clone()).or_default();
                 entry.0 += 1;
                 entry.1.insert(pair);

@@ -341,7 +341,9 @@ impl Font {
     /// Append the text of `code` to `out`; false if the font cannot say what it is.
     pub fn text(&self, code: Code, out: &mut String) -> bool {
         if let Some(m) = &self.to_unicode {
-            if let Some((_, now)) = self.repaired.get(&code.code) {
+            if let Some((_, now)) =
+                (!self.repaired.is_empty()).then(|| self.repaired.get(&code.code)).flatten()
+            {
                 out.push(*now);
                 return true;
             }
