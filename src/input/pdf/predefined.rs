@@ -113,7 +113,7 @@ fn decode(encoding: &'static encoding_rs::Encoding, bytes: &[u8], out: &mut Stri
 }
 
 /// Parsed predefined CMaps by name, shared by all pages and workers (a report uses one
-/// or two; parsing one costs about a millisecond).
+/// or two, and every worker would otherwise parse them again).
 static PARSED: LazyLock<Mutex<ByName>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// Parsed CMaps by name; `None` for a name that could not be loaded.
