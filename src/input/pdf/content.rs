@@ -647,7 +647,7 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 x,
                 y,
                 advance: if font.vertical {
-                    fs.abs() * base.y_scale()
+                    (font.vertical_advance(code) * font.scale * fs * base.y_scale()).abs()
                 } else {
                     (w0 * fs * th * x_scale).abs()
                 },
@@ -655,7 +655,7 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 invisible,
             });
             if font.vertical {
-                offset -= fs + spacing;
+                offset -= font.vertical_advance(code) * font.scale * fs + spacing;
             } else {
                 offset += (w0 * fs + spacing) * th;
             }

@@ -67,6 +67,10 @@ pub struct Font {
     pub scale: f32,
     /// Vertical writing mode (Identity-V and other `-V` CMaps).
     pub vertical: bool,
+    /// Vertical advances by CID (`/W2`'s w1y, negated: down is positive) and the default
+    /// (`/DW2`), for vertical fonts.
+    vertical_advances: HashMap<u32, f32>,
+    default_vertical_advance: f32,
     /// What had to be assumed to read this font (an unknown encoding name, …), for a
     /// diagnostic: a guess is never silent.
     pub assumed: Option<String>,
@@ -187,6 +191,10 @@ impl Font {
                 Widths::Cid { map: HashMap::new(), default: DEFAULT_CID_WIDTH }
             }
         };
+        let (vertical_advances, default_vertical_advance) = match descendant {
+            Some(d) if vertical => vertical_metrics(doc, d),
+            _ => (HashMap::new(), DEFAULT_CID_WIDTH),
+        };
         let repaired = match (&mut to_unicode, &program) {
             (Some(tu), Some(p)) => repair_variants(tu, p, |code, len| {
                 let cid = match (coding, &cids) {
@@ -210,6 +218,8 @@ impl Font {
             to_unicode,
             scale: 0.001,
             vertical,
+            vertical_advances,
+            default_vertical_advance,
             assumed: None,
             widths_unknown,
             repaired,
@@ -284,6 +294,8 @@ impl Font {
             to_unicode,
             scale,
             vertical: false,
+            vertical_advances: HashMap::new(),
+            default_vertical_advance: DEFAULT_CID_WIDTH,
             assumed,
             widths_unknown,
             repaired: HashMap::new(),
@@ -336,6 +348,14 @@ impl Font {
                 None => *default,
             },
         }
+    }
+
+    /// Vertical advance of `code` (downwards, glyph units) for a vertical font.
+    pub fn vertical_advance(&self, code: Code) -> f32 {
+        self.cid(code)
+            .and_then(|c| self.vertical_advances.get(&c))
+            .copied()
+            .unwrap_or(self.default_vertical_advance)
     }
 
     /// Append the text of `code` to `out`; false if the font cannot say what it is.
@@ -489,6 +509,48 @@ fn encoding_table(doc: &Document, encoding: Object) -> Option<Box<[Option<char>;
         }
     }
     table.iter().any(Option::is_some).then_some(table)
+}
+
+/// `/W2` (`c [w1y vx vy …]` and `c1 c2 w1y vx vy` forms) and `/DW2` of a CIDFont, as
+/// downward advances (w1y is negative for text that runs down).
+fn vertical_metrics(doc: &Document, cid_font: &Dictionary) -> (HashMap<u32, f32>, f32) {
+    let default = cid_font
+        .get(b"DW2")
+        .ok()
+        .and_then(|o| deref(doc, o).as_array().ok())
+        .and_then(|a| a.get(1))
+        .and_then(|o| number(doc, o))
+        .map_or(DEFAULT_CID_WIDTH, |w1y| -w1y);
+    let mut map = HashMap::new();
+    if let Some(w2) = cid_font.get(b"W2").ok().and_then(|o| deref(doc, o).as_array().ok()) {
+        let mut i = 0;
+        while let Some(first) = w2.get(i).and_then(|o| number(doc, o)) {
+            let first = first.max(0.0) as u32;
+            match w2.get(i + 1).map(|o| deref(doc, o)) {
+                Some(Object::Array(items)) => {
+                    // Triples (w1y, vx, vy) per CID.
+                    for (k, o) in items.iter().step_by(3).enumerate() {
+                        if let Some(v) = number(doc, o) {
+                            map.insert(first.saturating_add(k as u32), -v);
+                        }
+                    }
+                    i += 2;
+                }
+                Some(o) => {
+                    let last = number(doc, o).unwrap_or(0.0).max(0.0) as u32;
+                    let Some(v) = w2.get(i + 2).and_then(|o| number(doc, o)) else { break };
+                    // Bound the expansion as for /W.
+                    let last = last.min(first.saturating_add(0xFFFF));
+                    for c in first..=last {
+                        map.insert(c, -v);
+                    }
+                    i += 5;
+                }
+                None => break,
+            }
+        }
+    }
+    (map, default)
 }
 
 /// `/W` (`c [w1 w2 …]` and `c1 c2 w` forms) and `/DW` of a CIDFont.
@@ -724,5 +786,31 @@ mod tests {
         let (text, _) = read_all(&font, b"\x00\x03\x00\x04\x00\x05\x00\x06\x00\x07");
         assert_eq!(text, "戸黒日本髙");
         assert_eq!(font.repaired.len(), 3);
+    }
+
+    /// Vertical advances come from `/W2` by CID, else `/DW2`, else one em.
+    #[test]
+    fn vertical_advances_from_w2_and_dw2() {
+        let mut d = japan1(vec![]);
+        d.set("DW2", vec![Object::Integer(880), Object::Integer(-900)]);
+        d.set(
+            "W2",
+            vec![
+                Object::Integer(34),
+                Object::Array(vec![(-500).into(), 250.into(), 880.into()]),
+                Object::Integer(40),
+                Object::Integer(41),
+                Object::Integer(-600),
+                Object::Integer(250),
+                Object::Integer(880),
+            ],
+        );
+        let font = type0_with("Identity-V", d);
+        let adv = |cid: u32| font.vertical_advance(Code { code: cid, len: 2 });
+        assert_eq!([adv(34), adv(40), adv(41), adv(3284)], [500.0, 600.0, 600.0, 900.0]);
+        assert_eq!(
+            type0_with("Identity-V", japan1(vec![])).vertical_advance(Code { code: 34, len: 2 }),
+            1000.0
+        );
     }
 }
