@@ -36,6 +36,9 @@ const HALF_WIDTH: f32 = 500.0;
 /// codes index the font's own glyphs rather than a standard character set.
 const SYMBOLIC_FLAG: i64 = 1 << 2;
 
+/// Number of CIDs a CIDFont can have (CIDs are 0–65535).
+const MAX_CIDS: usize = 0x10000;
+
 /// Width of every Courier glyph (AFM).
 const COURIER_WIDTH: f32 = 600.0;
 
@@ -172,7 +175,9 @@ impl Font {
                 let by_gid = p.advances();
                 let cids = match cid_to_gid {
                     CidToGid::Identity => by_gid.len(),
-                    CidToGid::Table(ref t) => t.len() / 2,
+                    // CIDs are 16-bit (PDF 32000 annex C): a longer map is padding or
+                    // hostile, and must not become millions of entries.
+                    CidToGid::Table(ref t) => (t.len() / 2).min(MAX_CIDS),
                 };
                 let map = (0..u32::try_from(cids).unwrap_or(u32::MAX))
                     .filter_map(|cid| Some((cid, *by_gid.get(usize::from(cid_to_gid.gid(cid)?))?)))
@@ -539,8 +544,8 @@ fn vertical_metrics(doc: &Document, cid_font: &Dictionary) -> (HashMap<u32, f32>
                 Some(o) => {
                     let last = number(doc, o).unwrap_or(0.0).max(0.0) as u32;
                     let Some(v) = w2.get(i + 2).and_then(|o| number(doc, o)) else { break };
-                    // Bound the expansion as for /W.
-                    let last = last.min(first.saturating_add(0xFFFF));
+                    // CIDs are 16-bit: a wider range must not allocate gigabytes.
+                    let last = last.min(MAX_CIDS as u32 - 1);
                     for c in first..=last {
                         map.insert(c, -v);
                     }
