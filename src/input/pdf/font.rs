@@ -818,4 +818,27 @@ mod tests {
             1000.0
         );
     }
+
+    /// A CIDFont without `/W` takes the program's advances through `/CIDToGIDMap`; an
+    /// oversized map stays within the 16-bit CID range.
+    #[test]
+    fn cid_widths_from_the_program_through_cid_to_gid_map() {
+        let mut doc = Document::with_version("1.7");
+        let ff = doc.add_object(font_file2());
+        let fd = doc.add_object(
+            dictionary! { "Type" => "FontDescriptor", "FontName" => "Subset", "FontFile2" => ff },
+        );
+        // CID 7 → glyph 1 (A), and a map far longer than any CID range.
+        let mut map = vec![0u8; 4 * 0x10000];
+        map[15] = 1;
+        let gids = doc.add_object(lopdf::Stream::new(dictionary! {}, map));
+        let cid = doc
+            .add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Subset",
+            "FontDescriptor" => fd, "CIDToGIDMap" => gids });
+        let dict = dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Subset",
+        "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(cid)] };
+        let font = Font::load(&doc, &dict, b"F1", &Budget::default());
+        assert!((font.width(Code { code: 7, len: 2 }) - 1305.0 * 1000.0 / 2048.0).abs() < 0.01);
+        assert!(matches!(&font.widths, Widths::Cid { map, .. } if map.len() <= MAX_CIDS));
+    }
 }
