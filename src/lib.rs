@@ -98,6 +98,7 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     warn_guessed_metrics(&mut report, &guesses);
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
+    input::pdf::per_card(&mut report);
     validate::check(&mut report);
     Ok((report, document))
 }

@@ -454,3 +454,271 @@ fn unknown_font_encodings_are_diagnosed_not_dropped() {
         "the fallback encoding is a guess and must be said: {diags:?}"
     );
 }
+
+/// `bytes` with `/Rotate` increased by `degrees` on every page, as `qpdf --rotate=+N`
+/// does, or set once on the page tree's root (inherited by every page).
+fn rotated(bytes: &[u8], degrees: i64, inherited: bool) -> Vec<u8> {
+    let mut doc = PdfDocument::load_mem(bytes).expect("loads");
+    if inherited {
+        let root = doc.catalog().and_then(|c| c.get(b"Pages")).and_then(Object::as_reference).expect("root");
+        doc.get_dictionary_mut(root).expect("pages").set("Rotate", degrees);
+    } else {
+        let pages: Vec<_> = doc.page_iter().collect();
+        for id in pages {
+            let page = doc.get_dictionary_mut(id).expect("page");
+            let before = page.get(b"Rotate").and_then(Object::as_i64).unwrap_or(0);
+            page.set("Rotate", before + degrees);
+        }
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("write to memory");
+    out
+}
+
+/// Issue 10 item 4: a file turned by `/Rotate` (content upright, shown sideways)
+/// converts to the same JSON as the original, bounding boxes included.
+#[test]
+fn fault_04_rotate() {
+    use shisaku::{convert, Options};
+    let original = fixture("aomori-r5.libreoffice.pdf");
+    let json = |bytes: &[u8]| {
+        let report = convert(bytes, "r5.pdf", &Options::default()).expect("converts");
+        let mut v = serde_json::to_value(&report).expect("serializes");
+        v["source"]["sha256"] = serde_json::Value::Null;
+        v
+    };
+    let expected = json(&original);
+    let turned = json(&rotated(&original, 90, false));
+    assert!(turned == expected, "the rotated file reads differently");
+}
+
+#[test]
+fn rotate_on_a_page_and_inherited_reads_upright() {
+    let upright = one_page(
+        PdfDocument::with_version("1.7"),
+        b"BT /F1 12 Tf 72 720 Td (Title) Tj 0 -20 Td (Body text) Tj ET 72 690 m 300 690 l S",
+        dictionary! { "Font" => dictionary! { "F1" => dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" } } },
+    );
+    let lines = |bytes: &[u8]| {
+        let (doc, _) = read(bytes).expect("readable");
+        let page = &doc.pages[0];
+        let lines: Vec<(String, i32, i32)> = page
+            .lines
+            .iter()
+            .map(|l| {
+                let g = l.geom.as_ref().expect("geometry");
+                let x0 = g.spans.first().map_or(-1.0, |s| s.x0);
+                (l.text.clone(), x0.round() as i32, g.y.round() as i32)
+            })
+            .collect();
+        (lines, page.rules.len())
+    };
+    let expected = lines(&upright);
+    assert_eq!(expected.0.iter().map(|l| l.0.as_str()).collect::<Vec<_>>(), ["Title", "Body text"]);
+    for degrees in [90, 180, 270, -90, 450] {
+        for inherited in [false, true] {
+            let got = lines(&rotated(&upright, degrees, inherited));
+            assert_eq!(got, expected, "/Rotate {degrees}, inherited: {inherited}");
+        }
+    }
+}
+
+/// A line's spans as (text, x0, x1).
+fn spans_of(doc: &Document, needle: &str) -> Vec<(String, f32, f32)> {
+    let line = doc.pages[0].lines.iter().find(|l| l.text.contains(needle)).expect("line");
+    line.geom.as_ref().expect("geometry").spans.iter().map(|s| (s.text.clone(), s.x0, s.x1)).collect()
+}
+
+/// reportlab's `UnicodeCIDFont('HeiseiMin-W3')`: a non-embedded Adobe-Japan1 font
+/// through UniJIS-UCS2-H, no ToUnicode. `fixtures/fonts/reportlab-heiseimin-ucs2.pdf`
+/// was written by
+/// `c.setFont('HeiseiMin-W3', 10.5); c.drawString(50, 800, "1 Digital人財育成事業 (ICT, 2023)");
+/// c.drawString(300, 800, "事業費 4,789千円")`; reportlab's `stringWidth` gives the title
+/// 152.83 pt. With the Latin letters at the default 1000 units the title would run
+/// into 事業費.
+#[test]
+fn predefined_cmap_widths_keep_title_and_cost_apart() {
+    let (doc, diags) = read(&fixture("fonts/reportlab-heiseimin-ucs2.pdf")).expect("readable");
+    assert!(diags.is_empty(), "{diags:?}");
+    let spans = spans_of(&doc, "事業費");
+    let texts: Vec<&str> = spans.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(texts, ["1 Digital人財育成事業 (ICT, 2023)", "事業費 4,789千円"]);
+    assert!((spans[0].1 - 50.0).abs() < 0.1 && (spans[0].2 - (50.0 + 152.83)).abs() < 0.1, "{spans:?}");
+    assert!((spans[1].1 - 300.0).abs() < 0.1, "{spans:?}");
+}
+
+/// A Type0 font over an Adobe-Japan1 CIDFont with `encoding`, no ToUnicode.
+fn japan1_font(doc: &mut PdfDocument, encoding: &str) -> Object {
+    let cid = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "HeiseiMin-W3",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Japan1"), "Supplement" => 2 },
+        "DW" => 1000,
+    });
+    Object::Reference(doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "HeiseiMin-W3", "Encoding" => encoding,
+        "DescendantFonts" => vec![Object::Reference(cid)],
+    }))
+}
+
+/// Each listed predefined CMap, on a page, reads 日本 (and the one-byte ones "A").
+#[test]
+fn every_japanese_predefined_cmap_reads_a_known_string() {
+    let cases: &[(&str, &str)] = &[
+        ("UniJIS-UCS2-H", "<65E5672C0041>"),
+        ("UniJIS-UTF16-H", "<65E5672C0041>"),
+        ("90ms-RKSJ-H", "<93FA967B41>"),
+        ("90msp-RKSJ-H", "<93FA967B41>"),
+        ("EUC-H", "<C6FCCBDC41>"),
+        ("H", "<467C4B5C>"),
+        ("Identity-H", "<0CD40E8A0022>"),
+    ];
+    for (encoding, hex) in cases {
+        let mut doc = PdfDocument::with_version("1.7");
+        let font = japan1_font(&mut doc, encoding);
+        let content = format!("BT /J 12 Tf 72 720 Td {hex} Tj ET");
+        let bytes = one_page(doc, content.as_bytes(), dictionary! { "Font" => dictionary! { "J" => font } });
+        let (doc, diags) = read(&bytes).expect("readable");
+        let expected = if *encoding == "H" { "日本" } else { "日本A" };
+        assert_eq!(all_text(&doc), expected, "{encoding}");
+        assert!(diags.is_empty(), "{encoding}: {diags:?}");
+    }
+}
+
+/// Vertical CMaps: each column reads top to bottom, the right-hand column first.
+#[test]
+fn vertical_runs_read_top_to_bottom() {
+    for (encoding, first, second) in [
+        ("UniJIS-UCS2-V", "<65E5672C8A9E>", "<4E8B696D8CBB>"),
+        ("90ms-RKSJ-V", "<93FA967B8CEA>", "<8E968BC694EF>"),
+        ("V", "<467C4B5C386C>", "<3B7636484871>"),
+        ("Identity-V", "<0CD40E8A07A0>", "<08C406C00D85>"),
+    ] {
+        let mut doc = PdfDocument::with_version("1.7");
+        let font = japan1_font(&mut doc, encoding);
+        let content = format!("BT /J 12 Tf 500 700 Td {first} Tj 1 0 0 1 480 700 Tm {second} Tj ET");
+        let bytes = one_page(doc, content.as_bytes(), dictionary! { "Font" => dictionary! { "J" => font } });
+        let (doc, _) = read(&bytes).expect("readable");
+        let lines: Vec<&str> = doc.pages[0].lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(lines, ["日本語", "事業費"], "{encoding}");
+    }
+}
+
+/// A simple font with no `/Widths`, no embedded program and no standard metrics: the
+/// page says its positions are estimates.
+#[test]
+fn unknown_widths_are_a_page_warning() {
+    let mut doc = PdfDocument::with_version("1.7");
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "SomeSans", "Encoding" => "WinAnsiEncoding",
+    });
+    let bytes = one_page(
+        doc,
+        b"BT /F1 12 Tf 72 720 Td (text) Tj ET",
+        dictionary! { "Font" => dictionary! { "F1" => font } },
+    );
+    let (_, diags) = read(&bytes).expect("readable");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == "pdf.widths_unknown" && d.page == Some(1) && d.message.contains("SomeSans")),
+        "{diags:?}"
+    );
+}
+
+/// `bytes` with every font's `/Widths` and `/W` removed, and with `drop_programs` their
+/// embedded font programs too.
+fn without_widths(bytes: &[u8], drop_programs: bool) -> Vec<u8> {
+    let mut doc = PdfDocument::load_mem(bytes).expect("loads");
+    for obj in doc.objects.values_mut() {
+        if let Ok(dict) = obj.as_dict_mut() {
+            if dict.has(b"Widths") || dict.has(b"W") {
+                dict.remove(b"Widths");
+                dict.remove(b"W");
+            }
+            if drop_programs && dict.has(b"FontName") {
+                for key in [&b"FontFile"[..], b"FontFile2", b"FontFile3"] {
+                    dict.remove(key);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("write to memory");
+    out
+}
+
+fn report_json(bytes: &[u8]) -> (serde_json::Value, shisaku::model::Report) {
+    let report = shisaku::convert(bytes, "r5.pdf", &shisaku::Options::default()).expect("converts");
+    let mut v = serde_json::to_value(&report).expect("serializes");
+    v["source"]["sha256"] = serde_json::Value::Null;
+    (v, report)
+}
+
+/// Fonts without `/Widths` (LibreOffice's simple TrueType subsets) or `/W` (Chromium's
+/// CID TrueType) take their advances from the embedded programs' `hmtx`: same JSON.
+#[test]
+fn fonts_without_widths_use_the_embedded_program() {
+    for name in ["aomori-r5.libreoffice.pdf", "aomori-r5.chromium.pdf"] {
+        let original = fixture(name);
+        let (expected, _) = report_json(&original);
+        let (got, _) = report_json(&without_widths(&original, false));
+        assert!(got == expected, "{name}: reads differently without /Widths");
+    }
+}
+
+/// With neither widths nor programs, every card says its positions are estimates.
+#[test]
+fn unknown_widths_are_a_warning_on_every_card() {
+    let (_, report) = report_json(&without_widths(&fixture("aomori-r5.libreoffice.pdf"), true));
+    let cards: usize = report.policies.iter().map(|p| p.projects.len()).sum();
+    assert!(cards > 0);
+    for policy in &report.policies {
+        for card in &policy.projects {
+            assert!(
+                report.diagnostics.iter().any(|d| d.code == "pdf.widths_unknown"
+                    && d.card == Some(card.no)
+                    && d.policy == policy.numbers.first().copied()),
+                "policy {:?} card {} has no pdf.widths_unknown",
+                policy.numbers,
+                card.no
+            );
+        }
+    }
+}
+
+/// ToUnicode naming variant ideographs, on a page: the text is repaired and an info
+/// diagnostic says how many.
+#[test]
+fn tounicode_variants_are_repaired_with_a_diagnostic() {
+    let mut doc = PdfDocument::with_version("1.7");
+    let program = doc.add_object(Stream::new(dictionary! {}, fixture("fonts/ipaexg-subset-variants.ttf")));
+    let fd = doc.add_object(
+        dictionary! { "Type" => "FontDescriptor", "FontName" => "Subset", "FontFile2" => program },
+    );
+    // Glyphs of the subset: 3 戸, 4 黒, 5 日; ToUnicode says 戶 and 黑 for the first two.
+    let cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        3 beginbfchar <0003> <6236> <0004> <9ED1> <0005> <65E5> endbfchar";
+    let tu = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
+    let cid =
+        doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Subset",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "FontDescriptor" => fd, "CIDToGIDMap" => "Identity", "DW" => 1000 });
+    let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Subset",
+    "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(cid)], "ToUnicode" => tu });
+    let bytes = one_page(
+        doc,
+        b"BT /T 12 Tf 72 720 Td <0003000400050003> Tj ET",
+        dictionary! { "Font" => dictionary! { "T" => font } },
+    );
+    let (doc, diags) = read(&bytes).expect("readable");
+    assert_eq!(all_text(&doc), "戸黒日戸");
+    let repaired: Vec<_> = diags.iter().filter(|d| d.code == "pdf.tounicode_repaired").collect();
+    assert_eq!(repaired.len(), 1, "{diags:?}");
+    assert!(
+        repaired[0].message.contains(": 3 character(s)") && repaired[0].message.contains("戶→戸"),
+        "{repaired:?}"
+    );
+}

@@ -104,6 +104,11 @@ impl CMap {
         self.len() == 0
     }
 
+    /// The single-code entries: code, its length in bytes, text.
+    pub fn entries(&self) -> impl Iterator<Item = (u32, u8, &str)> + '_ {
+        self.map.iter().map(|(&k, v)| (k as u32, (k >> 32) as u8, &**v))
+    }
+
     /// Text for a code of `len` bytes, if the map has it.
     pub fn lookup(&self, code: u32, len: u8, out: &mut String) -> bool {
         if let Some(s) = self.map.get(&key(code, len)) {

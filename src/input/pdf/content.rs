@@ -7,7 +7,7 @@
 //! `/ActualText`, and enough of path construction (m l re h + painting) to keep table and
 //! box borders. Colours, images, clipping and shading are ignored.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -133,6 +133,8 @@ impl Default for GState {
 #[derive(Default)]
 pub struct Caches {
     fonts: HashMap<ObjectId, Rc<Font>>,
+    /// The stand-in for text shown without a usable font, built once.
+    missing_font: Option<Rc<Font>>,
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
     /// The document's resource bounds, shared by all workers and charged by every page.
     pub budget: Arc<Budget>,
@@ -181,10 +183,70 @@ pub struct PageContent {
     pub unmapped_fonts: BTreeSet<String>,
     /// Font resources that were used but could not be found.
     pub missing_fonts: BTreeSet<String>,
+    /// Fonts whose glyph widths nothing gave (positions along the line are guesses).
+    pub widths_unknown_fonts: BTreeSet<String>,
+    /// Per font: how many glyphs' ToUnicode text was repaired, and which replacements.
+    pub repaired: BTreeMap<String, (usize, BTreeSet<(char, char)>)>,
     /// Content that could not be read (bad syntax, too much work, …).
     pub problems: Vec<String>,
     /// Streams of the page (content, forms) that could not be decoded in full, and why.
     pub damaged_streams: Vec<String>,
+    /// Visible glyphs by the direction their baseline runs on the page: right, down,
+    /// left, up (see [`Direction`]), to turn a page whose text is set sideways.
+    pub directions: [usize; 4],
+}
+
+/// Which way a glyph's baseline runs on the page (top-left coordinates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Right = 0,
+    Down = 1,
+    Left = 2,
+    Up = 3,
+}
+
+impl Direction {
+    /// The direction of the text-space x axis under `m` (the nearest of the four).
+    fn of(m: Matrix) -> Direction {
+        let [a, b, ..] = m.0;
+        if a.abs() >= b.abs() {
+            if a >= 0.0 {
+                Direction::Right
+            } else {
+                Direction::Left
+            }
+        } else if b > 0.0 {
+            Direction::Down
+        } else {
+            Direction::Up
+        }
+    }
+
+    const ALL: [Direction; 4] = [Direction::Right, Direction::Down, Direction::Left, Direction::Up];
+
+    /// The direction most of the page's visible glyphs run, when it is not to the right
+    /// and they are a clear majority: the page is set sideways (or upside down) as
+    /// displayed, e.g. `/Rotate` on a page whose content is upright.
+    pub fn dominant_turn(counts: &[usize; 4]) -> Option<Direction> {
+        let total: usize = counts.iter().sum();
+        let (best, &n) = counts.iter().enumerate().max_by_key(|&(_, n)| *n)?;
+        let dir = *Direction::ALL.get(best)?;
+        // More than half of all glyphs: a page with a few sideways labels stays as it is.
+        (dir != Direction::Right && n * 2 > total).then_some(dir)
+    }
+
+    /// The turn of a `size` page (top-left origin) that makes text running in `self`
+    /// run to the right, and the turned page's size.
+    pub fn upright(self, (w, h): (f32, f32)) -> (Matrix, (f32, f32)) {
+        match self {
+            Direction::Right => (Matrix::IDENTITY, (w, h)),
+            // Down → right: (x, y) → (y, w − x).
+            Direction::Down => (Matrix([0.0, -1.0, 1.0, 0.0, 0.0, w]), (h, w)),
+            Direction::Left => (Matrix([-1.0, 0.0, 0.0, -1.0, w, h]), (w, h)),
+            // Up → right: (x, y) → (h − y, x).
+            Direction::Up => (Matrix([0.0, 1.0, -1.0, 0.0, h, 0.0]), (h, w)),
+        }
+    }
 }
 
 /// A subpath in page coordinates: its points and whether `h`/`re` closed it.
@@ -506,7 +568,11 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 // Text without a usable font still occupies the page; place it with an
                 // empty font so nothing vanishes (it will read as U+FFFD).
                 self.out.missing_fonts.insert("(none)".into());
-                let f = Rc::new(Font::load(self.doc, &Dictionary::new(), b"(missing)", &self.caches.budget));
+                let doc = self.doc;
+                let budget = &self.caches.budget;
+                let f = Rc::clone(self.caches.missing_font.get_or_insert_with(|| {
+                    Rc::new(Font::load(doc, &Dictionary::new(), b"(missing)", budget))
+                }));
                 self.gs.font = Some(Rc::clone(&f));
                 f
             }
@@ -519,6 +585,16 @@ impl<'d, 'c> Interpreter<'d, 'c> {
         let base = self.tm.then(gs.ctm).then(self.page_matrix);
         let size = fs.abs() * base.y_scale();
         let x_scale = base.x_scale();
+        // A vertical run reads along text space's −y: that is the direction of its line.
+        let direction = if font.vertical {
+            let [_, _, c, d, ..] = base.0;
+            Direction::of(Matrix([-c, -d, 0.0, 0.0, 0.0, 0.0]))
+        } else {
+            Direction::of(base)
+        } as usize;
+        if font.widths_unknown && !self.out.widths_unknown_fonts.contains(&font.name) {
+            self.out.widths_unknown_fonts.insert(font.name.clone());
+        }
         let mut offset = 0.0f32;
         let mut rest = bytes;
         while !rest.is_empty() {
@@ -535,11 +611,15 @@ impl<'d, 'c> Interpreter<'d, 'c> {
             let code = font.next_code(rest);
             rest = rest.get(usize::from(code.len)..).unwrap_or_default();
             let w0 = font.width(code) * font.scale;
-            let (x, y) = if font.vertical {
-                base.apply(-w0 * fs / 2.0, offset + gs.rise)
-            } else {
-                base.apply(offset, gs.rise)
-            };
+            // A vertical glyph is placed by its text position, on the column's centre
+            // line, so that a turned page (see `Direction`) has the run on one baseline.
+            let (x, y) = if font.vertical { base.apply(0.0, offset) } else { base.apply(offset, gs.rise) };
+            if let Some(&pair) = (!font.repaired.is_empty()).then(|| font.repaired.get(&code.code)).flatten()
+            {
+                let entry = self.out.repaired.entry(font.name.clone()).or_default();
+                entry.0 += 1;
+                entry.1.insert(pair);
+            }
             self.scratch.clear();
             // A mapping to control characters only (U+0000 is a common placeholder)
             // says no more than a missing one.
@@ -559,16 +639,25 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 }
             }
             let spacing = gs.char_spacing + if font.is_word_space(code) { gs.word_spacing } else { 0.0 };
+            if !invisible {
+                if let Some(n) = self.out.directions.get_mut(direction) {
+                    *n += 1;
+                }
+            }
             self.out.glyphs.push(Glyph {
                 text: GlyphText::new(&self.scratch),
                 x,
                 y,
-                advance: (w0 * fs * th * x_scale).abs(),
+                advance: if font.vertical {
+                    (font.vertical_advance(code) * font.scale * fs * base.y_scale()).abs()
+                } else {
+                    (w0 * fs * th * x_scale).abs()
+                },
                 font_size: size,
                 invisible,
             });
             if font.vertical {
-                offset -= fs + spacing;
+                offset -= font.vertical_advance(code) * font.scale * fs + spacing;
             } else {
                 offset += (w0 * fs + spacing) * th;
             }

@@ -5,11 +5,14 @@
 //! page or font (an unmappable code, a broken stream, a page without text) is a
 //! [`Diagnostic`] and the rest of the document is still read.
 
+mod afm;
 pub mod cmap;
 pub mod content;
 pub mod font;
 pub mod glyph;
 pub mod objects;
+pub mod predefined;
+pub mod program;
 #[cfg(test)]
 mod testpdf;
 
@@ -23,8 +26,12 @@ use crate::error::{Error, Result};
 use crate::layout;
 use crate::model::{Diagnostic, Level};
 
-use content::{Caches, Interpreter, PageContent};
+use content::{Caches, Direction, Interpreter, PageContent};
 use objects::{dict_of, number, rect, stream_bytes_checked, Budget};
+
+/// Code of the page-level warning that a font's widths are unknown; [`per_card`] repeats
+/// it on every card of the page.
+pub const WIDTHS_UNKNOWN: &str = "pdf.widths_unknown";
 
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
@@ -122,12 +129,24 @@ fn interpret_page(
             let rotate = rotate.and_then(|o| number(pdf, o)).unwrap_or(0.0);
             let (matrix, size) = content::page_matrix(page_box, rotate as i64);
             let mut damaged = Vec::new();
-            let data = dict.get(b"Contents").map(|c| content_bytes(pdf, c, &caches.budget, &mut damaged));
+            let data = dict
+                .get(b"Contents")
+                .map(|c| content_bytes(pdf, c, &caches.budget, &mut damaged))
+                .unwrap_or_default();
             let mut interp = Interpreter::with_page_matrix(pdf, caches, matrix);
-            if let Ok(data) = data {
-                interp.run(&data, resources);
-            }
-            let mut content = interp.finish();
+            interp.run(&data, resources);
+            let content = interp.finish();
+            // Text set sideways as displayed (`/Rotate` on upright content, or content
+            // drawn turned) is read turned back, so that lines run left to right.
+            let (mut content, size) = match Direction::dominant_turn(&content.directions) {
+                Some(turn) => {
+                    let (upright, size) = turn.upright(size);
+                    let mut interp = Interpreter::with_page_matrix(pdf, caches, matrix.then(upright));
+                    interp.run(&data, resources);
+                    (interp.finish(), size)
+                }
+                None => (content, size),
+            };
             content.damaged_streams.extend(damaged);
             (content, size)
         }
@@ -248,6 +267,34 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
             .at_page(Some(page)),
         );
     }
+    for font in &content.widths_unknown_fonts {
+        out.push(
+            Diagnostic::new(
+                Level::Warning,
+                WIDTHS_UNKNOWN,
+                format!(
+                    "page {page}: font {font} gives no glyph widths (no /Widths, no readable embedded \
+                     program, not a standard font); positions along its lines are estimated"
+                ),
+            )
+            .at_page(Some(page)),
+        );
+    }
+    for (font, (count, pairs)) in &content.repaired {
+        let shown: Vec<String> = pairs.iter().take(5).map(|(was, now)| format!("{was}→{now}")).collect();
+        out.push(
+            Diagnostic::new(
+                Level::Info,
+                "pdf.tounicode_repaired",
+                format!(
+                    "page {page}: font {font}: {count} character(s) read by the embedded font's own cmap \
+                     instead of ToUnicode, which named a variant outside JIS X 0208 ({})",
+                    shown.join(", ")
+                ),
+            )
+            .at_page(Some(page)),
+        );
+    }
     // The garbage a damaged stream decodes to would give a problem per resync: they
     // are counted in the damage's own diagnostic instead.
     let consequences = match content.problems.len() {
@@ -277,3 +324,33 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
 
 /// Re-exported for layout, which consumes the interpreter's glyphs.
 pub use glyph::Glyph;
+
+/// Page-level PDF warnings that make every card on the page uncertain (a font with
+/// unknown widths moves text between columns), repeated on each card of that page so
+/// that a reader of one card sees them.
+pub fn per_card(report: &mut crate::model::Report) {
+    let pages: Vec<(u32, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == WIDTHS_UNKNOWN && d.card.is_none())
+        .filter_map(|d| Some((d.page?, d.message.clone())))
+        .collect();
+    if pages.is_empty() {
+        return;
+    }
+    let mut extra = Vec::new();
+    for policy in &report.policies {
+        let number = policy.numbers.first().copied();
+        for card in &policy.projects {
+            for (page, message) in pages.iter().filter(|(p, _)| card.pdf_page == Some(*p)) {
+                extra.push(
+                    Diagnostic::new(Level::Warning, WIDTHS_UNKNOWN, message.clone())
+                        .at_page(card.page.or(Some(*page)))
+                        .in_policy(number)
+                        .on_card(Some(card.no)),
+                );
+            }
+        }
+    }
+    report.diagnostics.append(&mut extra);
+}
