@@ -39,6 +39,12 @@ pub fn column_edges(rules: &[Rule], y0: f32, y1: f32) -> Vec<f32> {
     xs
 }
 
+/// Ink of a span reaching less than this (in ems of the span's own text) past a column
+/// split is not a cell of its own: an opening bracket set half-width at a line start
+/// hangs half an em left of its column (`「あおもり…`, `（仮称）…`), and a glyph sitting on
+/// a rule belongs to the side that holds most of it.
+const HANG: f32 = 0.5;
+
 /// Width of a character in ems, as set in these reports: half-width for ASCII and
 /// half-width forms, full-width otherwise.
 fn em_width(c: char) -> f32 {
@@ -54,16 +60,19 @@ fn em_width(c: char) -> f32 {
 /// estimated from em widths; the cut goes to the boundary nearest the split, where a
 /// boundary between ASCII and other text (a number beside a name) counts one em nearer,
 /// since cells so often change script there.
-fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, String)> {
+pub(crate) fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, String)> {
     let col_of = |x: f32| splits.iter().filter(|&&s| s <= x).count();
-    let first = col_of(x0 + 0.5);
-    let last = col_of(x1 - 0.5);
     let chars: Vec<char> = text.chars().collect();
+    let total: f32 = chars.iter().map(|&c| em_width(c)).sum();
+    let scale = if total > 0.0 && x1 > x0 { (x1 - x0) / total } else { 0.0 };
+    // The columns the span's ink reaches by more than a hanging glyph.
+    let hang = (HANG * scale).max(0.5);
+    let first = col_of(x0 + hang);
+    let last = col_of(x1 - hang);
     if first >= last || x1 <= x0 || chars.len() < 2 {
         return vec![(col_of((x0 + x1) / 2.0).max(first), text.to_string())];
     }
-    let total: f32 = chars.iter().map(|&c| em_width(c)).sum();
-    let scale = if total > 0.0 { (x1 - x0) / total } else { 0.0 };
+    let splits: Vec<f32> = splits.iter().copied().filter(|&s| s > x0 + hang && s < x1 - hang).collect();
     // x of the boundary before each character index.
     let mut xs = Vec::with_capacity(chars.len() + 1);
     let mut x = x0;
@@ -73,7 +82,7 @@ fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, S
     }
     xs.push(x1);
     let mut cuts: Vec<usize> = Vec::new();
-    for &split in splits.iter().filter(|&&s| s > x0 && s < x1) {
+    for &split in &splits {
         let best = (1..chars.len())
             .map(|i| {
                 let transition = chars[i - 1].is_ascii() != chars[i].is_ascii()
@@ -97,6 +106,66 @@ fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, S
     }
     out.push((first + cuts.len(), chars[start..].iter().collect()));
     out
+}
+
+/// Columns of a table printed without ruling lines are told apart by this much empty
+/// x-range (in font sizes) that no row's text crosses: the layout already splits a line
+/// into spans at gaps of a full em, and column gutters are at least that wide.
+const MIN_GUTTER: f32 = 0.5;
+
+/// Column splits and row edges for a table printed without ruling lines: splits in the
+/// x-ranges no text of the rows crosses (from the first row on, so that a heading or a
+/// caption wider than its column does not bridge two), a row edge above each line whose
+/// first span starts in the first column and `starts_row` (`1 西北地域…`), so that wrapped
+/// cell lines stay in their row. A row number set too close to the next cell to be a span
+/// of its own (`10中南地域…`) is cut off its span first. `None` when fewer than three
+/// columns are found.
+pub fn unruled(lines: &[&SrcLine], starts_row: impl Fn(&str) -> bool) -> Option<(Vec<f32>, Vec<f32>)> {
+    let first_span = |l: &SrcLine| l.geom.as_ref().and_then(|g| g.spans.first()).map(|s| s.text.clone());
+    let first_row = lines.iter().position(|l| {
+        first_span(l).is_some_and(|t| starts_row(&t)) && l.geom.as_ref().is_some_and(|g| g.spans.len() >= 2)
+    })?;
+    let rows = lines.get(first_row..)?;
+    let mut ranges: Vec<(f32, f32)> = Vec::new();
+    for g in rows.iter().filter_map(|l| l.geom.as_ref()) {
+        for (k, s) in g.spans.iter().enumerate() {
+            let digits = s.text.chars().take_while(|c| c.is_ascii_digit()).count();
+            let chars = s.text.chars().count();
+            if k == 0 && digits > 0 && digits < chars && starts_row(&s.text) {
+                // Estimate where the glued number ends from the characters' em widths.
+                let total: f32 = s.text.chars().map(em_width).sum();
+                let scale = if total > 0.0 { (s.x1 - s.x0) / total } else { 0.0 };
+                let end = s.x0 + 0.5 * digits as f32 * scale;
+                ranges.push((s.x0, end));
+                ranges.push((end + scale, s.x1));
+            } else {
+                ranges.push((s.x0, s.x1));
+            }
+        }
+    }
+    ranges.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let size = rows.iter().filter_map(|l| l.geom.as_ref()).map(|g| g.font_size).fold(0.0f32, f32::max);
+    let mut splits = Vec::new();
+    let mut reach = f32::MIN;
+    for (x0, x1) in ranges {
+        if reach > f32::MIN && x0 - reach >= MIN_GUTTER * size {
+            splits.push((reach + x0) / 2.0);
+        }
+        reach = reach.max(x1);
+    }
+    if splits.len() < 2 {
+        return None;
+    }
+    let first_col = splits.first().copied().unwrap_or(f32::MAX);
+    let edges: Vec<f32> = rows
+        .iter()
+        .filter_map(|l| {
+            let g = l.geom.as_ref()?;
+            let s = g.spans.first()?;
+            (s.x0 < first_col && starts_row(&s.text) || s.text.contains("小計")).then_some(g.y - g.font_size)
+        })
+        .collect();
+    Some((splits, edges))
 }
 
 /// Group `lines` into rows (between consecutive `row_edges`) and cells (by `splits`, the
@@ -150,5 +219,17 @@ mod tests {
         assert_eq!(parts[1].1, "延べ 1,203回");
         let parts = cut_at_columns("10中南地域", 60.0, 120.0, &[75.0]);
         assert_eq!(parts[0].1, "10");
+    }
+
+    #[test]
+    fn hanging_bracket_stays_with_its_line() {
+        // （ set half-width, hanging 4 pt left of the column rule at 100.
+        let parts = cut_at_columns("（仮称）もの", 96.0, 150.0, &[60.0, 100.0]);
+        assert_eq!(parts, [(2, "（仮称）もの".to_string())]);
+        let parts = cut_at_columns("「あおもり」", 296.0, 359.0, &[297.5]);
+        assert_eq!(parts, [(1, "「あおもり」".to_string())]);
+        // A glyph only touching the next column's rule stays left.
+        let parts = cut_at_columns("事業名", 60.0, 101.0, &[100.0]);
+        assert_eq!(parts, [(0, "事業名".to_string())]);
     }
 }
