@@ -116,23 +116,35 @@ const MIN_GUTTER: f32 = 0.5;
 /// Column splits and row edges for a table printed without ruling lines: splits in the
 /// x-ranges no text of the rows crosses (from the first row on, so that a heading or a
 /// caption wider than its column does not bridge two), a row edge above each line whose
-/// first span starts in the first column and `starts_row` (`1 西北地域…`), so that wrapped
+/// text `starts_row` (`1 西北地域…`) with its number in the No. column, so that wrapped
 /// cell lines stay in their row. A row number set too close to the next cell to be a span
 /// of its own (`10中南地域…`) is cut off its span first. `None` when fewer than three
 /// columns are found.
 pub fn unruled(lines: &[&SrcLine], starts_row: impl Fn(&str) -> bool) -> Option<(Vec<f32>, Vec<f32>)> {
-    let first_span = |l: &SrcLine| l.geom.as_ref().and_then(|g| g.spans.first()).map(|s| s.text.clone());
-    let first_row = lines.iter().position(|l| {
-        first_span(l).is_some_and(|t| starts_row(&t)) && l.geom.as_ref().is_some_and(|g| g.spans.len() >= 2)
-    })?;
+    // A row's number: the first span holding a digit, on a line that reads as a row
+    // start (marks first in a shared chapter's table: `○ 1 西北地域…`).
+    let number_span = |l: &SrcLine| -> Option<(f32, f32)> {
+        let g = l.geom.as_ref()?;
+        if !starts_row(&l.text) || g.spans.len() < 2 {
+            return None;
+        }
+        let s = g.spans.iter().find(|s| s.text.chars().any(|c| c.is_ascii_digit()))?;
+        Some((s.x0, g.font_size))
+    };
+    let first_row = lines.iter().position(|l| number_span(l).is_some())?;
     let rows = lines.get(first_row..)?;
+    // The No. column's left edge: the median of the candidates' number x, so that a
+    // wrapped name line that happens to start with digits (further right) is no row.
+    let mut xs: Vec<f32> = rows.iter().filter_map(|l| number_span(l)).map(|(x, _)| x).collect();
+    xs.sort_by(f32::total_cmp);
+    let no_x = xs.get(xs.len() / 2).copied()?;
     let mut ranges: Vec<(f32, f32)> = Vec::new();
     for g in rows.iter().filter_map(|l| l.geom.as_ref()) {
-        for (k, s) in g.spans.iter().enumerate() {
+        for s in &g.spans {
             let digits = s.text.chars().take_while(|c| c.is_ascii_digit()).count();
             let chars = s.text.chars().count();
-            if k == 0 && digits > 0 && digits < chars && starts_row(&s.text) {
-                // Estimate where the glued number ends from the characters' em widths.
+            if digits > 0 && digits < chars && starts_row(&s.text) && s.x0 < no_x + g.font_size {
+                // A number glued to its name: estimate where it ends from em widths.
                 let total: f32 = s.text.chars().map(em_width).sum();
                 let scale = if total > 0.0 { (s.x1 - s.x0) / total } else { 0.0 };
                 let end = s.x0 + 0.5 * digits as f32 * scale;
@@ -156,13 +168,12 @@ pub fn unruled(lines: &[&SrcLine], starts_row: impl Fn(&str) -> bool) -> Option<
     if splits.len() < 2 {
         return None;
     }
-    let first_col = splits.first().copied().unwrap_or(f32::MAX);
     let edges: Vec<f32> = rows
         .iter()
         .filter_map(|l| {
             let g = l.geom.as_ref()?;
-            let s = g.spans.first()?;
-            (s.x0 < first_col && starts_row(&s.text) || s.text.contains("小計")).then_some(g.y - g.font_size)
+            let starts = number_span(l).is_some_and(|(x, size)| x < no_x + size);
+            (starts || l.text.contains("小計")).then_some(g.y - g.font_size)
         })
         .collect();
     Some((splits, edges))
