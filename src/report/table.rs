@@ -232,6 +232,44 @@ mod tests {
         assert_eq!(parts[0].1, "10");
     }
 
+    fn line(y: f32, spans: &[(&str, f32, f32)]) -> SrcLine {
+        let spans: Vec<crate::doc::Span> = spans
+            .iter()
+            .map(|(t, x0, x1)| crate::doc::Span { text: t.to_string(), x0: *x0, x1: *x1 })
+            .collect();
+        let text = spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
+        SrcLine {
+            text,
+            pdf_page: 1,
+            printed: None,
+            geom: Some(crate::doc::LineGeom { y, font_size: 9.0, spans }),
+        }
+    }
+
+    #[test]
+    fn unruled_table_columns_and_rows_from_text() {
+        let starts = |t: &str| t.trim().chars().next().is_some_and(|c| c.is_ascii_digit());
+        let lines = [
+            line(60.0, &[("No.", 51.0, 66.0), ("事業名", 180.0, 207.0), ("事業費", 325.0, 353.0)]),
+            line(100.0, &[("1", 56.0, 61.0), ("西北地域の事業", 72.0, 260.0), ("4,789", 335.0, 357.0)]),
+            line(
+                114.0,
+                &[("2", 56.0, 61.0), ("若者の県内定着・還流促進", 72.0, 314.0), ("18,658", 330.0, 357.0)],
+            ),
+            line(127.0, &[("事業", 72.0, 90.0)]),
+            line(141.0, &[("10中南地域の事業", 52.0, 124.0), ("2,586", 335.0, 357.0)]),
+        ];
+        let refs: Vec<&SrcLine> = lines.iter().collect();
+        let (splits, edges) = unruled(&refs, starts).unwrap();
+        assert_eq!(splits.len(), 2);
+        assert!(splits[0] > 61.0 && splits[0] < 72.0 && splits[1] > 314.0 && splits[1] < 330.0, "{splits:?}");
+        // A row edge above rows 1, 2 and 10, none above the wrapped 事業.
+        assert_eq!(edges.len(), 3);
+        let grid = grid(&refs, &edges, &splits);
+        assert_eq!(grid[2], ["2", "若者の県内定着・還流促進\n事業", "18,658"]);
+        assert_eq!(grid[3][0], "10");
+    }
+
     #[test]
     fn hanging_bracket_stays_with_its_line() {
         // （ set half-width, hanging 4 pt left of the column rule at 100.
