@@ -104,8 +104,18 @@ pub fn head(head: &[SrcLine], header: Option<&SrcLine>) -> Option<Head> {
     let mut number: String = number_box.iter().map(|p| p.span.text.trim()).collect();
 
     let mut out = Head::default();
+    // A breakdown wrapped over lines (`(①9,391 千円、②11,002 千` / `円)`): its open
+    // parenthesis waits for the pieces below it in the same x-range.
+    let mut open: Option<(String, f32, f32)> = None;
     for p in pieces.iter().filter(|p| !in_box(p)) {
         let mut t = p.span.text.trim().to_string();
+        if let Some((text, x0, x1)) = open.take() {
+            if p.span.x0 < x1 && p.span.x1 > x0 {
+                t = format!("{text}{t}");
+            } else {
+                open = Some((text, x0, x1));
+            }
+        }
         if let Some(caps) = COST_SPAN.captures(&t).filter(|_| out.cost.is_none()) {
             let prefix = caps.get(1).map_or("", |m| m.as_str()).trim();
             if !prefix.is_empty() {
@@ -120,6 +130,11 @@ pub fn head(head: &[SrcLine], header: Option<&SrcLine>) -> Option<Head> {
             }
             t = rest;
         }
+        if unclosed(&t) && t.contains(['(', '（']) && open.is_none() {
+            let (x0, x1) = (p.span.x0, p.span.x1);
+            let at = t.rfind(['(', '（']).unwrap_or(0);
+            open = Some((t.split_off(at), x0, x1));
+        }
         while let Some(m) = BREAKDOWN_GROUP.find(&t) {
             out.breakdown.push(m.as_str().to_string());
             t.replace_range(m.range(), " ");
@@ -131,8 +146,18 @@ pub fn head(head: &[SrcLine], header: Option<&SrcLine>) -> Option<Head> {
             out.title.push(t.split_whitespace().collect());
         }
     }
+    if let Some((text, _, _)) = open {
+        // Never closed: keep it as printed rather than drop it.
+        out.title.push(text.split_whitespace().collect());
+    }
     out.number = number.parse().ok();
     Some(out)
+}
+
+/// More opening than closing parentheses.
+fn unclosed(s: &str) -> bool {
+    s.chars().filter(|c| matches!(c, '(' | '（')).count()
+        > s.chars().filter(|c| matches!(c, ')' | '）')).count()
 }
 
 /// `"(内訳) 1 0"` → (`"(内訳)"`, `"10"`): trailing digit-only words.
@@ -284,6 +309,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!((h.number, h.breakdown.len()), (Some(3), 1));
+        // A breakdown wrapped onto the next line.
+        let h = head(
+            &[
+                line(66.0, &[("①保証協会補助", 60.0, 200.0), ("事業費 20,393 千円", 428.0, 505.0)]),
+                line(80.0, &[("②利子補助", 60.0, 150.0), ("(①9,391 千円、②11,002 千", 393.0, 505.0)]),
+                line(94.0, &[("円)", 493.0, 505.0)]),
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(h.title.concat(), "①保証協会補助②利子補助");
+        assert_eq!(h.breakdown, ["(①9,391 千円、②11,002 千円)"]);
     }
 
     #[test]
