@@ -8,7 +8,7 @@ use super::lines::{is_page_number, SrcLine};
 use super::metrics::{self, Era};
 use super::money::parse_amount;
 use super::segment::{is_box_header, CardLines};
-use super::{department, regions, split, table};
+use super::{department, geometry, split, table};
 use crate::doc::Rule;
 use crate::model::{CostItem, Diagnostic, Level, Metrics, Project};
 
@@ -46,7 +46,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
     // number after it), an optional breakdown line, the card number.
     let cost_at = card.head.iter().position(|l| COST.is_match(l.trimmed()));
     // With geometry the head's regions come from where each piece is printed.
-    let geo = regions::head(&card.head, card.body.first().filter(|l| is_box_header(&l.text)));
+    let geo = geometry::head(&card.head, card.body.first().filter(|l| is_box_header(&l.text)));
     let mut title_parts: Vec<String> = Vec::new();
     let mut cost = None;
     let mut breakdown = Vec::new();
@@ -160,9 +160,9 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         body.get(box_start..metrics_at).unwrap_or(&[]).iter().map(|l| (*l).clone()).collect();
     let page_rules = header.and_then(|h| ctx.rules.get(h.pdf_page.checked_sub(1)? as usize));
     let boundary = header
-        .and_then(|h| regions::column_boundary(h, &box_lines, page_rules.map_or(&[][..], |r| r.as_slice())));
+        .and_then(|h| geometry::column_boundary(h, &box_lines, page_rules.map_or(&[][..], |r| r.as_slice())));
     let sp = match boundary {
-        Some(b) if box_lines.iter().all(|l| l.geom.is_some()) => regions::split_columns(&box_lines, b),
+        Some(b) if box_lines.iter().all(|l| l.geom.is_some()) => geometry::split_columns(&box_lines, b),
         _ => split::split_text(&box_lines.iter().map(|l| l.trimmed().to_string()).collect::<Vec<_>>()),
     };
     if let Some(d) = &sp.doubt {

@@ -7,10 +7,10 @@
 pub mod card;
 pub mod case_study;
 pub mod department;
+pub mod geometry;
 pub mod lines;
 pub mod metrics;
 pub mod money;
-pub mod regions;
 pub mod segment;
 pub mod split;
 pub mod summary;

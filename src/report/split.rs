@@ -1,6 +1,6 @@
 //! Splitting a card's box into 事業概要 (overview) and 事業実績 (results).
 //!
-//! With geometry (PDF) [`super::regions::split_columns`] places each span by its ink. A text dump
+//! With geometry (PDF) [`super::geometry::split_columns`] places each span by its ink. A text dump
 //! prints the left column, then the right one, with no marker between: the split is
 //! chosen as a careful reader would, at a line that ends a sentence, so that the
 //! overview's sentences read as plans (〜する。〜図る。) and the results' as done
