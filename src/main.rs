@@ -216,7 +216,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(exit_for(&report.diagnostics))
         }
         Command::Review { input, output, input_format } => {
-            let inputs: Vec<&Path> = if input.as_os_str() == "-" { Vec::new() } else { vec![input.as_path()] };
+            let inputs: Vec<&Path> =
+                if input.as_os_str() == "-" { Vec::new() } else { vec![input.as_path()] };
             // Checked before reading, so `-o` naming the input fails before any work.
             shisaku::output::target(&output, &inputs)?;
             let (bytes, name) = read_input(&input)?;

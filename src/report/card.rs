@@ -8,12 +8,12 @@ use super::lines::{is_page_number, SrcLine};
 use super::metrics::{self, Era};
 use super::money::parse_amount;
 use super::segment::{is_box_header, CardLines};
-use super::{department, split, table};
+use super::{department, geometry, split, table};
 use crate::doc::Rule;
 use crate::model::{CostItem, Diagnostic, Level, Metrics, Project};
 
 static COST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.*?)事業費\s*([▲△-]?\s*[0-9][0-9,.]*\s*(?:千円|百万円|億円|円))\s*(.*)$")
+    Regex::new(r"^(.*?)事\s*業\s*費\s*([▲△-]?\s*[0-9][0-9,.]*\s*(?:千\s*円|百\s*万\s*円|億\s*円|円))\s*(.*)$")
         .expect("static regex")
 });
 static BREAKDOWN_ITEM: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,6 +45,8 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
     // Head: title lines, cost line (maybe with the title's tail before it and the card
     // number after it), an optional breakdown line, the card number.
     let cost_at = card.head.iter().position(|l| COST.is_match(l.trimmed()));
+    // With geometry the head's regions come from where each piece is printed.
+    let geo = geometry::head(&card.head, card.body.first().filter(|l| is_box_header(&l.text)));
     let mut title_parts: Vec<String> = Vec::new();
     let mut cost = None;
     let mut breakdown = Vec::new();
@@ -90,7 +92,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
     // in a narrow box, one digit a line: １ / ０ for 10), and, where a long title wraps
     // past the cost line, the title's last words.
     let mut digits = String::new();
-    for l in &after {
+    for l in after.iter().filter(|_| geo.is_none()) {
         let mut t = l.trimmed().to_string();
         while let Some(m) = BREAKDOWN_GROUP.find(&t) {
             breakdown.extend(parse_breakdown(m.as_str()));
@@ -117,6 +119,23 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             Some(n) => format!("{n}{digits}").parse().unwrap_or(n),
             None => digits.parse().unwrap_or(0),
         });
+    }
+    if let Some(h) = &geo {
+        title_parts = h.title.clone();
+        breakdown = h.breakdown.iter().flat_map(|g| parse_breakdown(g)).collect();
+        number = h.number;
+        number_before_cost = None;
+        cost = h.cost.as_deref().and_then(|a| parse_amount(&a.replace(' ', "")));
+        local.retain(|d| d.code != "card.cost_unreadable" && d.code != "card.no_cost");
+        match &h.cost {
+            None => {
+                local.push(warn(Level::Error, "card.no_cost", "no 事業費 line in the card's head".into()))
+            }
+            Some(a) if cost.is_none() => {
+                local.push(warn(Level::Error, "card.cost_unreadable", format!("cost unreadable: {a}")))
+            }
+            Some(_) => {}
+        }
     }
     // A dump can print the number on the title's line before it (`1 西北地域の…事業`).
     let number_before_title = if number.is_none() && number_before_cost.is_none() {
@@ -153,12 +172,15 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
     let body: Vec<&SrcLine> = card.body.iter().collect();
     let header = body.first().filter(|l| is_box_header(&l.text)).copied();
     let box_start = usize::from(header.is_some());
-    let metrics_at = body.iter().position(|l| l.trimmed().starts_with("項目名")).unwrap_or(body.len());
+    let metrics_at =
+        body.iter().position(|l| super::segment::starts_with_marker(&l.text, "項目名")).unwrap_or(body.len());
     let box_lines: Vec<SrcLine> =
         body.get(box_start..metrics_at).unwrap_or(&[]).iter().map(|l| (*l).clone()).collect();
-    let boundary = header.and_then(column_boundary);
+    let page_rules = header.and_then(|h| ctx.rules.get(h.pdf_page.checked_sub(1)? as usize));
+    let boundary = header
+        .and_then(|h| geometry::column_boundary(h, &box_lines, page_rules.map_or(&[][..], |r| r.as_slice())));
     let sp = match boundary {
-        Some(b) if box_lines.iter().all(|l| l.geom.is_some()) => split::split_geometry(&box_lines, b),
+        Some(b) if box_lines.iter().all(|l| l.geom.is_some()) => geometry::split_columns(&box_lines, b),
         _ => split::split_text(&box_lines.iter().map(|l| l.trimmed().to_string()).collect::<Vec<_>>()),
     };
     if let Some(d) = &sp.doubt {

@@ -26,6 +26,10 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
 static YEAR_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(令和|平成|R|H)?\s*([0-9]+|元)\s*年度$").expect("static regex"));
 
+static YEAR_LABEL_IN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:令和|平成|R|H)?\s*(?:[0-9]+|元)\s*年度").expect("static regex"));
+static ITEM_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^項\s*目\s*名").expect("static regex"));
+
 /// The era of the report, used for bare `４年度` column labels.
 #[derive(Debug, Clone, Copy)]
 pub struct Era {
@@ -55,12 +59,19 @@ pub fn fiscal_year(label: &str, era: Option<Era>) -> Option<i32> {
     Some(offset + n)
 }
 
-/// Column labels from the header line `項目名 4年度 5年度`.
+/// Column labels from the header line `項目名 4年度 5年度`. Year labels are found as
+/// such, spaces inside them or not (`令和 5 年度`, `R5年度`); a header with other
+/// labels is split at its spaces.
 pub fn columns(header: &str, era: Option<Era>) -> Vec<MetricColumn> {
-    let rest = header.trim().trim_start_matches("項目名");
-    rest.split_whitespace()
-        .map(|label| MetricColumn { label: label.to_string(), fiscal_year: fiscal_year(label, era) })
-        .collect()
+    let rest = ITEM_HEADING.replace(header.trim(), "");
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let years: Vec<&str> = YEAR_LABEL_IN.find_iter(&rest).map(|m| m.as_str().trim()).collect();
+    let labels: Vec<String> = if !years.is_empty() && squeeze(&years.concat()) == squeeze(&rest) {
+        years.iter().map(|l| squeeze(l)).collect()
+    } else {
+        rest.split_whitespace().map(str::to_string).collect()
+    };
+    labels.into_iter().map(|label| MetricColumn { fiscal_year: fiscal_year(&label, era), label }).collect()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -517,5 +528,32 @@ mod tests {
         assert_eq!(quantities("1,044者\n(12,625台)").len(), 2);
         assert_eq!(quantities("4者(R4.6)").len(), 1);
         assert!(quantities("-").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+
+    #[test]
+    fn year_columns_in_any_era_and_spacing() {
+        let era = Some(Era { offset: 2018 });
+        let years =
+            |h: &str| columns(h, era).iter().map(|c| (c.label.clone(), c.fiscal_year)).collect::<Vec<_>>();
+        assert_eq!(years("項目名 4年度 5年度"), [("4年度".into(), Some(2022)), ("5年度".into(), Some(2023))]);
+        assert_eq!(
+            years("項 目 名 令和 4 年度 令和 5年度"),
+            [("令和4年度".into(), Some(2022)), ("令和5年度".into(), Some(2023))]
+        );
+        assert_eq!(
+            years("項目名 H30年度 R元年度"),
+            [("H30年度".into(), Some(2018)), ("R元年度".into(), Some(2019))]
+        );
+        assert_eq!(
+            years("項目名 平成31年度 令和2年度"),
+            [("平成31年度".into(), Some(2019)), ("令和2年度".into(), Some(2020))]
+        );
+        // Labels that are not years are split at spaces.
+        assert_eq!(years("項目名 目標 実績"), [("目標".into(), None), ("実績".into(), None)]);
     }
 }

@@ -8,6 +8,7 @@
 pub mod card;
 pub mod case_study;
 pub mod department;
+pub mod geometry;
 pub mod lines;
 pub mod metrics;
 pub mod money;
@@ -27,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::model::{Diagnostic, FiscalYear, Level, Policy, Report, Source, SCHEMA_VERSION};
 
 static TITLE_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(令和|平成)\s*([0-9]+|元)\s*年度").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(令和|平成|R|H)\s*([0-9]+|元)\s*年度").expect("static regex"));
 static TITLE_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[（(][0-9]+[）)]\s*").expect("static regex"));
 
@@ -45,7 +46,13 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
     let title = seg.title.as_ref().map(|l| TITLE_PREFIX.replace(l.trimmed(), "").trim().to_string());
     let fiscal_year = title.as_deref().and_then(|t| {
         let caps = TITLE_YEAR.captures(t)?;
-        let era = caps.get(1)?.as_str().to_string();
+        // The era by name, however the title abbreviates it (R5年度 is 令和5年度).
+        let era = match caps.get(1)?.as_str() {
+            "R" => "令和",
+            "H" => "平成",
+            e => e,
+        }
+        .to_string();
         let era_year: u32 = match caps.get(2)?.as_str() {
             "元" => 1,
             d => d.parse().ok()?,

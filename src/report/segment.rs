@@ -17,13 +17,16 @@ use std::sync::LazyLock;
 use super::lines::{is_page_number, SrcLine};
 use crate::model::{Diagnostic, Level};
 
-static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([①-⑳])\s+(\S.*)$").expect("static regex"));
+// The space after the circled number is optional: writers set it as a space, a
+// full-width space, a gap or nothing at all.
+static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([①-⑳])\s*(\S.*)$").expect("static regex"));
 static TABLE_HEADING_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(No\.?|事業名|(R|令和)?[0-9]*事業費|[（(]千円[)）]|(R|令和)[0-9]+|新規|担当課等?|掲載頁|基本方針|[①-⑳])$")
+    Regex::new(r"^(No\.?|事業名|(R|H|令和|平成)?[0-9]*(年度)?事業費|[（(]千円[)）]|(R|H|令和|平成)[0-9]+(年度)?|新規|担当課等?|掲載頁|基本方針|[①-⑳])$")
         .expect("static regex")
 });
 static COST_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)").expect("static regex")
+    Regex::new(r"事\s*業\s*費\s*[▲△-]?\s*[0-9][0-9,.]*\s*(千\s*円|百\s*万\s*円|億\s*円|円)")
+        .expect("static regex")
 });
 
 /// A chapter's lines, split by part.
@@ -67,8 +70,19 @@ enum State {
     Appendix,
 }
 
+/// The text without any whitespace: the report's fixed markers are compared this way,
+/// since a writer may or may not put spaces inside them (`【 事業概要 】`, `小 計`).
+pub fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether `s`, spaces ignored, starts with `marker`.
+pub fn starts_with_marker(s: &str, marker: &str) -> bool {
+    compact(s).starts_with(marker)
+}
+
 pub fn is_box_header(s: &str) -> bool {
-    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = compact(s);
     t.contains("【事業概要】") || t.contains("【事業実績】")
 }
 
@@ -77,7 +91,7 @@ pub fn is_cost_line(s: &str) -> bool {
 }
 
 fn is_department_start(s: &str) -> bool {
-    let t = s.trim_start();
+    let t = compact(s);
     (t.starts_with('（') || t.starts_with('(')) && t.contains("担当課")
 }
 
@@ -94,12 +108,13 @@ pub fn is_table_heading(s: &str) -> bool {
 }
 
 fn is_case_study_intro(s: &str) -> bool {
-    s.contains("事例紹介") && s.contains("活用した")
+    let t = compact(s);
+    t.contains("事例紹介") && t.contains("活用した")
 }
 
 /// A short line naming an ordinance or its rules (条例/要綱): the appendix starts there.
 fn is_appendix_heading(s: &str) -> bool {
-    let t = s.trim();
+    let t = compact(s);
     t.chars().count() <= 40 && (t.ends_with("条例") || t.ends_with("要綱") || t.ends_with("規則"))
 }
 
@@ -176,7 +191,7 @@ fn starts_chapter(lines: &[SrcLine], i: usize) -> bool {
     if heading(&lines[i].text).is_none() {
         return false;
     }
-    lines.iter().skip(i + 1).take(4).any(|l| l.trimmed().starts_with("【取組の概要】"))
+    lines.iter().skip(i + 1).take(4).any(|l| starts_with_marker(&l.text, "【取組の概要】"))
 }
 
 /// How a chapter whose heading line was lost shows itself.
@@ -350,21 +365,22 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
         let first_number = chapter.as_ref().and_then(|c| c.numbers.first().copied());
         match state {
             State::Preamble => {
-                if out.title.is_none() && t.contains("年度") && t.contains("実施状況") {
+                if out.title.is_none() && compact(t).contains("年度") && compact(t).contains("実施状況")
+                {
                     out.title = Some(line.clone());
                 } else {
                     keep_loose(&mut loose, line);
                 }
             }
             State::Headings => {
-                if t.starts_with("【取組の概要】") {
+                if starts_with_marker(t, "【取組の概要】") {
                     state = State::Overview;
                 } else {
                     continue_heading(&mut chapter, &mut out.diagnostics, &mut seen, line);
                 }
             }
             State::Overview => {
-                if t.starts_with("【基本方針事業一覧】") {
+                if starts_with_marker(t, "【基本方針事業一覧】") {
                     state = State::Summary;
                 } else if !is_page_number(t) {
                     if let Some(ch) = chapter.as_mut() {
@@ -376,7 +392,7 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
                 if let Some(ch) = chapter.as_mut() {
                     ch.summary.push(line.clone());
                 }
-                if t.starts_with("小計") {
+                if starts_with_marker(t, "小計") {
                     state = State::BetweenCards;
                 }
             }
@@ -526,7 +542,7 @@ fn keep_loose(loose: &mut Vec<SrcLine>, line: &SrcLine) {
 
 fn is_metric_like(s: &str) -> bool {
     let t = s.trim();
-    t.starts_with("項目名") || t.ends_with('名') || t.ends_with('件') || t.ends_with('円')
+    starts_with_marker(t, "項目名") || t.ends_with('名') || t.ends_with('件') || t.ends_with('円')
 }
 
 fn close_cut_card(diags: &mut Vec<Diagnostic>, chapter: Option<&mut ChapterLines>, card: CardLines) {
@@ -543,4 +559,63 @@ fn close_cut_card(diags: &mut Vec<Diagnostic>, chapter: Option<&mut ChapterLines
         .on_card(Some(ch.cards.len() as u32 + 1)),
     );
     ch.cards.push(card);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<SrcLine> {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| SrcLine { text: l.to_string(), line: 0, pdf_page: 1, printed: None, geom: None })
+            .collect()
+    }
+
+    const CARD: &str = "テスト事業\n事業費 1,000 千円\n1\n【 事業概要 】 【 事業実績 】\n支援する。\n支援した。\n（担当課：テスト課）\n";
+
+    #[test]
+    fn heading_with_or_without_space() {
+        assert_eq!(heading("①中小企業の事業活動を支える"), Some((1, "中小企業の事業活動を支える".into())));
+        assert_eq!(heading("① 中小企業の事業活動を支える"), Some((1, "中小企業の事業活動を支える".into())));
+        assert_eq!(heading("③\u{3000}創業・起業の促進と支援"), Some((3, "創業・起業の促進と支援".into())));
+        // Too short for a chapter title: a breakdown item or a list mark.
+        assert_eq!(heading("①9千円"), None);
+    }
+
+    #[test]
+    fn chapter_without_space_after_circled_number() {
+        let text = format!(
+            "令和5年度 中小企業振興施策実施状況\n①中小企業の事業活動を支える基盤\n【取組の概要】\n概要。\n【基本方針事業一覧】\n小計 1,000\n{CARD}"
+        );
+        let seg = segment(&lines(&text));
+        assert_eq!(seg.chapters.len(), 1);
+        assert_eq!(seg.chapters[0].numbers, [1]);
+        assert_eq!(seg.chapters[0].cards.len(), 1);
+    }
+
+    #[test]
+    fn any_set_of_policies_shares_a_chapter() {
+        let text = format!(
+            "②販路の開拓を支援するための施策\n⑤人材の確保と育成を進める施策\n⑧事業の承継を円滑にする施策\n【取組の概要】\n概要。\n【基本方針事業一覧】\n小計 1,000\n{CARD}③ 次の章の見出しとなる施策\n【取組の概要】\n概要。\n"
+        );
+        let seg = segment(&lines(&text));
+        let numbers: Vec<Vec<u8>> = seg.chapters.iter().map(|c| c.numbers.clone()).collect();
+        assert_eq!(numbers, [vec![2, 5, 8], vec![3]]);
+        assert_eq!(seg.chapters[0].titles.len(), 3);
+    }
+
+    #[test]
+    fn markers_with_optional_spaces() {
+        let text = "① 中小企業の事業活動を支える基盤\n【 取組の概要 】\n概要。\n【 基本方針事業一覧 】\n小 計 1,000\nテスト事業\n事 業 費 1,000 千 円\n1\n【事業概要】【事業実績】\n支援する。\n（ 担当課：テスト課）\n";
+        let seg = segment(&lines(text));
+        assert_eq!(seg.chapters.len(), 1);
+        let ch = &seg.chapters[0];
+        assert_eq!(ch.overview.len(), 1);
+        assert_eq!(ch.cards.len(), 1);
+        assert_eq!(ch.cards[0].department.len(), 1);
+        assert!(is_cost_line("事 業 費 1,000 千 円"));
+        assert!(is_table_heading("No. 事業名 H30事業費 新規 担当課 掲載頁"));
+        assert!(is_table_heading("No. 事業名 令和5年度事業費 新規"));
+    }
 }

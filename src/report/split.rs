@@ -1,13 +1,11 @@
 //! Splitting a card's box into 事業概要 (overview) and 事業実績 (results).
 //!
-//! With geometry (PDF) each span goes to the column its x-range lies in. A text dump
+//! With geometry (PDF) [`super::geometry::split_columns`] places each span by its ink. A text dump
 //! prints the left column, then the right one, with no marker between: the split is
 //! chosen as a careful reader would, at a line that ends a sentence, so that the
 //! overview's sentences read as plans (〜する。〜図る。) and the results' as done
 //! (〜した。〜行った。). A split whose tenses do not all agree, or that has a close
 //! rival, is reported as uncertain.
-
-use super::lines::SrcLine;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tense {
@@ -125,27 +123,6 @@ pub fn split_text(lines: &[String]) -> Split {
         results: lines[k..].to_vec(),
         doubt: (!doubts.is_empty()).then(|| doubts.join("; ")),
     }
-}
-
-/// Split by geometry: spans left of `boundary` are overview, the rest results.
-pub fn split_geometry(lines: &[SrcLine], boundary: f32) -> Split {
-    let mut overview = Vec::new();
-    let mut results = Vec::new();
-    for line in lines {
-        let Some(g) = &line.geom else {
-            overview.push(line.text.trim().to_string());
-            continue;
-        };
-        let left: Vec<&str> = g.spans.iter().filter(|s| s.x0 < boundary).map(|s| s.text.as_str()).collect();
-        let right: Vec<&str> = g.spans.iter().filter(|s| s.x0 >= boundary).map(|s| s.text.as_str()).collect();
-        if !left.is_empty() {
-            overview.push(left.join(" ").trim().to_string());
-        }
-        if !right.is_empty() {
-            results.push(right.join(" ").trim().to_string());
-        }
-    }
-    Split { overview, results, doubt: None }
 }
 
 #[cfg(test)]

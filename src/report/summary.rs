@@ -16,8 +16,15 @@ use crate::model::{Diagnostic, Level, Summary, SummaryRow};
 
 static ROW_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^((?:[○〇◯]\s*)*)([0-9]{1,3})(?:\s+(.*))?$").expect("static regex"));
+static ROW_NO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[○〇◯]\s*)*[0-9]{1,3}(?:$|[^0-9,.])").expect("static regex"));
 static COST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[▲△-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)$").expect("static regex"));
+
+/// ①…⑳: a shared chapter's heading cells name its policies this way.
+fn is_circled(c: char) -> bool {
+    ('\u{2460}'..='\u{2473}').contains(&c)
+}
 
 fn is_mark(tok: &str) -> bool {
     matches!(tok, "○" | "〇" | "◯")
@@ -98,7 +105,8 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
                             let last: &mut String = last;
                             last.push_str(tok);
                         }
-                    } else if !matches!(tok, "⑥" | "⑦") || numbers.len() > 1 {
+                    } else if !(tok.chars().count() == 1 && tok.chars().all(is_circled)) || numbers.len() > 1
+                    {
                         columns.push(tok.to_string());
                     }
                 }
@@ -317,6 +325,12 @@ fn column_kind(heading: &str, numbers: &[u8]) -> Col {
     }
 }
 
+/// A summary row's first line starts with its No. (after any ○ marks), maybe glued to
+/// the name (`10中南地域…`) but not the start of an amount (`1,234`).
+fn is_row_start(first_span: &str) -> bool {
+    ROW_NO.is_match(first_span.trim())
+}
+
 fn is_small_int(s: &str) -> bool {
     let t = s.trim();
     !t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit())
@@ -420,11 +434,12 @@ fn parse_grid(
         let (y0, y1) =
             (ys.iter().copied().fold(f32::MAX, f32::min), ys.iter().copied().fold(f32::MIN, f32::max));
         let verticals = table::column_edges(page_rules, y0 - 5.0, y1);
-        if verticals.len() < 3 {
-            return None;
-        }
-        let inner: Vec<f32> = verticals[1..verticals.len() - 1].to_vec();
-        let edges = table::row_edges(page_rules, 0.0, f32::MAX);
+        let (inner, edges) = if verticals.len() >= 3 {
+            (verticals[1..verticals.len() - 1].to_vec(), table::row_edges(page_rules, 0.0, f32::MAX))
+        } else {
+            // A table drawn without rules: columns and rows from the text itself.
+            table::unruled(&page_lines, is_row_start)?
+        };
         let grid = table::grid(&page_lines, &edges, &inner);
         // Skip whatever precedes the table's left border (e.g. the 【基本方針事業一覧】 line).
         let first_data = grid.iter().position(|r| {

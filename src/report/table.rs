@@ -39,6 +39,12 @@ pub fn column_edges(rules: &[Rule], y0: f32, y1: f32) -> Vec<f32> {
     xs
 }
 
+/// Ink of a span reaching less than this (in ems of the span's own text) past a column
+/// split is not a cell of its own: an opening bracket set half-width at a line start
+/// hangs half an em left of its column (`「あおもり…`, `（仮称）…`), and a glyph sitting on
+/// a rule belongs to the side that holds most of it.
+const HANG: f32 = 0.5;
+
 /// Width of a character in ems, as set in these reports: half-width for ASCII and
 /// half-width forms, full-width otherwise.
 fn em_width(c: char) -> f32 {
@@ -54,16 +60,19 @@ fn em_width(c: char) -> f32 {
 /// estimated from em widths; the cut goes to the boundary nearest the split, where a
 /// boundary between ASCII and other text (a number beside a name) counts one em nearer,
 /// since cells so often change script there.
-fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, String)> {
+pub(crate) fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, String)> {
     let col_of = |x: f32| splits.iter().filter(|&&s| s <= x).count();
-    let first = col_of(x0 + 0.5);
-    let last = col_of(x1 - 0.5);
     let chars: Vec<char> = text.chars().collect();
+    let total: f32 = chars.iter().map(|&c| em_width(c)).sum();
+    let scale = if total > 0.0 && x1 > x0 { (x1 - x0) / total } else { 0.0 };
+    // The columns the span's ink reaches by more than a hanging glyph.
+    let hang = (HANG * scale).max(0.5);
+    let first = col_of(x0 + hang);
+    let last = col_of(x1 - hang);
     if first >= last || x1 <= x0 || chars.len() < 2 {
         return vec![(col_of((x0 + x1) / 2.0).max(first), text.to_string())];
     }
-    let total: f32 = chars.iter().map(|&c| em_width(c)).sum();
-    let scale = if total > 0.0 { (x1 - x0) / total } else { 0.0 };
+    let splits: Vec<f32> = splits.iter().copied().filter(|&s| s > x0 + hang && s < x1 - hang).collect();
     // x of the boundary before each character index.
     let mut xs = Vec::with_capacity(chars.len() + 1);
     let mut x = x0;
@@ -73,7 +82,7 @@ fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, S
     }
     xs.push(x1);
     let mut cuts: Vec<usize> = Vec::new();
-    for &split in splits.iter().filter(|&&s| s > x0 && s < x1) {
+    for &split in &splits {
         let best = (1..chars.len())
             .map(|i| {
                 let transition = chars[i - 1].is_ascii() != chars[i].is_ascii()
@@ -97,6 +106,77 @@ fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Vec<(usize, S
     }
     out.push((first + cuts.len(), chars[start..].iter().collect()));
     out
+}
+
+/// Columns of a table printed without ruling lines are told apart by this much empty
+/// x-range (in font sizes) that no row's text crosses: the layout already splits a line
+/// into spans at gaps of a full em, and column gutters are at least that wide.
+const MIN_GUTTER: f32 = 0.5;
+
+/// Column splits and row edges for a table printed without ruling lines: splits in the
+/// x-ranges no text of the rows crosses (from the first row on, so that a heading or a
+/// caption wider than its column does not bridge two), a row edge above each line whose
+/// text `starts_row` (`1 西北地域…`) with its number in the No. column, so that wrapped
+/// cell lines stay in their row. A row number set too close to the next cell to be a span
+/// of its own (`10中南地域…`) is cut off its span first. `None` when fewer than three
+/// columns are found.
+pub fn unruled(lines: &[&SrcLine], starts_row: impl Fn(&str) -> bool) -> Option<(Vec<f32>, Vec<f32>)> {
+    // A row's number: the first span holding a digit, on a line that reads as a row
+    // start (marks first in a shared chapter's table: `○ 1 西北地域…`).
+    let number_span = |l: &SrcLine| -> Option<(f32, f32)> {
+        let g = l.geom.as_ref()?;
+        if !starts_row(&l.text) || g.spans.len() < 2 {
+            return None;
+        }
+        let s = g.spans.iter().find(|s| s.text.chars().any(|c| c.is_ascii_digit()))?;
+        Some((s.x0, g.font_size))
+    };
+    let first_row = lines.iter().position(|l| number_span(l).is_some())?;
+    let rows = lines.get(first_row..)?;
+    // The No. column's left edge: the median of the candidates' number x, so that a
+    // wrapped name line that happens to start with digits (further right) is no row.
+    let mut xs: Vec<f32> = rows.iter().filter_map(|l| number_span(l)).map(|(x, _)| x).collect();
+    xs.sort_by(f32::total_cmp);
+    let no_x = xs.get(xs.len() / 2).copied()?;
+    let mut ranges: Vec<(f32, f32)> = Vec::new();
+    for g in rows.iter().filter_map(|l| l.geom.as_ref()) {
+        for s in &g.spans {
+            let digits = s.text.chars().take_while(|c| c.is_ascii_digit()).count();
+            let chars = s.text.chars().count();
+            if digits > 0 && digits < chars && starts_row(&s.text) && s.x0 < no_x + g.font_size {
+                // A number glued to its name: estimate where it ends from em widths.
+                let total: f32 = s.text.chars().map(em_width).sum();
+                let scale = if total > 0.0 { (s.x1 - s.x0) / total } else { 0.0 };
+                let end = s.x0 + 0.5 * digits as f32 * scale;
+                ranges.push((s.x0, end));
+                ranges.push((end + scale, s.x1));
+            } else {
+                ranges.push((s.x0, s.x1));
+            }
+        }
+    }
+    ranges.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let size = rows.iter().filter_map(|l| l.geom.as_ref()).map(|g| g.font_size).fold(0.0f32, f32::max);
+    let mut splits = Vec::new();
+    let mut reach = f32::MIN;
+    for (x0, x1) in ranges {
+        if reach > f32::MIN && x0 - reach >= MIN_GUTTER * size {
+            splits.push((reach + x0) / 2.0);
+        }
+        reach = reach.max(x1);
+    }
+    if splits.len() < 2 {
+        return None;
+    }
+    let edges: Vec<f32> = rows
+        .iter()
+        .filter_map(|l| {
+            let g = l.geom.as_ref()?;
+            let starts = number_span(l).is_some_and(|(x, size)| x < no_x + size);
+            (starts || l.text.contains("小計")).then_some(g.y - g.font_size)
+        })
+        .collect();
+    Some((splits, edges))
 }
 
 /// Group `lines` into rows (between consecutive `row_edges`) and cells (by `splits`, the
@@ -150,5 +230,56 @@ mod tests {
         assert_eq!(parts[1].1, "延べ 1,203回");
         let parts = cut_at_columns("10中南地域", 60.0, 120.0, &[75.0]);
         assert_eq!(parts[0].1, "10");
+    }
+
+    fn line(y: f32, spans: &[(&str, f32, f32)]) -> SrcLine {
+        let spans: Vec<crate::doc::Span> = spans
+            .iter()
+            .map(|(t, x0, x1)| crate::doc::Span { text: t.to_string(), x0: *x0, x1: *x1 })
+            .collect();
+        let text = spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
+        SrcLine {
+            text,
+            line: 0,
+            pdf_page: 1,
+            printed: None,
+            geom: Some(crate::doc::LineGeom { y, font_size: 9.0, spans }),
+        }
+    }
+
+    #[test]
+    fn unruled_table_columns_and_rows_from_text() {
+        let starts = |t: &str| t.trim().chars().next().is_some_and(|c| c.is_ascii_digit());
+        let lines = [
+            line(60.0, &[("No.", 51.0, 66.0), ("事業名", 180.0, 207.0), ("事業費", 325.0, 353.0)]),
+            line(100.0, &[("1", 56.0, 61.0), ("西北地域の事業", 72.0, 260.0), ("4,789", 335.0, 357.0)]),
+            line(
+                114.0,
+                &[("2", 56.0, 61.0), ("若者の県内定着・還流促進", 72.0, 314.0), ("18,658", 330.0, 357.0)],
+            ),
+            line(127.0, &[("事業", 72.0, 90.0)]),
+            line(141.0, &[("10中南地域の事業", 52.0, 124.0), ("2,586", 335.0, 357.0)]),
+        ];
+        let refs: Vec<&SrcLine> = lines.iter().collect();
+        let (splits, edges) = unruled(&refs, starts).unwrap();
+        assert_eq!(splits.len(), 2);
+        assert!(splits[0] > 61.0 && splits[0] < 72.0 && splits[1] > 314.0 && splits[1] < 330.0, "{splits:?}");
+        // A row edge above rows 1, 2 and 10, none above the wrapped 事業.
+        assert_eq!(edges.len(), 3);
+        let grid = grid(&refs, &edges, &splits);
+        assert_eq!(grid[2], ["2", "若者の県内定着・還流促進\n事業", "18,658"]);
+        assert_eq!(grid[3][0], "10");
+    }
+
+    #[test]
+    fn hanging_bracket_stays_with_its_line() {
+        // （ set half-width, hanging 4 pt left of the column rule at 100.
+        let parts = cut_at_columns("（仮称）もの", 96.0, 150.0, &[60.0, 100.0]);
+        assert_eq!(parts, [(2, "（仮称）もの".to_string())]);
+        let parts = cut_at_columns("「あおもり」", 296.0, 359.0, &[297.5]);
+        assert_eq!(parts, [(1, "「あおもり」".to_string())]);
+        // A glyph only touching the next column's rule stays left.
+        let parts = cut_at_columns("事業名", 60.0, 101.0, &[100.0]);
+        assert_eq!(parts, [(0, "事業名".to_string())]);
     }
 }
