@@ -126,7 +126,8 @@ fn convert_one(input: &Path, output: &Path, options: &Options) -> FileResult {
     };
     // A bug that panics on one odd file must not take the batch down with it.
     let converted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let bytes = std::fs::read(input)?;
+        // Regular files only: a FIFO or device named as input would block or never end.
+        let bytes = crate::output::read_input(input)?;
         let (report, doc) = crate::convert_with_document(&bytes, &input.display().to_string(), options)?;
         // The page is made here, while the document is at hand, and written after the JSON.
         let page = if options.review { Some(crate::review::html(&report, &doc)?) } else { None };

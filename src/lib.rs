@@ -145,7 +145,14 @@ fn read_document(bytes: &[u8], format: InputFormat, options: &Options) -> Result
     Ok(match format {
         InputFormat::Text => {
             let text = input::text::decode(bytes)?;
-            let kind = options.dump_kind.unwrap_or_else(|| input::dump_kind::detect(&text));
+            // The kind is told from lines, whatever ends them (CRLF, or a lone CR of old files).
+            let kind = options.dump_kind.unwrap_or_else(|| {
+                if text.contains('\r') {
+                    input::dump_kind::detect(&text.replace("\r\n", "\n").replace('\r', "\n"))
+                } else {
+                    input::dump_kind::detect(&text)
+                }
+            });
             (input::text::to_document(&text), Vec::new(), SourceFormat::Text, None, Some(kind))
         }
         InputFormat::Pdf => {

@@ -383,7 +383,12 @@ fn killed_load_process_leaves_the_database_as_before() {
 /// they give on the PDF alone (15.8: a second rendition doubles no total).
 fn readme_queries_count_one_rendition(url_both: &str, url_pdf: &str) {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
-    let queries: Vec<&str> = readme.split("```sql\n").skip(1).filter_map(|b| b.split("```").next()).collect();
+    // The Database section's examples (other sections' queries, e.g. "Comparing years",
+    // are run by their own tests).
+    let section =
+        readme.split("### Example SQL").nth(1).and_then(|s| s.split("\n### ").next()).expect("section");
+    let queries: Vec<&str> =
+        section.split("```sql\n").skip(1).filter_map(|b| b.split("```").next()).collect();
     assert!(queries.len() >= 3, "the README's example queries: {}", queries.len());
     let pdf = shisaku::convert_path(&fixture("aomori-r5.libreoffice.pdf"), &Options::default()).expect("pdf");
     let mut both = db::open(Some(url_both)).expect("open");

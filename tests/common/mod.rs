@@ -34,3 +34,19 @@ pub fn diagnostics_with(json: &serde_json::Value, code: &str) -> Vec<serde_json:
         .map(|a| a.iter().filter(|d| d["code"] == code).cloned().collect())
         .unwrap_or_default()
 }
+
+/// `v` without its provenance (`regions` of projects, `region` of summary rows and case
+/// studies): where a field was read depends on the input's line numbers, which tests that
+/// insert or remove lines change on purpose; the content must not.
+pub fn without_regions(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.iter()
+                .filter(|(k, _)| k.as_str() != "regions" && k.as_str() != "region")
+                .map(|(k, x)| (k.clone(), without_regions(x)))
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(without_regions).collect()),
+        other => other.clone(),
+    }
+}
