@@ -3,7 +3,7 @@
 //!
 //! The pipeline, one module per stage:
 //! `input` (bytes → [`doc::Document`]) → [`normalize`] → [`report::segment`] →
-//! [`report::extract`] → [`validate`] → [`emit`].
+//! [`report`]'s readers (summary, card, metrics, …) → [`validate`] → [`emit`].
 
 pub mod batch;
 pub mod db;
