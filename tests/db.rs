@@ -10,13 +10,10 @@
 
 mod common;
 
-use common::{fixture, shisaku};
+use common::{fixture, shisaku, PgSchema};
 use serde_json::Value as Json;
 use shisaku::db::{self, Db, Value};
 use shisaku::{Error, Options, Report};
-
-/// Why the PostgreSQL tests are ignored by default.
-const NEEDS_PG: &str = "needs PostgreSQL: SHISAKU_TEST_POSTGRES_URL, `cargo test --test db -- --ignored`";
 
 fn latest_version() -> i64 {
     db::schema::MIGRATIONS.last().map_or(0, |m| m.0)
@@ -261,42 +258,6 @@ fn cli_load_and_export() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no such database"));
     assert!(!missing.exists());
-}
-
-/// A PostgreSQL URL whose connections use a fresh schema of their own, or `None` to skip.
-struct PgSchema {
-    base: String,
-    schema: String,
-}
-
-impl PgSchema {
-    fn new(name: &str) -> Option<PgSchema> {
-        // Only reached when the ignored tests are asked for: then a missing server is a
-        // failure, never a silent pass (in CI and elsewhere).
-        let base = match std::env::var("SHISAKU_TEST_POSTGRES_URL") {
-            Ok(u) if !u.is_empty() => u,
-            _ => panic!("{NEEDS_PG}: SHISAKU_TEST_POSTGRES_URL is not set (see .ci/postgres.sh)"),
-        };
-        let schema = format!("t_{name}_{}", std::process::id());
-        let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("connect to PostgreSQL");
-        client
-            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
-            .expect("create schema");
-        Some(PgSchema { base, schema })
-    }
-
-    fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options=-c%20search_path%3D{}", self.base, self.schema)
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&self.base, postgres::NoTls) {
-            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
-    }
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{fixture, shisaku};
+use common::{fixture, shisaku, PgSchema};
 use serde_json::Value as Json;
 use shisaku::db::{self, Db, Value};
 use shisaku::diff::{self, Diff, ProjectRef};
@@ -325,43 +325,6 @@ fn export_includes_links_and_views() {
     for name in ["project_links", "project_series", "metric_series"] {
         let f = files.iter().find(|e| e.table == name).expect("exported");
         assert!(f.rows > 0, "{name}");
-    }
-}
-
-/// A PostgreSQL URL whose connections use a fresh schema of their own (the tests that use
-/// it are `#[ignore]`d and run by `.ci/run` with `-- --ignored`).
-struct PgSchema {
-    base: String,
-    schema: String,
-}
-
-impl PgSchema {
-    fn new(name: &str) -> Option<PgSchema> {
-        let base = match std::env::var("SHISAKU_TEST_POSTGRES_URL") {
-            Ok(u) if !u.is_empty() => u,
-            // Only reached when the ignored tests are asked for: a missing server is then
-            // a failure, never a silent pass.
-            _ => panic!("{name}: SHISAKU_TEST_POSTGRES_URL is not set (see .ci/postgres.sh)"),
-        };
-        let schema = format!("t_{name}_{}", std::process::id());
-        let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("connect to PostgreSQL");
-        client
-            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
-            .expect("create schema");
-        Some(PgSchema { base, schema })
-    }
-
-    fn url(&self) -> String {
-        let sep = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{sep}options=-c%20search_path%3D{}", self.base, self.schema)
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&self.base, postgres::NoTls) {
-            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
     }
 }
 

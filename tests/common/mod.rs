@@ -50,3 +50,40 @@ pub fn without_regions(v: &serde_json::Value) -> serde_json::Value {
         other => other.clone(),
     }
 }
+
+/// A PostgreSQL URL whose connections use a fresh schema of their own. The tests that use
+/// it are `#[ignore]`d and run by `.ci/run` with `-- --ignored`: reached, a missing server
+/// is a failure, never a silent pass.
+pub struct PgSchema {
+    base: String,
+    /// The schema's name (tests check where rows went).
+    pub schema: String,
+}
+
+impl PgSchema {
+    pub fn new(name: &str) -> Option<PgSchema> {
+        let base = match std::env::var("SHISAKU_TEST_POSTGRES_URL") {
+            Ok(u) if !u.is_empty() => u,
+            _ => panic!("{name}: SHISAKU_TEST_POSTGRES_URL is not set (see .ci/postgres.sh)"),
+        };
+        let schema = format!("t_{name}_{}", std::process::id());
+        let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("connect to PostgreSQL");
+        client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+            .expect("create schema");
+        Some(PgSchema { base, schema })
+    }
+
+    pub fn url(&self) -> String {
+        let sep = if self.base.contains('?') { '&' } else { '?' };
+        format!("{}{sep}options=-c%20search_path%3D{}", self.base, self.schema)
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.base, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
+}
