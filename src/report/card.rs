@@ -254,9 +254,14 @@ fn metrics_geometry(table: &[&SrcLine], ctx: &Ctx<'_>, ncols: usize) -> Option<V
         })
         .collect();
     let edges = table::row_edges(rules, 0.0, f32::MAX);
-    if edges.is_empty() {
-        return None;
-    }
+    // No rule between the header and the last line: a table set without rules, read from
+    // its header row (its own column rules, if any, still give the columns).
+    let (splits, edges) = if edges.iter().any(|&e| e > g.y && e < last_y) {
+        (splits, edges)
+    } else {
+        let (by_header, edges) = table::unruled_by_header(table)?;
+        (if verticals.is_empty() { by_header } else { splits }, edges)
+    };
     let grid = table::grid(table, &edges, &splits);
     Some(
         grid.into_iter()

@@ -179,6 +179,114 @@ pub fn unruled(lines: &[&SrcLine], starts_row: impl Fn(&str) -> bool) -> Option<
     Some((splits, edges))
 }
 
+/// A column split may sit this far (in font sizes) right of its heading's left edge: a
+/// heading set flush left in its cell starts about a cell padding after the split.
+const HEADING_SLACK: f32 = 0.5;
+/// Baseline gaps within one table differing by less than this (in font sizes) are the
+/// same gap: rows set with cell padding are further apart than the wrapped lines of a
+/// cell by at least a few tenths of an em.
+const SAME_GAP: f32 = 0.1;
+
+/// Column splits and row edges for a table printed without ruling lines whose first line
+/// is its header row (`項目名 ４年度 ５年度`), one span a column heading.
+///
+/// Columns: between two headings, the split goes where the fewest of the body's spans
+/// cross (none, in a well-set table), within the x-range from the end of the left
+/// heading to the start of the right one, wherever the headings are aligned in their
+/// cells; cells then take the spans by their ink ([`cut_at_columns`]).
+/// Rows: a table without rules still pads its cells, so the baselines of two rows are
+/// further apart than the wrapped lines inside a cell; the gap from the header to the
+/// first row is such a row gap. A gap as wide as that starts a row, a narrower one stays
+/// inside the row (a wrapped item, a value over several lines, a note under a value).
+/// When the gaps tell nothing (all as wide as the header's), every line is a row only if
+/// each has text in the item column and in every value column; otherwise `None`, and the
+/// caller reads the lines as text.
+pub fn unruled_by_header(lines: &[&SrcLine]) -> Option<(Vec<f32>, Vec<f32>)> {
+    let header = lines.first()?.geom.as_ref()?;
+    if header.spans.len() < 2 {
+        return None;
+    }
+    let body: Vec<&crate::doc::LineGeom> = lines.get(1..)?.iter().map(|l| l.geom.as_ref()).collect::<Option<_>>()?;
+    let size = header.font_size.max(1.0);
+    let ink: Vec<(f32, f32)> = body.iter().flat_map(|g| g.spans.iter().map(|s| (s.x0, s.x1))).collect();
+    let mut splits = Vec::with_capacity(header.spans.len() - 1);
+    for pair in header.spans.windows(2) {
+        let [left, right] = pair else { continue };
+        let lo = left.x1;
+        let hi = right.x0 + HEADING_SLACK * size;
+        if hi <= lo {
+            return None;
+        }
+        splits.push(least_crossed(&ink, lo, hi));
+    }
+    // Rows by baseline gaps.
+    let mut edges = Vec::new();
+    let Some(first) = body.first() else { return Some((splits, edges)) };
+    let header_gap = first.y - header.y;
+    let edge_before = |prev: f32, next: &crate::doc::LineGeom| (prev + next.y) / 2.0 - 0.3 * next.font_size;
+    edges.push(edge_before(header.y, first));
+    let gaps: Vec<f32> = body.windows(2).filter_map(|w| Some(w.get(1)?.y - w.first()?.y)).collect();
+    let narrowest = gaps.iter().copied().fold(f32::INFINITY, f32::min);
+    if narrowest.is_finite() && narrowest < header_gap - SAME_GAP * size {
+        let threshold = (narrowest + header_gap) / 2.0;
+        for w in body.windows(2) {
+            if let [a, b] = w {
+                if b.y - a.y >= threshold {
+                    edges.push(edge_before(a.y, b));
+                }
+            }
+        }
+    } else if narrowest.is_finite() {
+        // One line a row, if every line is a whole row.
+        let whole = body.iter().all(|g| {
+            let mut seen = vec![false; splits.len() + 1];
+            for s in &g.spans {
+                for (col, piece) in cut_at_columns(&s.text, s.x0, s.x1, &splits) {
+                    if let Some(f) = seen.get_mut(col) {
+                        *f |= !piece.trim().is_empty();
+                    }
+                }
+            }
+            seen.iter().all(|&f| f)
+        });
+        if !whole {
+            return None;
+        }
+        for w in body.windows(2) {
+            if let [a, b] = w {
+                edges.push(edge_before(a.y, b));
+            }
+        }
+    }
+    Some((splits, edges))
+}
+
+/// The x in `(lo, hi)` that the fewest of the `ink` ranges cross: the middle of the
+/// rightmost stretch with the least crossings. Rightmost, because the stretch is bounded
+/// by the right heading's start: whatever lies between the left heading's end and the
+/// last gap before the right column is the left column's (values set flush right, or
+/// centred and wider than their heading), and the right column's ink starts at the gap.
+fn least_crossed(ink: &[(f32, f32)], lo: f32, hi: f32) -> f32 {
+    let mut cuts: Vec<f32> = vec![lo, hi];
+    cuts.extend(ink.iter().flat_map(|&(a, b)| [a, b]).filter(|&x| x > lo && x < hi));
+    cuts.sort_by(f32::total_cmp);
+    cuts.dedup();
+    let mut best: Option<(usize, f32)> = None;
+    for w in cuts.windows(2) {
+        let [a, b] = w else { continue };
+        let m = (a + b) / 2.0;
+        let crossing = ink.iter().filter(|&&(x0, x1)| x0 < m && m < x1).count();
+        let better = match best {
+            None => true,
+            Some((c, _)) => crossing <= c,
+        };
+        if better {
+            best = Some((crossing, m));
+        }
+    }
+    best.map_or((lo + hi) / 2.0, |(_, m)| m)
+}
+
 /// Group `lines` into rows (between consecutive `row_edges`) and cells (by `splits`, the
 /// x positions between columns: `splits.len() + 1` columns). Lines without geometry
 /// form a row of their own with their text in the first cell.
@@ -269,6 +377,53 @@ mod tests {
         let grid = grid(&refs, &edges, &splits);
         assert_eq!(grid[2], ["2", "若者の県内定着・還流促進\n事業", "18,658"]);
         assert_eq!(grid[3][0], "10");
+    }
+
+    #[test]
+    fn unruled_metrics_table_from_its_header() {
+        // Headings flush left in their cells, values flush right: the 4年度 column's
+        // values end left of the ５年度 heading, the split falls in the gap before them.
+        // Rows are 14.6 pt apart, wrapped lines 12.6 pt.
+        let lines = [
+            line(160.0, &[("項目名", 51.0, 78.0), ("４年度", 300.6, 327.6), ("５年度", 425.4, 452.4)]),
+            line(174.6, &[("申込者数", 51.0, 87.0), ("1,000名", 388.0, 419.4), ("255名", 520.0, 544.0)]),
+            line(187.2, &[("(8月～10月)", 371.0, 419.4), ("(8月～10月)", 496.0, 544.0)]),
+            line(201.8, &[("情報交換会開催回", 51.0, 294.0), ("6回", 405.0, 419.4), ("6回", 530.0, 544.0)]),
+            line(214.4, &[("数", 51.0, 60.0)]),
+            line(229.0, &[("参加者数", 51.0, 87.0), ("-", 416.0, 419.4), ("6件", 530.0, 544.0)]),
+            line(241.6, &[("8名", 530.0, 544.0)]),
+        ];
+        let refs: Vec<&SrcLine> = lines.iter().collect();
+        let (splits, edges) = unruled_by_header(&refs).unwrap();
+        assert!(splits[0] > 294.0 && splits[0] < 305.0, "{splits:?}");
+        assert!(splits[1] > 419.4 && splits[1] < 430.0, "{splits:?}");
+        assert_eq!(edges.len(), 3, "{edges:?}");
+        let grid = grid(&refs, &edges, &splits);
+        assert_eq!(grid.len(), 4);
+        assert_eq!(grid[1], ["申込者数", "1,000名\n(8月～10月)", "255名\n(8月～10月)"]);
+        assert_eq!(grid[2], ["情報交換会開催回\n数", "6回", "6回"]);
+        assert_eq!(grid[3], ["参加者数", "-", "6件\n8名"]);
+    }
+
+    #[test]
+    fn unruled_rows_without_padding_need_whole_lines() {
+        // Every gap as wide as the header's: one line a row only if each line fills
+        // every column; a line with an item alone makes the rows unknowable.
+        let whole = [
+            line(100.0, &[("項目名", 51.0, 78.0), ("４年度", 300.0, 327.0), ("５年度", 425.0, 452.0)]),
+            line(112.0, &[("申込件数", 51.0, 87.0), ("14件", 400.0, 419.0), ("14件", 525.0, 544.0)]),
+            line(124.0, &[("実施件数", 51.0, 87.0), ("12件", 400.0, 419.0), ("14件", 525.0, 544.0)]),
+        ];
+        let refs: Vec<&SrcLine> = whole.iter().collect();
+        let (_, edges) = unruled_by_header(&refs).unwrap();
+        assert_eq!(edges.len(), 2);
+        let wrapped = [
+            line(100.0, &[("項目名", 51.0, 78.0), ("４年度", 300.0, 327.0), ("５年度", 425.0, 452.0)]),
+            line(112.0, &[("申込件", 51.0, 87.0), ("14件", 400.0, 419.0), ("14件", 525.0, 544.0)]),
+            line(124.0, &[("数", 51.0, 60.0)]),
+        ];
+        let refs: Vec<&SrcLine> = wrapped.iter().collect();
+        assert!(unruled_by_header(&refs).is_none());
     }
 
     #[test]
