@@ -25,6 +25,8 @@ pub struct Codespace {
 /// unit increased by `i`.
 #[derive(Debug, Clone)]
 struct WideRange {
+    /// Position of the entry in the stream: a later entry overrides an earlier one.
+    seq: u32,
     len: u8,
     lo: u32,
     hi: u32,
@@ -35,9 +37,13 @@ struct WideRange {
 #[derive(Debug, Clone, Default)]
 pub struct CMap {
     pub codespaces: Vec<Codespace>,
-    /// Key: `code | len << 32`, so that `<00>` and `<0000>` stay distinct codes.
-    map: HashMap<u64, Box<str>>,
+    /// Key: `code | len << 32`, so that `<00>` and `<0000>` stay distinct codes; value:
+    /// the entry's position in the stream and the text.
+    map: HashMap<u64, (u32, Box<str>)>,
+    /// In stream order.
     ranges: Vec<WideRange>,
+    /// Entries read so far, for `seq`.
+    entries_read: u32,
     /// Entries that could not be used (for diagnostics and tests).
     pub skipped: usize,
 }
@@ -91,7 +97,6 @@ impl CMap {
                 _ => {}
             }
         }
-        cmap.ranges.sort_by_key(|r| (r.lo, r.len));
         cmap
     }
 
@@ -106,22 +111,41 @@ impl CMap {
 
     /// The single-code entries: code, its length in bytes, text.
     pub fn entries(&self) -> impl Iterator<Item = (u32, u8, &str)> + '_ {
-        self.map.iter().map(|(&k, v)| (k as u32, (k >> 32) as u8, &**v))
+        self.map
+            .iter()
+            .filter(|(&k, (seq, _))| !self.overridden(k as u32, (k >> 32) as u8, *seq))
+            .map(|(&k, (_, v))| (k as u32, (k >> 32) as u8, &**v))
     }
 
-    /// Text for a code of `len` bytes, if the map has it.
+    /// The latest wide range holding `code`.
+    fn wide(&self, code: u32, len: u8) -> Option<&WideRange> {
+        self.ranges.iter().rev().find(|r| r.len == len && (r.lo..=r.hi).contains(&code))
+    }
+
+    /// Whether a wide range later than entry `seq` also maps `code`.
+    fn overridden(&self, code: u32, len: u8, seq: u32) -> bool {
+        self.wide(code, len).is_some_and(|r| r.seq > seq)
+    }
+
+    /// Text for a code of `len` bytes, if the map has it. Where entries overlap, the
+    /// later one in the stream wins, as in poppler and pdf.js: ghostscript writes a
+    /// one-code entry as a range reaching 256 codes on (`<01ff> <02ff> <65e5>`), so
+    /// code 01ff is also inside the range before it (`<00ff> <01ff> <65b0>`, which would
+    /// make it 暰 instead of 日), and only the later entry is meant.
     pub fn lookup(&self, code: u32, len: u8, out: &mut String) -> bool {
-        if let Some(s) = self.map.get(&key(code, len)) {
-            out.push_str(s);
-            return true;
+        let single = self.map.get(&key(code, len));
+        match (single, self.wide(code, len)) {
+            (Some((seq, _)), Some(r)) if r.seq > *seq => push_incremented(&r.base, code - r.lo, out),
+            (Some((_, s)), _) => out.push_str(s),
+            (None, Some(r)) => push_incremented(&r.base, code - r.lo, out),
+            (None, None) => return false,
         }
-        for r in &self.ranges {
-            if r.len == len && (r.lo..=r.hi).contains(&code) {
-                push_incremented(&r.base, code - r.lo, out);
-                return true;
-            }
-        }
-        false
+        true
+    }
+
+    fn next_seq(&mut self) -> u32 {
+        self.entries_read = self.entries_read.saturating_add(1);
+        self.entries_read
     }
 
     /// Length in bytes of the code starting at `bytes[0]` by the codespace ranges, if
@@ -151,7 +175,8 @@ impl CMap {
         let (Some(Tok::Hex(src)), Some(Tok::Hex(dst))) = (toks.first(), toks.get(1)) else { return false };
         let Some((code, len)) = source_code(src) else { return false };
         let units = utf16_units(dst);
-        self.map.insert(key(code, len), String::from_utf16_lossy(&units).into_boxed_str());
+        let seq = self.next_seq();
+        self.map.insert(key(code, len), (seq, String::from_utf16_lossy(&units).into_boxed_str()));
         true
     }
 
@@ -165,6 +190,7 @@ impl CMap {
             return false;
         }
         let hi = hi.min(lo.saturating_add(MAX_RANGE));
+        let seq = self.next_seq();
         match dst {
             Tok::Hex(d) => {
                 let base = utf16_units(d);
@@ -175,10 +201,10 @@ impl CMap {
                     for (i, code) in (lo..=hi).enumerate() {
                         let mut s = String::new();
                         push_incremented(&base, i as u32, &mut s);
-                        self.map.insert(key(code, l1), s.into_boxed_str());
+                        self.map.insert(key(code, l1), (seq, s.into_boxed_str()));
                     }
                 } else {
-                    self.ranges.push(WideRange { len: l1, lo, hi, base });
+                    self.ranges.push(WideRange { seq, len: l1, lo, hi, base });
                 }
                 true
             }
@@ -192,7 +218,7 @@ impl CMap {
                     }
                     if let Tok::Hex(d) = tok {
                         let units = utf16_units(d);
-                        self.map.insert(key(code, l1), String::from_utf16_lossy(&units).into_boxed_str());
+                        self.map.insert(key(code, l1), (seq, String::from_utf16_lossy(&units).into_boxed_str()));
                     }
                     code += 1;
                 }
@@ -423,6 +449,25 @@ mod tests {
         let m = CMap::parse(b"1 beginbfrange <0000> <FFFF> <0000> endbfrange");
         assert_eq!(get(&m, 0x3042, 2).as_deref(), Some("あ"));
         assert_eq!(m.len(), 1);
+    }
+
+    #[test]
+    fn later_entry_wins_over_an_overlapping_range() {
+        // Ghostscript's re-distilled ToUnicode: each one-code entry at a last byte of ff
+        // written as a range 256 codes long, overlapping the next one's start.
+        let m = CMap::parse(
+            b"2 beginbfrange\n<00ff> <01ff> <65b0>\n<01ff> <02ff> <65e5>\nendbfrange\n\
+              1 beginbfrange\n<0200> <0200> <7a0b>\nendbfrange\n\
+              1 beginbfchar\n<0300> <8abf>\nendbfchar\n\
+              1 beginbfrange\n<02ff> <03ff> <8abf>\nendbfrange\n",
+        );
+        assert_eq!(get(&m, 0x00ff, 2).as_deref(), Some("\u{65b0}"));
+        assert_eq!(get(&m, 0x01ff, 2).as_deref(), Some("日"));
+        assert_eq!(get(&m, 0x0200, 2).as_deref(), Some("程"));
+        assert_eq!(get(&m, 0x02ff, 2).as_deref(), Some("調"));
+        // A single entry before a later range over it gives way to the range.
+        assert_eq!(get(&m, 0x0300, 2).as_deref(), Some("\u{8ac0}"));
+        assert!(m.entries().all(|(code, _, _)| code != 0x0300));
     }
 
     #[test]
