@@ -30,7 +30,8 @@ if ! python3 -c 'import pymupdf' 2>/dev/null; then
   python3 -m pip install -q pymupdf
 fi
 cargo build --release -q
-bin="$PWD/target/release/shisaku"
+# Where cargo put it: CARGO_TARGET_DIR when set (a shared target folder), else ./target.
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release/shisaku"
 
 python3 - "$runs" "$bin" "${files[@]}" <<'PY'
 import os, statistics, subprocess, sys, tempfile, time
