@@ -726,3 +726,62 @@ fn tounicode_variants_are_repaired_with_a_diagnostic() {
         "{repaired:?}"
     );
 }
+
+/// A Type0 font `T` without an embedded program over a CIDFont of `ordering`, through
+/// `encoding`, with `cmap` as its ToUnicode, on a page showing `hex`.
+fn tounicode_page(ordering: &str, encoding: &str, cmap: &[u8], hex: &str) -> Vec<u8> {
+    let mut doc = PdfDocument::with_version("1.7");
+    let tu = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
+    let subtype = if ordering == "Japan1" { "CIDFontType0" } else { "CIDFontType2" };
+    let cid =
+        doc.add_object(dictionary! { "Type" => "Font", "Subtype" => subtype, "BaseFont" => "Redistilled",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal(ordering), "Supplement" => 2 },
+        "DW" => 1000 });
+    let font = doc
+        .add_object(dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Redistilled",
+        "Encoding" => encoding, "DescendantFonts" => vec![Object::Reference(cid)], "ToUnicode" => tu });
+    let content = format!("BT /T 12 Tf 72 720 Td {hex} Tj ET");
+    one_page(doc, content.as_bytes(), dictionary! { "Font" => dictionary! { "T" => font } })
+}
+
+/// Ghostscript's re-distilled ToUnicode writes each entry whose code ends in ff as a range
+/// 256 codes long (`<01ff> <02ff> <65e5>`), overlapping the entry before it; the later
+/// entry is the one meant (暰 for 日 and 曥 for 調 otherwise), and nothing is reported.
+#[test]
+fn redistilled_tounicode_overlapping_ranges() {
+    let cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        3 beginbfrange\n<00ff> <01ff> <65b0>\n<01ff> <02ff> <65e5>\n<0200> <0200> <7a0b>\nendbfrange\n\
+        1 beginbfrange\n<02ff> <03ff> <8abf>\nendbfrange\n\
+        1 beginbfchar\n<0300> <67fb>\nendbfchar\n";
+    let bytes = tounicode_page("Identity", "Identity-H", cmap, "<01ff020002ff0300>");
+    let (doc, diags) = read(&bytes).expect("readable");
+    assert_eq!(all_text(&doc), "日程調査");
+    assert!(diags.is_empty(), "{diags:?}");
+}
+
+/// A variant in ToUnicode that no font program can be asked about: an Adobe-Japan1 font's
+/// CID names the character (repaired, with the info diagnostic); in an Identity-ordered
+/// font without a program it stays, with a warning naming it.
+#[test]
+fn tounicode_variants_without_a_font_cmap() {
+    // 戸 through UniJIS-UCS2-H is code 6238; ToUnicode says 戶 (U+6236).
+    let cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        2 beginbfchar <6238> <6236> <65E5> <65E5> endbfchar";
+    let (doc, diags) =
+        read(&tounicode_page("Japan1", "UniJIS-UCS2-H", cmap, "<623865E5>")).expect("readable");
+    assert_eq!(all_text(&doc), "戸日");
+    assert!(
+        diags.iter().any(|d| d.code == "pdf.tounicode_repaired" && d.message.contains("戶→戸")),
+        "{diags:?}"
+    );
+    assert!(!diags.iter().any(|d| d.level == shisaku::model::Level::Warning), "{diags:?}");
+
+    let cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        2 beginbfchar <0003> <6236> <0005> <65E5> endbfchar";
+    let (doc, diags) = read(&tounicode_page("Identity", "Identity-H", cmap, "<00030005>")).expect("readable");
+    assert_eq!(all_text(&doc), "戶日");
+    let unverified: Vec<_> = diags.iter().filter(|d| d.code == "pdf.tounicode_unverified").collect();
+    assert_eq!(unverified.len(), 1, "{diags:?}");
+    assert!(unverified[0].message.contains("(戶)") && unverified[0].page == Some(1), "{unverified:?}");
+}

@@ -206,7 +206,8 @@ pub fn unruled_by_header(lines: &[&SrcLine]) -> Option<(Vec<f32>, Vec<f32>)> {
     if header.spans.len() < 2 {
         return None;
     }
-    let body: Vec<&crate::doc::LineGeom> = lines.get(1..)?.iter().map(|l| l.geom.as_ref()).collect::<Option<_>>()?;
+    let body: Vec<&crate::doc::LineGeom> =
+        lines.get(1..)?.iter().map(|l| l.geom.as_ref()).collect::<Option<_>>()?;
     let size = header.font_size.max(1.0);
     let ink: Vec<(f32, f32)> = body.iter().flat_map(|g| g.spans.iter().map(|s| (s.x0, s.x1))).collect();
     let mut splits = Vec::with_capacity(header.spans.len() - 1);

@@ -218,7 +218,8 @@ impl CMap {
                     }
                     if let Tok::Hex(d) = tok {
                         let units = utf16_units(d);
-                        self.map.insert(key(code, l1), (seq, String::from_utf16_lossy(&units).into_boxed_str()));
+                        self.map
+                            .insert(key(code, l1), (seq, String::from_utf16_lossy(&units).into_boxed_str()));
                     }
                     code += 1;
                 }

@@ -187,6 +187,8 @@ pub struct PageContent {
     pub widths_unknown_fonts: BTreeSet<String>,
     /// Per font: how many glyphs' ToUnicode text was repaired, and which replacements.
     pub repaired: BTreeMap<String, (usize, BTreeSet<(char, char)>)>,
+    /// Per font: how many glyphs showed an unverified variant suspect, and which.
+    pub unverified: BTreeMap<String, (usize, BTreeSet<char>)>,
     /// Content that could not be read (bad syntax, too much work, …).
     pub problems: Vec<String>,
     /// Streams of the page (content, forms) that could not be decoded in full, and why.
@@ -619,6 +621,12 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 let entry = self.out.repaired.entry(font.name.clone()).or_default();
                 entry.0 += 1;
                 entry.1.insert(pair);
+            }
+            if let Some(&c) = (!font.unverified.is_empty()).then(|| font.unverified.get(&code.code)).flatten()
+            {
+                let entry = self.out.unverified.entry(font.name.clone()).or_default();
+                entry.0 += 1;
+                entry.1.insert(c);
             }
             self.scratch.clear();
             // A mapping to control characters only (U+0000 is a common placeholder)

@@ -83,6 +83,10 @@ pub struct Font {
     /// Codes whose ToUnicode text was replaced by the embedded font's own character for
     /// the same glyph (a variant ideograph outside JIS X 0208), with (was, now).
     pub repaired: HashMap<u32, (char, char)>,
+    /// Codes whose ToUnicode text is an ideograph outside JIS X 0208 that nothing in the
+    /// font confirms or repairs (no program cmap, not Adobe-Japan1): possibly a variant
+    /// named for what the glyph draws, for a diagnostic on the cards that show it.
+    pub unverified: HashMap<u32, char>,
 }
 
 /// One character code of a string being shown.
@@ -200,16 +204,21 @@ impl Font {
             Some(d) if vertical => vertical_metrics(doc, d),
             _ => (HashMap::new(), DEFAULT_CID_WIDTH),
         };
-        let repaired = match (&mut to_unicode, &program) {
-            (Some(tu), Some(p)) => repair_variants(tu, p, |code, len| {
-                let cid = match (coding, &cids) {
-                    (Coding::Identity, _) => Some(code),
-                    (_, Some(m)) => predefined::cid(m, code, len),
-                    _ => None,
-                }?;
-                cid_to_gid.gid(cid)
-            }),
+        let cid_of = |code: u32, len: u8| match (coding, &cids) {
+            (Coding::Identity, _) => Some(code),
+            (_, Some(m)) => predefined::cid(m, code, len),
+            _ => None,
+        };
+        let mut repaired = match (&mut to_unicode, &program) {
+            (Some(tu), Some(p)) => repair_variants(tu, p, |code, len| cid_to_gid.gid(cid_of(code, len)?)),
             _ => HashMap::new(),
+        };
+        let unverified = match &to_unicode {
+            Some(tu) => check_suspects(tu, &mut repaired, program.as_ref(), japan1, |code, len| {
+                let cid = cid_of(code, len)?;
+                Some((cid, cid_to_gid.gid(cid)))
+            }),
+            None => HashMap::new(),
         };
         Font {
             name,
@@ -228,6 +237,7 @@ impl Font {
             assumed: None,
             widths_unknown,
             repaired,
+            unverified,
         }
     }
 
@@ -304,6 +314,7 @@ impl Font {
             assumed,
             widths_unknown,
             repaired: HashMap::new(),
+            unverified: HashMap::new(),
         }
     }
 
@@ -437,6 +448,53 @@ fn repair_variants(
         }
     }
     repaired
+}
+
+/// The variant suspects of `to_unicode` that the program's cmap did not repair: an
+/// Adobe-Japan1 font's CID names its character (a CID-keyed CFF font has no cmap), which
+/// repairs the text when it is the one JIS X 0208 ideograph; the program's cmap giving
+/// the glyph the same character confirms it. What is left is returned, unverified.
+/// `cid` gives a code's CID and glyph index.
+fn check_suspects(
+    to_unicode: &CMap,
+    repaired: &mut HashMap<u32, (char, char)>,
+    program: Option<&Program>,
+    japan1: bool,
+    cid: impl Fn(u32, u8) -> Option<(u32, Option<u16>)>,
+) -> HashMap<u32, char> {
+    let mut unverified = HashMap::new();
+    let suspects: Vec<_> = variant_suspects(to_unicode)
+        .into_iter()
+        .filter(|(code, _, _)| !repaired.contains_key(code))
+        .collect();
+    if suspects.is_empty() {
+        return unverified;
+    }
+    let by_glyph = program.map(Program::chars_by_glyph).unwrap_or_default();
+    for (code, len, was) in suspects {
+        let found = cid(code, len);
+        if japan1 {
+            let mut s = String::new();
+            if found.is_some_and(|(c, _)| predefined::japan1_text(c, &mut s)) {
+                let mut chars = s.chars();
+                if let (Some(now), None) = (chars.next(), chars.next()) {
+                    if now == was {
+                        continue;
+                    }
+                    if program::is_ideograph(now) && program::in_jis_x_0208(now) {
+                        repaired.insert(code, (was, now));
+                        continue;
+                    }
+                }
+            }
+        }
+        let gid = found.and_then(|(_, g)| g);
+        if gid.and_then(|g| by_glyph.get(&g)).is_some_and(|chars| chars.contains(&was)) {
+            continue;
+        }
+        unverified.insert(code, was);
+    }
+    unverified
 }
 
 /// Widths of a standard 14 font (by its base name, subset prefix and style suffixes

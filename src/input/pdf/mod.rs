@@ -32,6 +32,9 @@ use objects::{dict_of, number, rect, stream_bytes_checked, Budget};
 /// Code of the page-level warning that a font's widths are unknown; [`per_card`] repeats
 /// it on every card of the page.
 pub const WIDTHS_UNKNOWN: &str = "pdf.widths_unknown";
+/// Code of the page-level warning that ToUnicode gave ideographs outside JIS X 0208 that
+/// the font cannot confirm; [`per_card`] repeats it on the cards showing such a character.
+pub const TOUNICODE_UNVERIFIED: &str = "pdf.tounicode_unverified";
 
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
@@ -295,6 +298,21 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
             .at_page(Some(page)),
         );
     }
+    for (font, (count, chars)) in &content.unverified {
+        let shown: String = chars.iter().take(10).collect();
+        out.push(
+            Diagnostic::new(
+                Level::Warning,
+                TOUNICODE_UNVERIFIED,
+                format!(
+                    "page {page}: font {font}: {count} character(s) read as ideographs outside JIS X 0208 \
+                     ({shown}) that neither the embedded font's cmap nor its character collection \
+                     confirms: the ToUnicode map may name a variant of the character drawn"
+                ),
+            )
+            .at_page(Some(page)),
+        );
+    }
     // The garbage a damaged stream decodes to would give a problem per resync: they
     // are counted in the damage's own diagnostic instead.
     let consequences = match content.problems.len() {
@@ -329,11 +347,14 @@ pub use glyph::Glyph;
 /// unknown widths moves text between columns), repeated on each card of that page so
 /// that a reader of one card sees them.
 pub fn per_card(report: &mut crate::model::Report) {
-    let pages: Vec<(u32, String)> = report
+    let pages: Vec<(u32, String, &'static str)> = report
         .diagnostics
         .iter()
-        .filter(|d| d.code == WIDTHS_UNKNOWN && d.card.is_none())
-        .filter_map(|d| Some((d.page?, d.message.clone())))
+        .filter(|d| d.card.is_none())
+        .filter_map(|d| {
+            let code = [WIDTHS_UNKNOWN, TOUNICODE_UNVERIFIED].into_iter().find(|&c| d.code == c)?;
+            Some((d.page?, d.message.clone(), code))
+        })
         .collect();
     if pages.is_empty() {
         return;
@@ -342,9 +363,13 @@ pub fn per_card(report: &mut crate::model::Report) {
     for policy in &report.policies {
         let number = policy.numbers.first().copied();
         for card in &policy.projects {
-            for (page, message) in pages.iter().filter(|(p, _)| card.pdf_page == Some(*p)) {
+            for (page, message, code) in pages.iter().filter(|(p, _, _)| card.pdf_page == Some(*p)) {
+                // An unverified character concerns only the cards that show one.
+                if *code == TOUNICODE_UNVERIFIED && !shows_unverifiable(card) {
+                    continue;
+                }
                 extra.push(
-                    Diagnostic::new(Level::Warning, WIDTHS_UNKNOWN, message.clone())
+                    Diagnostic::new(Level::Warning, *code, message.clone())
                         .at_page(card.page.or(Some(*page)))
                         .in_policy(number)
                         .on_card(Some(card.no)),
@@ -353,4 +378,14 @@ pub fn per_card(report: &mut crate::model::Report) {
         }
     }
     report.diagnostics.append(&mut extra);
+}
+
+/// Whether a card's text holds an ideograph outside JIS X 0208 (what an unverified
+/// ToUnicode entry gives).
+fn shows_unverifiable(card: &crate::model::Project) -> bool {
+    let suspect = |t: &str| t.chars().any(|c| program::is_ideograph(c) && !program::in_jis_x_0208(c));
+    suspect(&card.name)
+        || suspect(&card.overview)
+        || suspect(&card.results)
+        || card.metrics.rows.iter().any(|r| suspect(&r.item) || r.cells.iter().any(|c| suspect(&c.text)))
 }
