@@ -369,7 +369,7 @@ pub fn per_card(report: &mut crate::model::Report) {
                     continue;
                 }
                 extra.push(
-                    Diagnostic::new(Level::Warning, *code, message.clone())
+                    Diagnostic::new(Level::Warning, code, message.clone())
                         .at_page(card.page.or(Some(*page)))
                         .in_policy(number)
                         .on_card(Some(card.no)),
