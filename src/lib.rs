@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod db;
+pub mod diagnostic;
 pub mod diff;
 pub mod doc;
 pub mod emit;
@@ -82,8 +83,7 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     let controls = normalize::control_characters(&document);
     if controls > 0 {
         diagnostics.push(model::Diagnostic::new(
-            model::Level::Warning,
-            "text.control_characters",
+            model::Code::TextControlCharacters,
             format!("{controls} control characters (NUL, escape, …) were removed from the text"),
         ));
     }
@@ -118,8 +118,7 @@ fn warn_guessed_metrics(report: &mut Report, guesses: &[String]) {
                 if guesses.iter().any(|g| item.contains(g.as_str())) {
                     report.diagnostics.push(
                         model::Diagnostic::new(
-                            model::Level::Warning,
-                            "metrics.uncertain",
+                            model::Code::MetricsUncertain,
                             format!(
                                 "row \"{}\": cells stacked around the row in a dump without positions; which column each belongs to is a guess",
                                 row.item

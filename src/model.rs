@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::diagnostic::Code;
+
 /// Version of the JSON contract; bump on any incompatible change.
 pub const SCHEMA_VERSION: &str = "1.0.0";
 
@@ -224,8 +226,8 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub level: Level,
-    /// Stable machine-readable code, e.g. `card.split_uncertain`.
-    pub code: String,
+    /// Stable machine-readable code, written as its string, e.g. `card.split_uncertain`.
+    pub code: Code,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub page: Option<u32>,
@@ -238,10 +240,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(level: Level, code: &str, message: impl Into<String>) -> Self {
+    /// A diagnostic of `code`, at the code's level ([`Code::level`]).
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
-            level,
-            code: code.to_string(),
+            level: code.level(),
+            code,
             message: message.into(),
             page: None,
             policy: None,

@@ -146,7 +146,7 @@ fn cyclic_page_tree_reads_each_page_once() {
     let bytes = b.bytes(vec![p1, inner]);
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(texts(&doc), ["one", "two"]);
-    assert!(diags.iter().any(|d| d.code == "pdf.page_tree"), "{diags:?}");
+    assert!(diags.iter().any(|d| d.code == shisaku::model::Code::PdfPageTree), "{diags:?}");
 }
 
 #[test]
@@ -157,7 +157,10 @@ fn huge_kids_array_of_one_page() {
     let bytes = b.bytes(vec![page; 200_000]);
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(texts(&doc), ["again"]);
-    assert!(diags.iter().any(|d| d.code == "pdf.page_tree" && d.message.contains("199999")), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfPageTree && d.message.contains("199999")),
+        "{diags:?}"
+    );
 }
 
 /// A chain of Form XObjects `X0` → `X1` → … each showing its level, `depth` long.

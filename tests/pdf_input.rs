@@ -151,7 +151,10 @@ fn cyclic_form_xobject_terminates() {
     let (doc, diags) = read(&cyclic_form_pdf()).expect("readable");
     assert!(start.elapsed() < Duration::from_secs(5));
     assert_eq!(all_text(&doc), "loop");
-    assert!(diags.iter().any(|d| d.code == "pdf.content" && d.page == Some(1)), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfContent && d.page == Some(1)),
+        "{diags:?}"
+    );
 }
 
 /// `doc` with one US-letter page drawing `content` with `resources`, saved.
@@ -179,7 +182,10 @@ fn page_without_text_is_diagnosed() {
     let bytes = one_page(PdfDocument::with_version("1.7"), b"0 0 100 100 re f", dictionary! {});
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(doc.pages.len(), 1);
-    assert!(diags.iter().any(|d| d.code == "pdf.no_text_layer" && d.page == Some(1)), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfNoTextLayer && d.page == Some(1)),
+        "{diags:?}"
+    );
 }
 
 /// A one-page Helvetica document showing `text`, before saving.
@@ -446,13 +452,15 @@ fn unknown_font_encodings_are_diagnosed_not_dropped() {
     assert!(text.contains("plain"), "{text}");
     assert!(text.contains('\u{FFFD}'), "{text}");
     assert!(
-        diags
-            .iter()
-            .any(|d| d.code == "pdf.unmapped_glyph" && d.page == Some(1) && d.message.contains("Mystery")),
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfUnmappedGlyph
+            && d.page == Some(1)
+            && d.message.contains("Mystery")),
         "{diags:?}"
     );
     assert!(
-        diags.iter().any(|d| d.code == "pdf.content" && d.message.contains("NoSuchEncoding")),
+        diags
+            .iter()
+            .any(|d| d.code == shisaku::model::Code::PdfContent && d.message.contains("NoSuchEncoding")),
         "the fallback encoding is a guess and must be said: {diags:?}"
     );
 }
@@ -622,9 +630,9 @@ fn unknown_widths_are_a_page_warning() {
     );
     let (_, diags) = read(&bytes).expect("readable");
     assert!(
-        diags
-            .iter()
-            .any(|d| d.code == "pdf.widths_unknown" && d.page == Some(1) && d.message.contains("SomeSans")),
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfWidthsUnknown
+            && d.page == Some(1)
+            && d.message.contains("SomeSans")),
         "{diags:?}"
     );
 }
@@ -681,7 +689,7 @@ fn unknown_widths_are_a_warning_on_every_card() {
     for policy in &report.policies {
         for card in &policy.projects {
             assert!(
-                report.diagnostics.iter().any(|d| d.code == "pdf.widths_unknown"
+                report.diagnostics.iter().any(|d| d.code == shisaku::model::Code::PdfWidthsUnknown
                     && d.card == Some(card.no)
                     && d.policy == policy.numbers.first().copied()),
                 "policy {:?} card {} has no pdf.widths_unknown",
@@ -719,7 +727,8 @@ fn tounicode_variants_are_repaired_with_a_diagnostic() {
     );
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(all_text(&doc), "戸黒日戸");
-    let repaired: Vec<_> = diags.iter().filter(|d| d.code == "pdf.tounicode_repaired").collect();
+    let repaired: Vec<_> =
+        diags.iter().filter(|d| d.code == shisaku::model::Code::PdfTounicodeRepaired).collect();
     assert_eq!(repaired.len(), 1, "{diags:?}");
     assert!(
         repaired[0].message.contains(": 3 character(s)") && repaired[0].message.contains("戶→戸"),

@@ -91,7 +91,7 @@ fn full() -> Report {
             }],
             pdf_page: Some(2),
         }],
-        diagnostics: vec![Diagnostic::new(Level::Warning, "card.split_uncertain", "m")
+        diagnostics: vec![Diagnostic::new(Code::CardSplitUncertain, "m")
             .at_page(Some(3))
             .in_policy(Some(6))
             .on_card(Some(1))],
@@ -104,7 +104,7 @@ fn empty() -> Report {
     r.fiscal_year = None;
     r.source.pages = None;
     r.source.format = SourceFormat::Text;
-    r.diagnostics = vec![Diagnostic::new(Level::Info, "pdf.no_text_layer", "m")];
+    r.diagnostics = vec![Diagnostic::new(Code::PdfInvisibleText, "m")];
     for p in &mut r.policies {
         p.overview = None;
         p.pdf_page = None;

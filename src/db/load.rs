@@ -300,7 +300,7 @@ pub(super) fn write(
                 Value::Int(report_id),
                 Value::from(seq),
                 Value::from(level_name(d.level)),
-                Value::from(&d.code),
+                Value::from(d.code.as_str()),
                 Value::from(&d.message),
                 Value::from(d.page),
                 Value::from(d.policy),
