@@ -274,7 +274,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Load { inputs, db, allow_errors } => load(&inputs, db.as_deref(), allow_errors, verbosity),
         Command::Diff { old, new, json } => {
             let read = |p: &PathBuf| {
-                shisaku::db::read_report_path(p, &Options::default())
+                shisaku::batch::read_report_path(p, &Options::default())
                     .map_err(|e| anyhow::anyhow!("{}: {}", messages::path(p), messages::chain(&e)))
             };
             let diff = shisaku::diff::diff(&read(&old)?, &read(&new)?);
@@ -318,22 +318,19 @@ fn load(
     // A bad URL is said before any file is read.
     shisaku::db::check_url(url)?;
     for dir in inputs.iter().filter(|p| p.is_dir()) {
-        if shisaku::db::expand_inputs(std::slice::from_ref(dir))?.is_empty() {
+        if shisaku::batch::expand_report_inputs(std::slice::from_ref(dir))?.is_empty() {
             eprintln!("shisaku: no .pdf, .txt or .json files in {}", messages::path(dir));
         }
     }
-    let files = shisaku::db::expand_inputs(inputs)?;
+    let files = shisaku::batch::expand_report_inputs(inputs)?;
     if files.is_empty() {
         anyhow::bail!("nothing to load");
     }
     let mut db: Option<shisaku::db::Db> = None;
-    // Fault injection for the tests: the process dies (as under `kill -9`) right
-    // after this table's rows are written, inside the open transaction.
-    let die_after = std::env::var("SHISAKU_TEST_DIE_AFTER_TABLE").ok();
     let (mut failed, mut with_errors) = (false, false);
     for input in files {
         let name = messages::path(&input);
-        let report = match shisaku::db::read_report_path(&input, &Options::default()) {
+        let report = match shisaku::batch::read_report_path(&input, &Options::default()) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("shisaku: {name}: {}", messages::chain(&e));
@@ -354,13 +351,7 @@ fn load(
             Some(d) => d,
             None => db.insert(shisaku::db::open(url)?),
         };
-        let loaded = open.load_with_hook(&report, &mut |table| {
-            if die_after.as_deref() == Some(table) {
-                std::process::abort();
-            }
-            Ok(())
-        });
-        match loaded {
+        match open.load(&report) {
             Ok(s) => {
                 let rows: Vec<String> = s.rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
                 let how = if s.replaced { "replaced" } else { "added" };

@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::error::Result;
 use super::{schema, Db, Rows, Value};
-use crate::error::Result;
 
 /// Output format of [`export`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

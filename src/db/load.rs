@@ -1,8 +1,8 @@
 //! Writing one report as rows, table by table (parents before children), through a
 //! backend [`Writer`] that is already inside a transaction.
 
+use super::error::Result;
 use super::{LoadSummary, Value, Writer};
-use crate::error::Result;
 use crate::model::{Level, MetricRow, Project, Report};
 
 fn json_list<T: serde::Serialize>(items: &T) -> Result<Value> {
