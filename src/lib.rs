@@ -29,26 +29,11 @@ pub use model::Report;
 
 use model::SourceFormat;
 
-/// What kind of input a byte string is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    Text,
-    Pdf,
-}
-
-impl InputFormat {
-    /// Guess from magic bytes, then from the file name's extension.
-    pub fn detect(bytes: &[u8], name: &str) -> InputFormat {
-        if has_pdf_magic(bytes) || name.to_ascii_lowercase().ends_with(".pdf") {
-            InputFormat::Pdf
-        } else {
-            InputFormat::Text
-        }
-    }
-}
+/// What kind of input a byte string is: the same type as the JSON's `source.format`.
+pub use model::SourceFormat as InputFormat;
 
 /// `%PDF-` in the first KiB, where readers look for it (junk may precede it).
-fn has_pdf_magic(bytes: &[u8]) -> bool {
+pub(crate) fn has_pdf_magic(bytes: &[u8]) -> bool {
     bytes.get(..bytes.len().min(1024)).unwrap_or_default().windows(5).any(|w| w == b"%PDF-")
 }
 

@@ -26,12 +26,6 @@ struct Cli {
     verbose: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Text,
-    Pdf,
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Convert one report (PDF or text dump) to JSON.
@@ -47,7 +41,7 @@ enum Command {
         compact: bool,
         /// Input kind (default: detected from magic bytes and extension).
         #[arg(long, value_enum)]
-        input_format: Option<FormatArg>,
+        input_format: Option<InputFormat>,
         /// A text dump's extractor style (default: detected from the dump): plain,
         /// pdftotext, pdftotext-layout, pdftotext-raw, pymupdf, pymupdf-blocks, pdfplumber.
         #[arg(long, value_name = "KIND")]
@@ -63,7 +57,7 @@ enum Command {
         output: PathBuf,
         /// Input kind (default: detected from magic bytes and extension).
         #[arg(long, value_enum)]
-        input_format: Option<FormatArg>,
+        input_format: Option<InputFormat>,
     },
     /// Check an existing JSON output against the schema and the semantic rules.
     ///
@@ -197,14 +191,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 shisaku::output::target(out, &inputs)?;
             }
             let (bytes, name) = read_input(&input)?;
-            let options = Options {
-                format: input_format.map(|f| match f {
-                    FormatArg::Text => InputFormat::Text,
-                    FormatArg::Pdf => InputFormat::Pdf,
-                }),
-                dump_kind,
-                ..Options::default()
-            };
+            let options = Options { format: input_format, dump_kind, ..Options::default() };
             let report = shisaku::convert(&bytes, &name, &options)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
             let json = shisaku::emit::to_json(&report, compact)?;
@@ -221,7 +208,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Checked before reading, so `-o` naming the input fails before any work.
             shisaku::output::target(&output, &inputs)?;
             let (bytes, name) = read_input(&input)?;
-            let options = Options { format: input_format.map(input_format_of), ..Options::default() };
+            let options = Options { format: input_format, ..Options::default() };
             let (report, doc) = shisaku::convert_with_document(&bytes, &name, &options)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
             let html = shisaku::review::html(&report, &doc)?;
@@ -388,13 +375,6 @@ fn load(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn input_format_of(f: FormatArg) -> InputFormat {
-    match f {
-        FormatArg::Text => InputFormat::Text,
-        FormatArg::Pdf => InputFormat::Pdf,
-    }
 }
 
 fn exit_for(diags: &[Diagnostic]) -> ExitCode {
