@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use lopdf::{dictionary, Document as PdfDocument, Object, Stream};
 use shisaku::doc::Document;
 use shisaku::input::pdf::read;
@@ -147,9 +145,8 @@ fn cyclic_form_pdf() -> Vec<u8> {
 
 #[test]
 fn cyclic_form_xobject_terminates() {
-    let start = Instant::now();
+    // Terminating at all is the point (the form is not re-entered); no clock here.
     let (doc, diags) = read(&cyclic_form_pdf()).expect("readable");
-    assert!(start.elapsed() < Duration::from_secs(5));
     assert_eq!(all_text(&doc), "loop");
     assert!(
         diags.iter().any(|d| d.code == shisaku::model::Code::PdfContent && d.page == Some(1)),
@@ -350,10 +347,8 @@ fn mutate_and_read(base: &[u8], rounds: usize, seed: u64) {
                 }
             }
         }
-        let start = Instant::now();
         let result = std::panic::catch_unwind(|| read(&bytes).map(|(d, _)| d.pages.len()));
         assert!(result.is_ok(), "round {round} (seed {seed}) panicked");
-        assert!(start.elapsed() < Duration::from_secs(10), "round {round} (seed {seed}) too slow");
     }
 }
 
