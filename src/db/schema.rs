@@ -27,7 +27,7 @@ pub struct Column {
     pub decl: &'static str,
 }
 
-/// One table of migration 1, described once: [`V1`]'s `CREATE TABLE` is written from it,
+/// One table of migration 1, described once: its `CREATE TABLE` in the migration is written from it,
 /// and the loader inserts through it ([`Table::insert_columns`]), so the DDL and the
 /// INSERTs cannot disagree on a column. Every table also has `id {PK}` first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
