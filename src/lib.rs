@@ -4,6 +4,16 @@
 //! The pipeline, one module per stage:
 //! `input` (bytes → [`doc::Document`]) → [`normalize`] → [`report::segment`] →
 //! [`report`]'s readers (summary, card, metrics, …) → [`validate`] → [`emit`].
+//!
+//! The public surface is what the command line (`src/main.rs`), the tests, the benches
+//! (`benches/stages.rs`: the PDF stages [`input::pdf::parse`], [`input::pdf::interpret`],
+//! [`input::pdf::lay_out`]) and the fuzz targets ([`fuzzing`], hidden) use: [`convert`]
+//! and [`convert_with_document`], the output contract [`model`] with its
+//! [`diagnostic`] codes, [`validate`], [`emit`], [`review`], [`batch`] (which also reads a
+//! report from any file: [`batch::read_report`]), [`db`] (which takes a [`Report`] and has
+//! its own [`db::Error`]), [`diff`] and the file helpers of [`output`]. The PDF
+//! interpreter's parts (fonts, CMaps, content streams, glyphs) are crate-private; the
+//! fuzz targets reach them through [`fuzzing`].
 
 pub mod batch;
 pub mod db;

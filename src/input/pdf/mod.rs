@@ -6,13 +6,13 @@
 //! [`Diagnostic`] and the rest of the document is still read.
 
 mod afm;
-pub mod cmap;
-pub mod content;
-pub mod font;
-pub mod glyph;
+pub(crate) mod cmap;
+pub(crate) mod content;
+pub(crate) mod font;
+pub(crate) mod glyph;
 pub mod objects;
-pub mod predefined;
-pub mod program;
+pub(crate) mod predefined;
+pub(crate) mod program;
 #[cfg(test)]
 mod testpdf;
 
