@@ -13,8 +13,8 @@ pub(crate) mod glyph;
 pub mod objects;
 pub(crate) mod predefined;
 pub(crate) mod program;
-#[cfg(test)]
-mod testpdf;
+#[doc(hidden)]
+pub mod testpdf;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
