@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::model::Level;
+use crate::model::{Level, Report};
 use crate::Options;
 
 /// How one file ended.
@@ -56,9 +56,32 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     expand_inputs_with(inputs, &["pdf", "txt"])
 }
 
+/// Inputs of `load` and `diff`: as given, folders replaced by their `.pdf`, `.txt` and
+/// `.json` files (sorted, not recursive, hidden files skipped); read with [`read_report`].
+pub fn expand_report_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    expand_inputs_with(inputs, &["pdf", "txt", "json"])
+}
+
+/// A report from a file's bytes: converted JSON (first non-space byte `{`) is read back as
+/// is; anything else (PDF, text dump) is converted. (The database takes a [`Report`]; this
+/// is how `load` and `diff` get one from whatever file they are given.)
+pub fn read_report(bytes: &[u8], name: &str, options: &Options) -> Result<Report> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        Ok(serde_json::from_slice(bytes)?)
+    } else {
+        crate::convert(bytes, name, options)
+    }
+}
+
+/// [`read_report`] on a file (regular files only).
+pub fn read_report_path(path: &Path, options: &Options) -> Result<Report> {
+    let bytes = crate::output::read_input(path)?;
+    read_report(&bytes, &path.display().to_string(), options)
+}
+
 /// Inputs as given, folders replaced by their files with one of `extensions` (lowercase,
 /// matched case-insensitively), sorted by name, not recursively, hidden files skipped.
-pub fn expand_inputs_with(inputs: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>> {
+fn expand_inputs_with(inputs: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {

@@ -33,26 +33,6 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("schema: {0}")]
     Schema(String),
-    #[error("database: {0}")]
-    Db(String),
-    #[error("SQLite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// A PostgreSQL error, with its cause (the server's message) spelled out.
-    #[error("PostgreSQL: {0}")]
-    Postgres(String),
-}
-
-impl From<postgres::Error> for Error {
-    fn from(e: postgres::Error) -> Self {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(cause) = source {
-            message.push_str(": ");
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        Error::Postgres(message)
-    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -7,10 +7,11 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use lopdf::{dictionary, Dictionary, Document, Object, Stream};
+use lopdf::{dictionary, Document};
 
 use crate::input::pdf::cmap::CMap;
 use crate::input::pdf::content::{Caches, Interpreter};
+use crate::input::pdf::testpdf::TestPdf;
 use crate::{convert, InputFormat, Options};
 
 /// Let panics raised inside lopdf unwind to the `catch_unwind` that the PDF front end
@@ -73,37 +74,15 @@ pub fn content(bytes: &[u8]) {
 }
 
 fn content_document(form: &[u8]) -> (Document, lopdf::ObjectId) {
-    let mut doc = Document::with_version("1.7");
-    let f1 = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-        "FirstChar" => 32, "LastChar" => 126,
-        "Widths" => (32..=126).map(|_| Object::Integer(500)).collect::<Vec<_>>(),
-    });
-    let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
-        1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
-        3 beginbfchar <0001> <65E5> <0002> <2F47> <0003> <672C> endbfchar\n\
-        1 beginbfrange <0010> <0020> <3042> endbfrange\n\
-        endcmap CMapName currentdict /CMap defineresource pop end end\n";
-    let tounicode = doc.add_object(Stream::new(Dictionary::new(), cmap.to_vec()));
-    let cid = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "FuzzMincho", "DW" => 1000,
-        "W" => vec![Object::Integer(1), Object::Array(vec![1000.into(), 500.into(), 1000.into()])],
-    });
-    let c1 = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "FuzzMincho", "Encoding" => "Identity-H",
-        "DescendantFonts" => vec![Object::Reference(cid)], "ToUnicode" => tounicode,
-    });
-    let form = doc.add_object(Stream::new(
+    let mut pdf = TestPdf::new();
+    pdf.form_bytes(
+        "X",
+        form,
         dictionary! {
-            "Type" => "XObject", "Subtype" => "Form",
-            "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
             "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 10.into(), 10.into()],
         },
-        form.to_vec(),
-    ));
-    let resources = doc.add_object(dictionary! {
-        "Font" => dictionary! { "F1" => f1, "C1" => c1 },
-        "XObject" => dictionary! { "X" => form },
-    });
-    (doc, resources)
+    );
+    let resources = dictionary! { "Font" => pdf.fonts.clone(), "XObject" => pdf.xobjects.clone() };
+    let id = pdf.doc.add_object(resources);
+    (pdf.document(), id)
 }

@@ -4,9 +4,20 @@
 //! The pipeline, one module per stage:
 //! `input` (bytes → [`doc::Document`]) → [`normalize`] → [`report::segment`] →
 //! [`report`]'s readers (summary, card, metrics, …) → [`validate`] → [`emit`].
+//!
+//! The public surface is what the command line (`src/main.rs`), the tests, the benches
+//! (`benches/stages.rs`: the PDF stages [`input::pdf::parse`], [`input::pdf::interpret`],
+//! [`input::pdf::lay_out`]) and the fuzz targets ([`fuzzing`], hidden) use: [`convert`]
+//! and [`convert_with_document`], the output contract [`model`] with its
+//! [`diagnostic`] codes, [`validate`], [`emit`], [`review`], [`batch`] (which also reads a
+//! report from any file: [`batch::read_report`]), [`db`] (which takes a [`Report`] and has
+//! its own [`db::Error`]), [`diff`] and the file helpers of [`output`]. The PDF
+//! interpreter's parts (fonts, CMaps, content streams, glyphs) are crate-private; the
+//! fuzz targets reach them through [`fuzzing`].
 
 pub mod batch;
 pub mod db;
+pub mod diagnostic;
 pub mod diff;
 pub mod doc;
 pub mod emit;
@@ -28,26 +39,11 @@ pub use model::Report;
 
 use model::SourceFormat;
 
-/// What kind of input a byte string is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    Text,
-    Pdf,
-}
-
-impl InputFormat {
-    /// Guess from magic bytes, then from the file name's extension.
-    pub fn detect(bytes: &[u8], name: &str) -> InputFormat {
-        if has_pdf_magic(bytes) || name.to_ascii_lowercase().ends_with(".pdf") {
-            InputFormat::Pdf
-        } else {
-            InputFormat::Text
-        }
-    }
-}
+/// What kind of input a byte string is: the same type as the JSON's `source.format`.
+pub use model::SourceFormat as InputFormat;
 
 /// `%PDF-` in the first KiB, where readers look for it (junk may precede it).
-fn has_pdf_magic(bytes: &[u8]) -> bool {
+pub(crate) fn has_pdf_magic(bytes: &[u8]) -> bool {
     bytes.get(..bytes.len().min(1024)).unwrap_or_default().windows(5).any(|w| w == b"%PDF-")
 }
 
@@ -82,8 +78,7 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     let controls = normalize::control_characters(&document);
     if controls > 0 {
         diagnostics.push(model::Diagnostic::new(
-            model::Level::Warning,
-            "text.control_characters",
+            model::Code::TextControlCharacters,
             format!("{controls} control characters (NUL, escape, …) were removed from the text"),
         ));
     }
@@ -118,8 +113,7 @@ fn warn_guessed_metrics(report: &mut Report, guesses: &[String]) {
                 if guesses.iter().any(|g| item.contains(g.as_str())) {
                     report.diagnostics.push(
                         model::Diagnostic::new(
-                            model::Level::Warning,
-                            "metrics.uncertain",
+                            model::Code::MetricsUncertain,
                             format!(
                                 "row \"{}\": cells stacked around the row in a dump without positions; which column each belongs to is a guess",
                                 row.item

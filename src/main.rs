@@ -26,12 +26,6 @@ struct Cli {
     verbose: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Text,
-    Pdf,
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Convert one report (PDF or text dump) to JSON.
@@ -47,7 +41,7 @@ enum Command {
         compact: bool,
         /// Input kind (default: detected from magic bytes and extension).
         #[arg(long, value_enum)]
-        input_format: Option<FormatArg>,
+        input_format: Option<InputFormat>,
         /// A text dump's extractor style (default: detected from the dump): plain,
         /// pdftotext, pdftotext-layout, pdftotext-raw, pymupdf, pymupdf-blocks, pdfplumber.
         #[arg(long, value_name = "KIND")]
@@ -63,7 +57,7 @@ enum Command {
         output: PathBuf,
         /// Input kind (default: detected from magic bytes and extension).
         #[arg(long, value_enum)]
-        input_format: Option<FormatArg>,
+        input_format: Option<InputFormat>,
     },
     /// Check an existing JSON output against the schema and the semantic rules.
     ///
@@ -197,14 +191,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 shisaku::output::target(out, &inputs)?;
             }
             let (bytes, name) = read_input(&input)?;
-            let options = Options {
-                format: input_format.map(|f| match f {
-                    FormatArg::Text => InputFormat::Text,
-                    FormatArg::Pdf => InputFormat::Pdf,
-                }),
-                dump_kind,
-                ..Options::default()
-            };
+            let options = Options { format: input_format, dump_kind, ..Options::default() };
             let report = shisaku::convert(&bytes, &name, &options)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
             let json = shisaku::emit::to_json(&report, compact)?;
@@ -221,7 +208,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Checked before reading, so `-o` naming the input fails before any work.
             shisaku::output::target(&output, &inputs)?;
             let (bytes, name) = read_input(&input)?;
-            let options = Options { format: input_format.map(input_format_of), ..Options::default() };
+            let options = Options { format: input_format, ..Options::default() };
             let (report, doc) = shisaku::convert_with_document(&bytes, &name, &options)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
             let html = shisaku::review::html(&report, &doc)?;
@@ -274,7 +261,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Load { inputs, db, allow_errors } => load(&inputs, db.as_deref(), allow_errors, verbosity),
         Command::Diff { old, new, json } => {
             let read = |p: &PathBuf| {
-                shisaku::db::read_report_path(p, &Options::default())
+                shisaku::batch::read_report_path(p, &Options::default())
                     .map_err(|e| anyhow::anyhow!("{}: {}", messages::path(p), messages::chain(&e)))
             };
             let diff = shisaku::diff::diff(&read(&old)?, &read(&new)?);
@@ -318,22 +305,19 @@ fn load(
     // A bad URL is said before any file is read.
     shisaku::db::check_url(url)?;
     for dir in inputs.iter().filter(|p| p.is_dir()) {
-        if shisaku::db::expand_inputs(std::slice::from_ref(dir))?.is_empty() {
+        if shisaku::batch::expand_report_inputs(std::slice::from_ref(dir))?.is_empty() {
             eprintln!("shisaku: no .pdf, .txt or .json files in {}", messages::path(dir));
         }
     }
-    let files = shisaku::db::expand_inputs(inputs)?;
+    let files = shisaku::batch::expand_report_inputs(inputs)?;
     if files.is_empty() {
         anyhow::bail!("nothing to load");
     }
     let mut db: Option<shisaku::db::Db> = None;
-    // Fault injection for the tests: the process dies (as under `kill -9`) right
-    // after this table's rows are written, inside the open transaction.
-    let die_after = std::env::var("SHISAKU_TEST_DIE_AFTER_TABLE").ok();
     let (mut failed, mut with_errors) = (false, false);
     for input in files {
         let name = messages::path(&input);
-        let report = match shisaku::db::read_report_path(&input, &Options::default()) {
+        let report = match shisaku::batch::read_report_path(&input, &Options::default()) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("shisaku: {name}: {}", messages::chain(&e));
@@ -354,13 +338,7 @@ fn load(
             Some(d) => d,
             None => db.insert(shisaku::db::open(url)?),
         };
-        let loaded = open.load_with_hook(&report, &mut |table| {
-            if die_after.as_deref() == Some(table) {
-                std::process::abort();
-            }
-            Ok(())
-        });
-        match loaded {
+        match open.load(&report) {
             Ok(s) => {
                 let rows: Vec<String> = s.rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
                 let how = if s.replaced { "replaced" } else { "added" };
@@ -397,13 +375,6 @@ fn load(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn input_format_of(f: FormatArg) -> InputFormat {
-    match f {
-        FormatArg::Text => InputFormat::Text,
-        FormatArg::Pdf => InputFormat::Pdf,
-    }
 }
 
 fn exit_for(diags: &[Diagnostic]) -> ExitCode {

@@ -133,6 +133,7 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Code;
 
     #[test]
     fn control_characters_are_escaped() {
@@ -142,7 +143,7 @@ mod tests {
 
     #[test]
     fn diagnostic_line_says_where() {
-        let d = Diagnostic::new(Level::Error, "card.no_department", "no （担当課：…） line")
+        let d = Diagnostic::new(Code::CardNoDepartment, "no （担当課：…） line")
             .at_page(Some(31))
             .in_policy(Some(1))
             .on_card(Some(10));

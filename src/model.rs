@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::diagnostic::Code;
+
 /// Version of the JSON contract; bump on any incompatible change.
 pub const SCHEMA_VERSION: &str = "1.0.0";
 
@@ -19,11 +21,25 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What kind of input a report was read from: the JSON's `source.format`, the
+/// conversion's forced input kind ([`crate::Options::format`], alias
+/// [`crate::InputFormat`]) and the command line's `--input-format` are this one type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceFormat {
     Text,
     Pdf,
+}
+
+impl SourceFormat {
+    /// Guess from magic bytes, then from the file name's extension.
+    pub fn detect(bytes: &[u8], name: &str) -> SourceFormat {
+        if crate::has_pdf_magic(bytes) || name.to_ascii_lowercase().ends_with(".pdf") {
+            SourceFormat::Pdf
+        } else {
+            SourceFormat::Text
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -224,8 +240,8 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub level: Level,
-    /// Stable machine-readable code, e.g. `card.split_uncertain`.
-    pub code: String,
+    /// Stable machine-readable code, written as its string, e.g. `card.split_uncertain`.
+    pub code: Code,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub page: Option<u32>,
@@ -238,10 +254,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(level: Level, code: &str, message: impl Into<String>) -> Self {
+    /// A diagnostic of `code`, at the code's level ([`Code::level`]).
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
-            level,
-            code: code.to_string(),
+            level: code.level(),
+            code,
             message: message.into(),
             page: None,
             policy: None,
@@ -281,19 +298,45 @@ mod bbox {
     }
 }
 
-/// Whole numbers are written without a fraction (`22`, not `22.0`).
+/// `v` as an integer when it is a whole number that an `f64` holds exactly (below
+/// 9×10¹⁵, under 2⁵³), else `None` (a fraction, NaN, an infinity, or too large to be
+/// sure of). The one rule for "whole": metric values are written without a fraction
+/// (`22`, not `22.0`) in the JSON and in exports, and an amount of money is only taken in
+/// whole thousand yen ([`crate::report::money::parse_amount`]).
+pub fn whole_number(v: f64) -> Option<i64> {
+    /// Below 2⁵³ (9.007×10¹⁵) every integer is exact in an `f64`.
+    const EXACT_BELOW: f64 = 9.0e15;
+    (v.fract() == 0.0 && v.abs() < EXACT_BELOW).then_some(v as i64)
+}
+
+/// Whole numbers are written without a fraction ([`whole_number`]).
 mod number {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-        if v.fract() == 0.0 && v.abs() < 9.0e15 {
-            s.serialize_i64(*v as i64)
-        } else {
-            s.serialize_f64(*v)
+        match super::whole_number(*v) {
+            Some(i) => s.serialize_i64(i),
+            None => s.serialize_f64(*v),
         }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         f64::deserialize(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_number;
+
+    #[test]
+    fn whole_numbers() {
+        assert_eq!(whole_number(22.0), Some(22));
+        assert_eq!(whole_number(-1200.0), Some(-1200));
+        assert_eq!(whole_number(1.5), None);
+        assert_eq!(whole_number(f64::NAN), None);
+        assert_eq!(whole_number(f64::INFINITY), None);
+        assert_eq!(whole_number(8.9e15), Some(8_900_000_000_000_000));
+        assert_eq!(whole_number(9.0e15), None);
     }
 }

@@ -11,7 +11,7 @@
 use std::sync::LazyLock;
 
 use crate::error::{Error, Result};
-use crate::model::{Diagnostic, Level, Policy, Project, Report};
+use crate::model::{Code, Diagnostic, Policy, Project, Report};
 
 /// The JSON Schema of the output contract.
 pub const SCHEMA: &str = include_str!("../schemas/report.schema.json");
@@ -85,8 +85,8 @@ pub(crate) fn comparable(name: &str) -> String {
 
 fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
     let first = policy.numbers.first().copied();
-    let diag = |level, code: &str, msg: String, page: Option<u32>, card: Option<u32>| {
-        Diagnostic::new(level, code, msg).in_policy(first).at_page(page).on_card(card)
+    let diag = |code: Code, msg: String, page: Option<u32>, card: Option<u32>| {
+        Diagnostic::new(code, msg).in_policy(first).at_page(page).on_card(card)
     };
     let rows = &policy.summary.rows;
 
@@ -95,8 +95,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
             let sum: i64 = rows.iter().filter_map(|r| r.cost_thousand_yen).sum();
             if sum != subtotal {
                 out.push(diag(
-                    Level::Warning,
-                    "summary.subtotal_mismatch",
+                    Code::SummarySubtotalMismatch,
                     format!("小計 {subtotal}千円 but the rows add up to {sum}千円"),
                     None,
                     None,
@@ -113,8 +112,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
         let cards: Vec<&Project> = policy.projects.iter().filter(|p| p.no == row.no).collect();
         if cards.is_empty() {
             out.push(diag(
-                Level::Warning,
-                "card.missing",
+                Code::CardMissing,
                 format!("summary row {} 「{}」 has no card", row.no, row.name),
                 row.page,
                 Some(row.no),
@@ -123,8 +121,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
         if let [first, second, ..] = cards.as_slice() {
             out.push(diag(
-                Level::Warning,
-                "summary.row_duplicated",
+                Code::SummaryRowDuplicated,
                 format!(
                     "summary row {} 「{}」 ({}) is one project but has {} cards: {} and {}",
                     row.no,
@@ -141,8 +138,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for card in cards {
             if comparable(&row.name) != comparable(&card.name) {
                 out.push(diag(
-                    Level::Warning,
-                    "card.name_differs",
+                    Code::CardNameDiffers,
                     format!("card 「{}」 is 「{}」 in the summary", card.name, row.name),
                     card.page,
                     Some(card.no),
@@ -150,8 +146,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
             if row.cost_thousand_yen != card.cost_thousand_yen {
                 out.push(diag(
-                    Level::Warning,
-                    "card.cost_differs",
+                    Code::CardCostDiffers,
                     format!(
                         "card cost {} but summary cost {}",
                         fmt_cost(card.cost_thousand_yen),
@@ -163,8 +158,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
             if row.page.is_some() && card.page.is_some() && row.page != card.page {
                 out.push(diag(
-                    Level::Warning,
-                    "card.page_differs",
+                    Code::CardPageDiffers,
                     format!("card printed on page {:?} but the summary says {:?}", card.page, row.page),
                     card.page,
                     Some(card.no),
@@ -175,8 +169,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
     if !rows.is_empty() {
         for card in policy.projects.iter().filter(|p| !rows.iter().any(|r| r.no == p.no)) {
             out.push(diag(
-                Level::Warning,
-                "card.unlisted",
+                Code::CardUnlisted,
                 format!("card {} 「{}」 is not in the summary table", card.no, card.name),
                 card.page,
                 Some(card.no),
@@ -189,8 +182,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
         if let (Some(prev), Some(page)) = (last, card.page) {
             if page < prev {
                 out.push(diag(
-                    Level::Warning,
-                    "card.page_order",
+                    Code::CardPageOrder,
                     format!("card on page {page} comes after a card on page {prev}"),
                     Some(page),
                     Some(card.no),
@@ -203,8 +195,7 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for row in &card.metrics.rows {
             if row.cells.len() != ncols {
                 out.push(diag(
-                    Level::Warning,
-                    "metrics.cell_count",
+                    Code::MetricsCellCount,
                     format!("metric 「{}」 has {} cells for {ncols} columns", row.item, row.cells.len()),
                     card.page,
                     Some(card.no),
@@ -224,7 +215,7 @@ fn describe(card: &Project) -> String {
 /// a `card.duplicate` naming the earlier one (cost sums would count it twice).
 fn check_duplicates<F>(policy: &Policy, diag: &F, out: &mut Vec<Diagnostic>)
 where
-    F: Fn(Level, &str, String, Option<u32>, Option<u32>) -> Diagnostic,
+    F: Fn(Code, String, Option<u32>, Option<u32>) -> Diagnostic,
 {
     for (j, later) in policy.projects.iter().enumerate() {
         let same_card = |p: &&Project| {
@@ -240,8 +231,7 @@ where
         };
         let what = if same_card(&first) { "is printed twice" } else { "shares its number with another card" };
         out.push(diag(
-            Level::Warning,
-            "card.duplicate",
+            Code::CardDuplicate,
             format!(
                 "{} (card {} of the chapter) {what}: {} (card {} of the chapter)",
                 describe(later),
@@ -372,7 +362,7 @@ mod tests {
         ] {
             assert!(got.contains(&code), "{code} missing from {got:?}");
         }
-        let cost = r.diagnostics.iter().find(|d| d.code == "card.cost_differs");
+        let cost = r.diagnostics.iter().find(|d| d.code == Code::CardCostDiffers);
         assert_eq!(cost.and_then(|d| d.card), Some(1));
         assert_eq!(cost.and_then(|d| d.policy), Some(1));
     }

@@ -30,13 +30,43 @@ fn batch_converts_good_files_and_reports_the_corrupt_one() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "a failed file gives exit code 2\n{stdout}\n{stderr}");
 
-    // The table: one line per input with its status.
-    let line = |name: &str| stdout.lines().find(|l| l.contains(name)).map(str::to_string).unwrap_or_default();
-    assert!(line("bad.pdf").contains("failed"), "{stdout}");
-    assert!(stdout.contains("failed: ") && stdout.contains("bad.pdf"), "cause of the failure: {stdout}");
-    for name in ["aomori-r5.txt", "aomori-r5.libreoffice.pdf"] {
-        let l = line(name);
-        assert!(!l.contains("failed") && l.contains("119"), "{name}: {l}");
+    // The table: a header, then one row per input (file, status, cards, warnings,
+    // errors), then the causes of the failures.
+    let mut lines = stdout.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split_whitespace().collect();
+    assert_eq!(header, ["file", "status", "cards", "warnings", "errors"], "{stdout}");
+    let rows: Vec<TableRow> = lines.by_ref().take(3).map(|l| table_row(l, &stdout)).collect();
+    let files: Vec<&str> = rows.iter().map(|r| r.file.rsplit('/').next().unwrap_or_default()).collect();
+    assert_eq!(files, ["aomori-r5.libreoffice.pdf", "aomori-r5.txt", "bad.pdf"], "in name order: {stdout}");
+    let causes: Vec<&str> = lines.collect();
+    assert_eq!(causes.len(), 1, "one cause, of the one failure: {stdout}");
+    assert!(causes[0].starts_with("failed: ") && causes[0].contains("bad.pdf"), "{stdout}");
+    assert_eq!((rows[2].status.as_str(), rows[2].cards), ("failed", 0), "{stdout}");
+    // Each good row says what its JSON holds.
+    for (row, json) in rows.iter().zip(["aomori-r5.libreoffice.json", "aomori-r5.json"]) {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(json)).expect("output")).expect("JSON");
+        let cards: usize = v["policies"]
+            .as_array()
+            .expect("policies")
+            .iter()
+            .map(|p| p["projects"].as_array().map_or(0, Vec::len))
+            .sum();
+        let level = |l: &str| {
+            v["diagnostics"].as_array().expect("diagnostics").iter().filter(|d| d["level"] == l).count()
+        };
+        assert_eq!(cards, 119, "{json}: the R5 report's cards");
+        assert_eq!(
+            (row.cards, row.warnings, row.errors),
+            (cards, level("warning"), level("error")),
+            "{json}: {stdout}"
+        );
+        let status = match (level("error"), level("warning")) {
+            (0, 0) => "ok",
+            (0, _) => "warnings",
+            _ => "errors",
+        };
+        assert_eq!(row.status, status, "{json}: {stdout}");
     }
 
     // One JSON per good input, named after its stem; nothing else in OUTDIR.
@@ -50,6 +80,30 @@ fn batch_converts_good_files_and_reports_the_corrupt_one() {
         let text = std::fs::read_to_string(out.join(name)).expect("read output");
         let v: serde_json::Value = serde_json::from_str(&text).expect("output parses");
         assert_eq!(v["policies"].as_array().map(Vec::len), Some(7), "{name}");
+    }
+}
+
+/// One row of `batch`'s table.
+struct TableRow {
+    file: String,
+    status: String,
+    cards: usize,
+    warnings: usize,
+    errors: usize,
+}
+
+/// A row is the file name, then four columns (the name may hold spaces; the columns not).
+fn table_row(line: &str, table: &str) -> TableRow {
+    let mut fields: Vec<&str> = line.split_whitespace().collect();
+    assert!(fields.len() >= 5, "a table row has five columns: {line:?}\n{table}");
+    let columns = fields.split_off(fields.len() - 4);
+    let number = |s: &str| s.parse::<usize>().unwrap_or_else(|_| panic!("a count, not {s:?}: {line:?}"));
+    TableRow {
+        file: fields.join(" "),
+        status: columns[0].to_string(),
+        cards: number(columns[1]),
+        warnings: number(columns[2]),
+        errors: number(columns[3]),
     }
 }
 

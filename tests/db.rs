@@ -13,7 +13,7 @@ mod common;
 use common::{fixture, shisaku, PgSchema};
 use serde_json::Value as Json;
 use shisaku::db::{self, Db, Value};
-use shisaku::{Error, Options, Report};
+use shisaku::{Options, Report};
 
 fn latest_version() -> i64 {
     db::schema::MIGRATIONS.last().map_or(0, |m| m.0)
@@ -117,7 +117,7 @@ fn scenario(db: &mut Db) {
     let err = db
         .load_with_hook(&report, &mut |t| {
             if t == "projects" {
-                Err(Error::Db("simulated".into()))
+                Err(db::Error::Db("simulated".into()))
             } else {
                 Ok(())
             }
@@ -148,7 +148,7 @@ fn scenario(db: &mut Db) {
         let result = db.load_with_hook(&report, &mut |t| {
             calls.push(t.to_string());
             if t == *table {
-                Err(Error::Db(format!("simulated failure after {t}")))
+                Err(db::Error::Db(format!("simulated failure after {t}")))
             } else {
                 Ok(())
             }
@@ -186,8 +186,8 @@ fn sqlite_load_twice_and_rollback() {
 fn json_input_loads_like_the_conversion() {
     let report = r5();
     let json = shisaku::emit::to_json(&report, false).expect("emit");
-    let back =
-        db::read_report(format!("\n  {json}").as_bytes(), "r5.json", &Options::default()).expect("read");
+    let back = shisaku::batch::read_report(format!("\n  {json}").as_bytes(), "r5.json", &Options::default())
+        .expect("read");
     assert_eq!(back, report);
 }
 
@@ -309,6 +309,29 @@ fn postgres_export_matches_sqlite() {
     }
 }
 
+/// Set in the child process of [`killed_load_process_leaves_the_database_as_before`]:
+/// `TABLE DB_PATH`, the table after whose rows the load dies.
+const DIE_AFTER: &str = "SHISAKU_DB_TEST_DIE_AFTER";
+
+/// The child half of [`killed_load_process_leaves_the_database_as_before`]: run by that
+/// test as a process of its own (this test binary, this test alone), it loads R5 and
+/// aborts the process, as `kill -9` would, right after the rows of one table are written
+/// inside the open transaction. Run directly (no [`DIE_AFTER`]) it does nothing.
+#[test]
+#[ignore = "the child process of killed_load_process_leaves_the_database_as_before"]
+fn load_that_dies_after_a_table() {
+    let Ok(spec) = std::env::var(DIE_AFTER) else { return };
+    let (table, path) = spec.split_once(' ').expect("TABLE DB_PATH");
+    let mut db = db::open(Some(path)).expect("open");
+    let _ = db.load_with_hook(&r5(), &mut |t| {
+        if t == table {
+            std::process::abort();
+        }
+        Ok(())
+    });
+    // Reaching here means the hook never saw the table: the parent sees a normal exit.
+}
+
 /// A load process that dies midway (abort inside the transaction, as `kill -9` would
 /// leave it) leaves the database exactly as it was: SQLite's journal rolls it back.
 #[test]
@@ -326,11 +349,11 @@ fn killed_load_process_leaves_the_database_as_before() {
     drop(db);
 
     for table in ["policies", "metric_values", "diagnostics"] {
-        let killed = std::process::Command::new(env!("CARGO_BIN_EXE_shisaku"))
-            .args(["load", input, "--db", db_arg])
-            .env("SHISAKU_TEST_DIE_AFTER_TABLE", table)
+        let killed = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+            .args(["--exact", "load_that_dies_after_a_table", "--include-ignored", "--test-threads=1"])
+            .env(DIE_AFTER, format!("{table} {db_arg}"))
             .output()
-            .expect("run shisaku");
+            .expect("run the child");
         assert!(!killed.status.success(), "the load was meant to die after {table}");
         assert_eq!(killed.status.code(), None, "died by a signal, not an exit code");
         let mut db = db::open(Some(db_arg)).expect("reopen after the crash");

@@ -3,63 +3,10 @@
 //! by the diagnostics and errors they produce, not by wall-clock time (speed is the
 //! benchmarks' business, and a timed test fails on a busy machine).
 
-use lopdf::{dictionary, Document as PdfDocument, Object, ObjectId, Stream};
+use lopdf::{dictionary, Object, ObjectId, Stream};
+use shisaku::input::pdf::testpdf::TestPdf;
 use shisaku::input::pdf::{objects, read};
 use shisaku::{convert, Error, InputFormat, Options};
-
-/// A document under construction whose page tree root carries a Helvetica `F1` and an
-/// A4 MediaBox for every page to inherit.
-struct Builder {
-    doc: PdfDocument,
-    root: ObjectId,
-}
-
-impl Builder {
-    fn new() -> Builder {
-        let mut doc = PdfDocument::with_version("1.7");
-        let root = doc.new_object_id();
-        Builder { doc, root }
-    }
-
-    fn stream(&mut self, content: Vec<u8>, compress: bool) -> ObjectId {
-        let mut s = Stream::new(dictionary! {}, content);
-        if compress {
-            s.compress().expect("compresses");
-        }
-        self.doc.add_object(s)
-    }
-
-    fn page(&mut self, parent: ObjectId, contents: Object) -> ObjectId {
-        self.doc.add_object(dictionary! { "Type" => "Page", "Parent" => parent, "Contents" => contents })
-    }
-
-    fn text_page(&mut self, parent: ObjectId, text: &str) -> ObjectId {
-        let content = self.stream(format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET").into_bytes(), false);
-        self.page(parent, content.into())
-    }
-
-    /// Finish with `kids` under the root node.
-    fn bytes(mut self, kids: Vec<ObjectId>) -> Vec<u8> {
-        let font = self.doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-        });
-        self.doc.objects.insert(
-            self.root,
-            Object::Dictionary(dictionary! {
-                "Type" => "Pages",
-                "Count" => kids.len() as i64,
-                "Kids" => kids.into_iter().map(Object::Reference).collect::<Vec<_>>(),
-                "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
-                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            }),
-        );
-        let catalog = self.doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => self.root });
-        self.doc.trailer.set("Root", catalog);
-        let mut out = Vec::new();
-        self.doc.save_to(&mut out).expect("write to memory");
-        out
-    }
-}
 
 fn texts(doc: &shisaku::doc::Document) -> Vec<String> {
     doc.pages.iter().map(|p| p.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")).collect()
@@ -74,12 +21,12 @@ fn limit_error<T: std::fmt::Debug>(result: shisaku::Result<T>) -> String {
 
 #[test]
 fn flate_bomb_stream_is_refused() {
-    let mut b = Builder::new();
+    let mut b = TestPdf::new();
     // 64 KiB of compressed zeros that inflate past the 64 MiB bound.
     let bomb = b.stream(vec![b' '; objects::MAX_STREAM_BYTES + 1], true);
     let root = b.root;
-    let page = b.page(root, bomb.into());
-    let bytes = b.bytes(vec![page]);
+    let page = b.page_under(root, bomb.into());
+    let bytes = b.bytes_with_kids(vec![page]);
     assert!(bytes.len() < 1 << 20, "the bomb is small: {}", bytes.len());
     let why = limit_error(read(&bytes));
     assert!(why.contains("64 MiB"), "{why}");
@@ -88,7 +35,7 @@ fn flate_bomb_stream_is_refused() {
 
 #[test]
 fn streams_over_the_document_budget_are_refused() {
-    let mut b = Builder::new();
+    let mut b = TestPdf::new();
     // One stream just under the per-stream bound, drawn by five pages: each page decodes
     // it again, and together they pass the 256 MiB per document. A comment keeps the
     // interpreter's own work small.
@@ -96,14 +43,14 @@ fn streams_over_the_document_budget_are_refused() {
     content.resize(objects::MAX_STREAM_BYTES - 16, b'x');
     let big = b.stream(content, true);
     let root = b.root;
-    let pages: Vec<ObjectId> = (0..5).map(|_| b.page(root, big.into())).collect();
-    let why = limit_error(read(&b.bytes(pages)));
+    let pages: Vec<ObjectId> = (0..5).map(|_| b.page_under(root, big.into())).collect();
+    let why = limit_error(read(&b.bytes_with_kids(pages)));
     assert!(why.contains("256 MiB in total"), "{why}");
 }
 
 #[test]
 fn deep_page_tree_is_read_whole() {
-    let mut b = Builder::new();
+    let mut b = TestPdf::new();
     // 5,000 levels of /Pages, far past lopdf's own 256, with the page (and what it
     // inherits from the root) at the bottom.
     let mut parent = b.root;
@@ -118,23 +65,23 @@ fn deep_page_tree_is_read_whole() {
         }
         parent = id;
     }
-    let page = b.text_page(parent, "deep");
+    let page = b.text_page_under(parent, "deep");
     if let Ok(Object::Dictionary(d)) = b.doc.get_object_mut(parent) {
         d.set("Kids", vec![Object::Reference(page)]);
         d.set("Count", 1);
     }
-    let bytes = b.bytes(vec![top.expect("a level")]);
+    let bytes = b.bytes_with_kids(vec![top.expect("a level")]);
     let (doc, _) = read(&bytes).expect("readable");
     assert_eq!(texts(&doc), ["deep"]);
 }
 
 #[test]
 fn cyclic_page_tree_reads_each_page_once() {
-    let mut b = Builder::new();
+    let mut b = TestPdf::new();
     let root = b.root;
     let inner = b.doc.new_object_id();
-    let p1 = b.text_page(root, "one");
-    let p2 = b.text_page(inner, "two");
+    let p1 = b.text_page_under(root, "one");
+    let p2 = b.text_page_under(inner, "two");
     // The inner node lists the root again (a cycle) and page one a second time.
     b.doc.objects.insert(
         inner,
@@ -143,26 +90,29 @@ fn cyclic_page_tree_reads_each_page_once() {
             "Kids" => vec![Object::Reference(root), Object::Reference(p2), Object::Reference(p1)],
         }),
     );
-    let bytes = b.bytes(vec![p1, inner]);
+    let bytes = b.bytes_with_kids(vec![p1, inner]);
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(texts(&doc), ["one", "two"]);
-    assert!(diags.iter().any(|d| d.code == "pdf.page_tree"), "{diags:?}");
+    assert!(diags.iter().any(|d| d.code == shisaku::model::Code::PdfPageTree), "{diags:?}");
 }
 
 #[test]
 fn huge_kids_array_of_one_page() {
-    let mut b = Builder::new();
+    let mut b = TestPdf::new();
     let root = b.root;
-    let page = b.text_page(root, "again");
-    let bytes = b.bytes(vec![page; 200_000]);
+    let page = b.text_page_under(root, "again");
+    let bytes = b.bytes_with_kids(vec![page; 200_000]);
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(texts(&doc), ["again"]);
-    assert!(diags.iter().any(|d| d.code == "pdf.page_tree" && d.message.contains("199999")), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfPageTree && d.message.contains("199999")),
+        "{diags:?}"
+    );
 }
 
 /// A chain of Form XObjects `X0` → `X1` → … each showing its level, `depth` long.
 fn form_chain(depth: usize, fan_out: usize) -> Vec<u8> {
-    let mut b = Builder::new();
+    let mut b = TestPdf::new();
     let ids: Vec<ObjectId> = (0..depth).map(|_| b.doc.new_object_id()).collect();
     for (level, &id) in ids.iter().enumerate() {
         let mut content = format!("BT /F1 12 Tf 72 {} Td (L{level}) Tj ET\n", 800 - (level % 50) * 14);
@@ -184,11 +134,11 @@ fn form_chain(depth: usize, fan_out: usize) -> Vec<u8> {
     let first = ids.first().copied().expect("depth > 0");
     let content = b.stream(b"/X0 Do".to_vec(), false);
     let root = b.root;
-    let page = b.page(root, content.into());
+    let page = b.page_under(root, content.into());
     if let Ok(Object::Dictionary(d)) = b.doc.get_object_mut(page) {
         d.set("Resources", dictionary! { "XObject" => dictionary! { "X0" => first } });
     }
-    b.bytes(vec![page])
+    b.bytes_with_kids(vec![page])
 }
 
 #[test]
@@ -208,7 +158,7 @@ fn exponential_form_fan_out_is_bounded() {
 
 #[test]
 fn huge_string_and_array_are_capped_per_page() {
-    let mut b = Builder::new();
+    let mut b = TestPdf::new();
     // A 3 MB string and a TJ array of 1.5 million elements: glyphs stop at the page bound.
     let mut content = b"BT /F1 1 Tf 0 0 Td (".to_vec();
     content.resize(content.len() + 3_000_000, b'a');
@@ -219,8 +169,8 @@ fn huge_string_and_array_are_capped_per_page() {
     content.extend_from_slice(b"] TJ ET");
     let stream = b.stream(content, true);
     let root = b.root;
-    let page = b.page(root, stream.into());
-    let (doc, diags) = read(&b.bytes(vec![page])).expect("readable");
+    let page = b.page_under(root, stream.into());
+    let (doc, diags) = read(&b.bytes_with_kids(vec![page])).expect("readable");
     assert_eq!(doc.pages.len(), 1);
     assert!(diags.iter().any(|d| d.message.contains("glyphs; the rest are not read")), "{diags:?}");
 }
@@ -240,10 +190,10 @@ fn document_budget_counts_operators_and_glyphs() {
 
 #[test]
 fn five_thousand_pages() {
-    let mut b = Builder::new();
+    let mut b = TestPdf::new();
     let root = b.root;
-    let pages: Vec<ObjectId> = (1..=5_000).map(|i| b.text_page(root, &format!("page {i}"))).collect();
-    let (doc, _) = read(&b.bytes(pages)).expect("readable");
+    let pages: Vec<ObjectId> = (1..=5_000).map(|i| b.text_page_under(root, &format!("page {i}"))).collect();
+    let (doc, _) = read(&b.bytes_with_kids(pages)).expect("readable");
     assert_eq!(doc.pages.len(), 5_000);
     let texts = texts(&doc);
     assert_eq!(texts.first().map(String::as_str), Some("page 1"));

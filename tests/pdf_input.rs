@@ -2,11 +2,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use lopdf::{dictionary, Document as PdfDocument, Object, Stream};
 use shisaku::doc::Document;
 use shisaku::input::pdf::read;
+use shisaku::input::pdf::testpdf::TestPdf;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -111,97 +110,50 @@ fn garbage_with_pdf_header_is_an_error() {
     assert!(read(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF").is_err());
 }
 
-/// A one-page PDF whose page draws Form XObject `/X`, which draws itself.
+/// A one-page PDF whose page draws Form XObject `/X`, which draws itself (the form has
+/// no resources of its own: it inherits the page's, which hold it).
 fn cyclic_form_pdf() -> Vec<u8> {
-    let mut doc = PdfDocument::with_version("1.7");
-    let pages_id = doc.new_object_id();
-    let form_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-    });
-    let resources = dictionary! {
-        "Font" => dictionary! { "F1" => font },
-        "XObject" => dictionary! { "X" => form_id },
-    };
-    let form = Stream::new(
-        dictionary! { "Type" => "XObject", "Subtype" => "Form", "Resources" => resources.clone() },
-        b"BT /F1 12 Tf 72 720 Td (loop) Tj ET /X Do".to_vec(),
-    );
-    doc.objects.insert(form_id, Object::Stream(form));
-    let content = doc.add_object(Stream::new(dictionary! {}, b"/X Do".to_vec()));
-    let page = doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1,
-            "Resources" => resources,
-            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("write to memory");
-    out
+    let mut pdf = TestPdf::letter();
+    pdf.form("X", "BT /F1 12 Tf 72 720 Td (loop) Tj ET /X Do", dictionary! {});
+    pdf.page("/X Do");
+    pdf.bytes()
 }
 
 #[test]
 fn cyclic_form_xobject_terminates() {
-    let start = Instant::now();
+    // Terminating at all is the point (the form is not re-entered); no clock here.
     let (doc, diags) = read(&cyclic_form_pdf()).expect("readable");
-    assert!(start.elapsed() < Duration::from_secs(5));
     assert_eq!(all_text(&doc), "loop");
-    assert!(diags.iter().any(|d| d.code == "pdf.content" && d.page == Some(1)), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfContent && d.page == Some(1)),
+        "{diags:?}"
+    );
 }
 
-/// `doc` with one US-letter page drawing `content` with `resources`, saved.
-fn one_page(mut doc: PdfDocument, content: &[u8], resources: lopdf::Dictionary) -> Vec<u8> {
-    let pages_id = doc.new_object_id();
-    let content = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
-    let page = doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1,
-            "Resources" => resources,
-            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).expect("write to memory");
-    bytes
+/// `pdf` with one page drawing `content`, whose resources are the fonts of
+/// `resources` (fonts added to `pdf.doc` by the caller), saved.
+fn one_page(mut pdf: TestPdf, content: &[u8], resources: lopdf::Dictionary) -> Vec<u8> {
+    pdf.fonts = resources.get(b"Font").ok().and_then(|f| f.as_dict().ok()).cloned().unwrap_or_default();
+    pdf.page_bytes(content);
+    pdf.bytes()
 }
 
 #[test]
 fn page_without_text_is_diagnosed() {
-    let bytes = one_page(PdfDocument::with_version("1.7"), b"0 0 100 100 re f", dictionary! {});
+    let bytes = one_page(TestPdf::letter(), b"0 0 100 100 re f", dictionary! {});
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(doc.pages.len(), 1);
-    assert!(diags.iter().any(|d| d.code == "pdf.no_text_layer" && d.page == Some(1)), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfNoTextLayer && d.page == Some(1)),
+        "{diags:?}"
+    );
 }
 
 /// A one-page Helvetica document showing `text`, before saving.
 fn text_pdf(text: &str) -> PdfDocument {
-    let mut doc = PdfDocument::with_version("1.7");
-    let pages_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-    });
-    let content = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
-    let content = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
-    let page = doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1,
-            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
-            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
+    let mut pdf = TestPdf::letter();
+    pdf.page(&format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET"));
+    let mut doc = pdf.document();
     doc.trailer.set(
         "ID",
         vec![
@@ -344,10 +296,8 @@ fn mutate_and_read(base: &[u8], rounds: usize, seed: u64) {
                 }
             }
         }
-        let start = Instant::now();
         let result = std::panic::catch_unwind(|| read(&bytes).map(|(d, _)| d.pages.len()));
         assert!(result.is_ok(), "round {round} (seed {seed}) panicked");
-        assert!(start.elapsed() < Duration::from_secs(10), "round {round} (seed {seed}) too slow");
     }
 }
 
@@ -421,7 +371,8 @@ fn broken_xref_is_recovered_or_a_clear_error() {
 fn unknown_font_encodings_are_diagnosed_not_dropped() {
     // A simple font naming an encoding that does not exist, and a Type0 font with an
     // unknown CMap and no ToUnicode map.
-    let mut doc = PdfDocument::with_version("1.7");
+    let mut pdf = TestPdf::letter();
+    let doc = &mut pdf.doc;
     let simple = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "NoSuchEncoding",
     });
@@ -435,7 +386,7 @@ fn unknown_font_encodings_are_diagnosed_not_dropped() {
         "DescendantFonts" => vec![Object::Reference(descendant)],
     });
     let bytes = one_page(
-        doc,
+        pdf,
         b"BT /F1 12 Tf 72 720 Td (plain) Tj ET BT /F2 12 Tf 72 700 Td <00410042> Tj ET",
         dictionary! { "Font" => dictionary! { "F1" => simple, "F2" => composite } },
     );
@@ -446,13 +397,15 @@ fn unknown_font_encodings_are_diagnosed_not_dropped() {
     assert!(text.contains("plain"), "{text}");
     assert!(text.contains('\u{FFFD}'), "{text}");
     assert!(
-        diags
-            .iter()
-            .any(|d| d.code == "pdf.unmapped_glyph" && d.page == Some(1) && d.message.contains("Mystery")),
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfUnmappedGlyph
+            && d.page == Some(1)
+            && d.message.contains("Mystery")),
         "{diags:?}"
     );
     assert!(
-        diags.iter().any(|d| d.code == "pdf.content" && d.message.contains("NoSuchEncoding")),
+        diags
+            .iter()
+            .any(|d| d.code == shisaku::model::Code::PdfContent && d.message.contains("NoSuchEncoding")),
         "the fallback encoding is a guess and must be said: {diags:?}"
     );
 }
@@ -497,7 +450,7 @@ fn fault_04_rotate() {
 #[test]
 fn rotate_on_a_page_and_inherited_reads_upright() {
     let upright = one_page(
-        PdfDocument::with_version("1.7"),
+        TestPdf::letter(),
         b"BT /F1 12 Tf 72 720 Td (Title) Tj 0 -20 Td (Body text) Tj ET 72 690 m 300 690 l S",
         dictionary! { "Font" => dictionary! { "F1" => dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" } } },
@@ -577,10 +530,11 @@ fn every_japanese_predefined_cmap_reads_a_known_string() {
         ("Identity-H", "<0CD40E8A0022>"),
     ];
     for (encoding, hex) in cases {
-        let mut doc = PdfDocument::with_version("1.7");
-        let font = japan1_font(&mut doc, encoding);
+        let mut pdf = TestPdf::letter();
+        let doc = &mut pdf.doc;
+        let font = japan1_font(doc, encoding);
         let content = format!("BT /J 12 Tf 72 720 Td {hex} Tj ET");
-        let bytes = one_page(doc, content.as_bytes(), dictionary! { "Font" => dictionary! { "J" => font } });
+        let bytes = one_page(pdf, content.as_bytes(), dictionary! { "Font" => dictionary! { "J" => font } });
         let (doc, diags) = read(&bytes).expect("readable");
         let expected = if *encoding == "H" { "日本" } else { "日本A" };
         assert_eq!(all_text(&doc), expected, "{encoding}");
@@ -597,10 +551,11 @@ fn vertical_runs_read_top_to_bottom() {
         ("V", "<467C4B5C386C>", "<3B7636484871>"),
         ("Identity-V", "<0CD40E8A07A0>", "<08C406C00D85>"),
     ] {
-        let mut doc = PdfDocument::with_version("1.7");
-        let font = japan1_font(&mut doc, encoding);
+        let mut pdf = TestPdf::letter();
+        let doc = &mut pdf.doc;
+        let font = japan1_font(doc, encoding);
         let content = format!("BT /J 12 Tf 500 700 Td {first} Tj 1 0 0 1 480 700 Tm {second} Tj ET");
-        let bytes = one_page(doc, content.as_bytes(), dictionary! { "Font" => dictionary! { "J" => font } });
+        let bytes = one_page(pdf, content.as_bytes(), dictionary! { "Font" => dictionary! { "J" => font } });
         let (doc, _) = read(&bytes).expect("readable");
         let lines: Vec<&str> = doc.pages[0].lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(lines, ["日本語", "事業費"], "{encoding}");
@@ -611,20 +566,21 @@ fn vertical_runs_read_top_to_bottom() {
 /// page says its positions are estimates.
 #[test]
 fn unknown_widths_are_a_page_warning() {
-    let mut doc = PdfDocument::with_version("1.7");
+    let mut pdf = TestPdf::letter();
+    let doc = &mut pdf.doc;
     let font = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "SomeSans", "Encoding" => "WinAnsiEncoding",
     });
     let bytes = one_page(
-        doc,
+        pdf,
         b"BT /F1 12 Tf 72 720 Td (text) Tj ET",
         dictionary! { "Font" => dictionary! { "F1" => font } },
     );
     let (_, diags) = read(&bytes).expect("readable");
     assert!(
-        diags
-            .iter()
-            .any(|d| d.code == "pdf.widths_unknown" && d.page == Some(1) && d.message.contains("SomeSans")),
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfWidthsUnknown
+            && d.page == Some(1)
+            && d.message.contains("SomeSans")),
         "{diags:?}"
     );
 }
@@ -681,7 +637,7 @@ fn unknown_widths_are_a_warning_on_every_card() {
     for policy in &report.policies {
         for card in &policy.projects {
             assert!(
-                report.diagnostics.iter().any(|d| d.code == "pdf.widths_unknown"
+                report.diagnostics.iter().any(|d| d.code == shisaku::model::Code::PdfWidthsUnknown
                     && d.card == Some(card.no)
                     && d.policy == policy.numbers.first().copied()),
                 "policy {:?} card {} has no pdf.widths_unknown",
@@ -696,7 +652,8 @@ fn unknown_widths_are_a_warning_on_every_card() {
 /// diagnostic says how many.
 #[test]
 fn tounicode_variants_are_repaired_with_a_diagnostic() {
-    let mut doc = PdfDocument::with_version("1.7");
+    let mut pdf = TestPdf::letter();
+    let doc = &mut pdf.doc;
     let program = doc.add_object(Stream::new(dictionary! {}, fixture("fonts/ipaexg-subset-variants.ttf")));
     let fd = doc.add_object(
         dictionary! { "Type" => "FontDescriptor", "FontName" => "Subset", "FontFile2" => program },
@@ -713,13 +670,14 @@ fn tounicode_variants_are_repaired_with_a_diagnostic() {
     let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Subset",
     "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(cid)], "ToUnicode" => tu });
     let bytes = one_page(
-        doc,
+        pdf,
         b"BT /T 12 Tf 72 720 Td <0003000400050003> Tj ET",
         dictionary! { "Font" => dictionary! { "T" => font } },
     );
     let (doc, diags) = read(&bytes).expect("readable");
     assert_eq!(all_text(&doc), "戸黒日戸");
-    let repaired: Vec<_> = diags.iter().filter(|d| d.code == "pdf.tounicode_repaired").collect();
+    let repaired: Vec<_> =
+        diags.iter().filter(|d| d.code == shisaku::model::Code::PdfTounicodeRepaired).collect();
     assert_eq!(repaired.len(), 1, "{diags:?}");
     assert!(
         repaired[0].message.contains(": 3 character(s)") && repaired[0].message.contains("戶→戸"),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use shisaku::model::{Level, Report};
+use shisaku::model::{Code, Level, Report};
 use shisaku::{convert_path, Options};
 
 fn squash(s: &str) -> String {
@@ -18,7 +18,7 @@ fn convert(name: &str) -> Report {
     convert_path(&common::fixture(name), &Options::default()).expect("converts")
 }
 
-fn uncertain(r: &Report, policy: u8, card: u32, code: &str) -> bool {
+fn uncertain(r: &Report, policy: u8, card: u32, code: Code) -> bool {
     r.diagnostics.iter().any(|d| {
         d.level >= Level::Warning && d.code == code && d.policy == Some(policy) && d.card == Some(card)
     })
@@ -61,7 +61,7 @@ fn compare(pdf_name: &str) {
             assert_eq!(squash(&a.name), squash(&b.name), "{at}");
             assert_eq!(a.cost_breakdown, b.cost_breakdown, "{at}");
             assert!(b.pdf_page.is_some(), "{at}: pdf_page");
-            if !uncertain(&text, policy, a.no, "card.split_uncertain") {
+            if !uncertain(&text, policy, a.no, Code::CardSplitUncertain) {
                 assert_eq!(squash(&a.overview), squash(&b.overview), "{at} overview");
                 assert_eq!(squash(&a.results), squash(&b.results), "{at} results");
             }
@@ -71,7 +71,7 @@ fn compare(pdf_name: &str) {
                 "{at}"
             );
             assert_eq!(a.metrics.columns, b.metrics.columns, "{at}");
-            if !uncertain(&text, policy, a.no, "metrics.uncertain") {
+            if !uncertain(&text, policy, a.no, Code::MetricsUncertain) {
                 assert_eq!(a.metrics.rows.len(), b.metrics.rows.len(), "{at}");
                 for (ra, rb) in a.metrics.rows.iter().zip(&b.metrics.rows) {
                     assert_eq!(squash(&ra.item), squash(&rb.item), "{at}");

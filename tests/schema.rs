@@ -91,7 +91,7 @@ fn full() -> Report {
             }],
             pdf_page: Some(2),
         }],
-        diagnostics: vec![Diagnostic::new(Level::Warning, "card.split_uncertain", "m")
+        diagnostics: vec![Diagnostic::new(Code::CardSplitUncertain, "m")
             .at_page(Some(3))
             .in_policy(Some(6))
             .on_card(Some(1))],
@@ -104,7 +104,7 @@ fn empty() -> Report {
     r.fiscal_year = None;
     r.source.pages = None;
     r.source.format = SourceFormat::Text;
-    r.diagnostics = vec![Diagnostic::new(Level::Info, "pdf.no_text_layer", "m")];
+    r.diagnostics = vec![Diagnostic::new(Code::PdfInvisibleText, "m")];
     for p in &mut r.policies {
         p.overview = None;
         p.pdf_page = None;
@@ -194,6 +194,15 @@ fn schema_rejects_unknown_fields_and_wrong_types() {
 
 #[test]
 fn schema_command_prints_the_bundled_schema() {
-    let schema: Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_shisaku"))
+        .arg("schema")
+        .output()
+        .expect("run shisaku");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/report.schema.json"))
+        .expect("schema file");
+    assert!(o.stdout == file, "`shisaku schema` prints schemas/report.schema.json byte for byte");
+    let schema: Value = serde_json::from_slice(&o.stdout).expect("schema is JSON");
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(SCHEMA.as_bytes(), file.as_slice(), "the library's SCHEMA is the file");
 }

@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::error::Result;
 use super::{schema, Db, Rows, Value};
-use crate::error::Result;
 
 /// Output format of [`export`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,13 +102,12 @@ fn json(value: &Value) -> serde_json::Value {
     match value {
         Value::Null => serde_json::Value::Null,
         Value::Int(i) => serde_json::Value::from(*i),
-        Value::Real(f) => {
-            if f.fract() == 0.0 && f.abs() < 9.0e15 {
-                serde_json::Value::from(*f as i64)
-            } else {
+        Value::Real(f) => match crate::model::whole_number(*f) {
+            Some(i) => serde_json::Value::from(i),
+            None => {
                 serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number)
             }
-        }
+        },
         Value::Text(s) => serde_json::Value::String(s.clone()),
         Value::Bool(b) => serde_json::Value::Bool(*b),
     }

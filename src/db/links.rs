@@ -7,9 +7,9 @@
 //! linked to R6. The whole table is rebuilt each time: reports are few, and a rebuild
 //! after a deletion or a re-load can never leave a stale pair.
 
+use super::error::Result;
 use super::{Db, Value, Writer};
 use crate::diff::link::{match_projects, Candidate};
-use crate::error::Result;
 
 /// One row to insert.
 struct LinkRow {

@@ -8,6 +8,7 @@
 //! table and view to CSV or NDJSON. After each load, `project_links` between the fiscal
 //! years present is rebuilt (`links`), in a transaction of its own.
 
+mod error;
 pub mod export;
 mod links;
 mod load;
@@ -15,10 +16,10 @@ mod postgres;
 pub mod schema;
 mod sqlite;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::error::{Error, Result};
 use crate::model::Report;
+pub use error::{Error, Result};
 
 /// Default database when no URL is given.
 pub const DEFAULT_PATH: &str = "shisaku.db";
@@ -169,11 +170,12 @@ pub fn check_url(url: Option<&str>) -> Result<Target> {
     if let Target::Sqlite(path) = &target {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.is_dir() {
-                return Err(Error::File(format!(
+                return Err(crate::Error::File(format!(
                     "{}: the folder {} does not exist",
                     path.display(),
                     dir.display()
-                )));
+                ))
+                .into());
             }
         }
     }
@@ -340,26 +342,4 @@ pub(crate) trait Writer {
 fn insert_sql(table: &str, columns: &[&str]) -> String {
     let marks: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
     format!("INSERT INTO {table} ({}) VALUES ({}) RETURNING id", columns.join(", "), marks.join(", "))
-}
-
-/// A report from a file's bytes: converted JSON (first non-space byte `{`) is read back as
-/// is; anything else (PDF, text dump) is converted.
-pub fn read_report(bytes: &[u8], name: &str, options: &crate::Options) -> Result<Report> {
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        Ok(serde_json::from_slice(bytes)?)
-    } else {
-        crate::convert(bytes, name, options)
-    }
-}
-
-/// Inputs as given, folders replaced by their `.pdf`, `.txt` and `.json` files (sorted,
-/// not recursive, hidden files skipped).
-pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    crate::batch::expand_inputs_with(inputs, &["pdf", "txt", "json"])
-}
-
-/// [`read_report`] on a file.
-pub fn read_report_path(path: &Path, options: &crate::Options) -> Result<Report> {
-    let bytes = crate::output::read_input(path)?;
-    read_report(&bytes, &path.display().to_string(), options)
 }

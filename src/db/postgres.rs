@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use ::postgres::types::{ToSql, Type};
 use ::postgres::{Client, NoTls, Row, Statement, Transaction};
 
+use super::error::{Error, Result};
 use super::schema::{self, Dialect};
 use super::{insert_sql, Rows, Value};
-use crate::error::{Error, Result};
 
 /// Lock key held while migrating, so concurrent first uses do not race.
 const MIGRATION_LOCK: i64 = 0x0053_6869_7361_6b75; // "Shisaku"

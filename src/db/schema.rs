@@ -19,138 +19,174 @@ pub const MIGRATION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations 
     applied_at {TEXT} NOT NULL DEFAULT {NOW}
 )";
 
-/// Migration 1: the initial schema. Money is thousand yen (integer), fiscal years are
-/// Gregorian start years (integer); lists of short strings are JSON arrays in TEXT.
-const V1: &str = "
-CREATE TABLE reports (
-    id {PK},
-    sha256 {TEXT} NOT NULL UNIQUE,
-    source_file {TEXT} NOT NULL,
-    source_format {TEXT} NOT NULL,
-    pages {INT},
-    schema_version {TEXT} NOT NULL,
-    title {TEXT},
-    era {TEXT},
-    era_year {INT},
-    fiscal_year {INT},
-    loaded_at {TEXT} NOT NULL DEFAULT {NOW}
-);
-CREATE TABLE policies (
-    id {PK},
-    report_id {INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    number {INT},
-    numbers {TEXT} NOT NULL,
-    titles {TEXT} NOT NULL,
-    overview {TEXT},
-    summary_columns {TEXT} NOT NULL,
-    subtotal_thousand_yen {INT},
-    pdf_page {INT},
-    UNIQUE (report_id, seq)
-);
-CREATE TABLE summary_rows (
-    id {PK},
-    policy_id {INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    no {INT} NOT NULL,
-    name {TEXT} NOT NULL,
-    cost_thousand_yen {INT},
-    is_new {BOOL} NOT NULL,
-    departments {TEXT} NOT NULL,
-    page {INT},
-    policies {TEXT},
-    UNIQUE (policy_id, seq)
-);
-CREATE TABLE projects (
-    id {PK},
-    policy_id {INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    no {INT} NOT NULL,
-    name {TEXT} NOT NULL,
-    relisted {BOOL} NOT NULL,
-    cost_thousand_yen {INT},
-    overview {TEXT} NOT NULL,
-    results {TEXT} NOT NULL,
-    department {TEXT},
-    division {TEXT},
-    department_group {TEXT},
-    bureau {TEXT},
-    page {INT},
-    pdf_page {INT},
-    bbox_x0 {REAL},
-    bbox_y0 {REAL},
-    bbox_x1 {REAL},
-    bbox_y1 {REAL},
-    UNIQUE (policy_id, seq)
-);
-CREATE TABLE cost_breakdowns (
-    id {PK},
-    project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    label {TEXT} NOT NULL,
-    cost_thousand_yen {INT} NOT NULL,
-    UNIQUE (project_id, seq)
-);
-CREATE TABLE metric_columns (
-    id {PK},
-    project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    label {TEXT} NOT NULL,
-    fiscal_year {INT},
-    UNIQUE (project_id, seq)
-);
-CREATE TABLE metric_rows (
-    id {PK},
-    project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    item {TEXT} NOT NULL,
-    UNIQUE (project_id, seq)
-);
-CREATE TABLE metric_cells (
-    id {PK},
-    metric_row_id {INT} NOT NULL REFERENCES metric_rows(id) ON DELETE CASCADE,
-    metric_column_id {INT} REFERENCES metric_columns(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    text {TEXT} NOT NULL,
-    UNIQUE (metric_row_id, seq)
-);
-CREATE TABLE metric_values (
-    id {PK},
-    metric_cell_id {INT} NOT NULL REFERENCES metric_cells(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    value {REAL} NOT NULL,
-    unit {TEXT},
-    qualifier {TEXT},
-    UNIQUE (metric_cell_id, seq)
-);
-CREATE TABLE case_studies (
-    id {PK},
-    policy_id {INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    title {TEXT} NOT NULL,
-    projects {TEXT} NOT NULL,
-    companies {TEXT} NOT NULL,
-    text {TEXT} NOT NULL,
-    page {INT},
-    pdf_page {INT},
-    UNIQUE (policy_id, seq)
-);
-CREATE TABLE diagnostics (
-    id {PK},
-    report_id {INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
-    seq {INT} NOT NULL,
-    level {TEXT} NOT NULL,
-    code {TEXT} NOT NULL,
-    message {TEXT} NOT NULL,
-    page {INT},
-    policy {INT},
-    card {INT},
-    UNIQUE (report_id, seq)
-);
-CREATE INDEX policies_report ON policies(report_id);
-CREATE INDEX projects_policy ON projects(policy_id);
-CREATE INDEX metric_cells_column ON metric_cells(metric_column_id);
-";
+/// One column of a table: its name and its DDL declaration (type placeholders as in the
+/// migrations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub decl: &'static str,
+}
+
+/// One table of migration 1, described once: its `CREATE TABLE` in the migration is written from it,
+/// and the loader inserts through it ([`Table::insert_columns`]), so the DDL and the
+/// INSERTs cannot disagree on a column. Every table also has `id {PK}` first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [Column],
+}
+
+impl Table {
+    /// The columns an INSERT gives, in order: all but the generated `id` and those with a
+    /// `DEFAULT` (`loaded_at`).
+    pub fn insert_columns(&self) -> impl Iterator<Item = &'static str> {
+        self.columns.iter().filter(|c| !c.decl.contains("DEFAULT")).map(|c| c.name)
+    }
+}
+
+/// Writes [`V1`] (the tables in order, each `id {PK}` then its columns then its
+/// constraints, then the indexes) and one [`Table`] constant per table, from one list.
+macro_rules! schema_v1 {
+    (
+        $($konst:ident $table:ident ( $($col:ident $decl:literal,)* ) $([$($constraint:literal),*])?;)*
+        ; indexes: $($index:literal),*
+    ) => {
+        /// Migration 1: the initial schema. Money is thousand yen (integer), fiscal years
+        /// are Gregorian start years (integer); lists of short strings are JSON arrays in
+        /// TEXT. (Released: the text this writes must never change; a test pins it.)
+        const V1: &str = concat!(
+            "\n",
+            $(
+                "CREATE TABLE ", stringify!($table), " (\n    id {PK}",
+                $(",\n    ", stringify!($col), " ", $decl,)*
+                $($(",\n    ", $constraint,)*)?
+                "\n);\n",
+            )*
+            $($index, ";\n",)*
+        );
+        $(
+            #[doc = concat!("The `", stringify!($table), "` table.")]
+            pub const $konst: Table = Table {
+                name: stringify!($table),
+                columns: &[$(Column { name: stringify!($col), decl: $decl }),*],
+            };
+        )*
+        /// The tables of migration 1, in load (parent before child) order.
+        pub const V1_TABLES: &[Table] = &[$($konst),*];
+    };
+}
+
+schema_v1! {
+    REPORTS reports (
+        sha256 "{TEXT} NOT NULL UNIQUE",
+        source_file "{TEXT} NOT NULL",
+        source_format "{TEXT} NOT NULL",
+        pages "{INT}",
+        schema_version "{TEXT} NOT NULL",
+        title "{TEXT}",
+        era "{TEXT}",
+        era_year "{INT}",
+        fiscal_year "{INT}",
+        loaded_at "{TEXT} NOT NULL DEFAULT {NOW}",
+    );
+    POLICIES policies (
+        report_id "{INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        number "{INT}",
+        numbers "{TEXT} NOT NULL",
+        titles "{TEXT} NOT NULL",
+        overview "{TEXT}",
+        summary_columns "{TEXT} NOT NULL",
+        subtotal_thousand_yen "{INT}",
+        pdf_page "{INT}",
+    ) ["UNIQUE (report_id, seq)"];
+    SUMMARY_ROWS summary_rows (
+        policy_id "{INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        no "{INT} NOT NULL",
+        name "{TEXT} NOT NULL",
+        cost_thousand_yen "{INT}",
+        is_new "{BOOL} NOT NULL",
+        departments "{TEXT} NOT NULL",
+        page "{INT}",
+        policies "{TEXT}",
+    ) ["UNIQUE (policy_id, seq)"];
+    PROJECTS projects (
+        policy_id "{INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        no "{INT} NOT NULL",
+        name "{TEXT} NOT NULL",
+        relisted "{BOOL} NOT NULL",
+        cost_thousand_yen "{INT}",
+        overview "{TEXT} NOT NULL",
+        results "{TEXT} NOT NULL",
+        department "{TEXT}",
+        division "{TEXT}",
+        department_group "{TEXT}",
+        bureau "{TEXT}",
+        page "{INT}",
+        pdf_page "{INT}",
+        bbox_x0 "{REAL}",
+        bbox_y0 "{REAL}",
+        bbox_x1 "{REAL}",
+        bbox_y1 "{REAL}",
+    ) ["UNIQUE (policy_id, seq)"];
+    COST_BREAKDOWNS cost_breakdowns (
+        project_id "{INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        label "{TEXT} NOT NULL",
+        cost_thousand_yen "{INT} NOT NULL",
+    ) ["UNIQUE (project_id, seq)"];
+    METRIC_COLUMNS metric_columns (
+        project_id "{INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        label "{TEXT} NOT NULL",
+        fiscal_year "{INT}",
+    ) ["UNIQUE (project_id, seq)"];
+    METRIC_ROWS metric_rows (
+        project_id "{INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        item "{TEXT} NOT NULL",
+    ) ["UNIQUE (project_id, seq)"];
+    METRIC_CELLS metric_cells (
+        metric_row_id "{INT} NOT NULL REFERENCES metric_rows(id) ON DELETE CASCADE",
+        metric_column_id "{INT} REFERENCES metric_columns(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        text "{TEXT} NOT NULL",
+    ) ["UNIQUE (metric_row_id, seq)"];
+    METRIC_VALUES metric_values (
+        metric_cell_id "{INT} NOT NULL REFERENCES metric_cells(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        value "{REAL} NOT NULL",
+        unit "{TEXT}",
+        qualifier "{TEXT}",
+    ) ["UNIQUE (metric_cell_id, seq)"];
+    CASE_STUDIES case_studies (
+        policy_id "{INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        title "{TEXT} NOT NULL",
+        projects "{TEXT} NOT NULL",
+        companies "{TEXT} NOT NULL",
+        text "{TEXT} NOT NULL",
+        page "{INT}",
+        pdf_page "{INT}",
+    ) ["UNIQUE (policy_id, seq)"];
+    DIAGNOSTICS diagnostics (
+        report_id "{INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE",
+        seq "{INT} NOT NULL",
+        level "{TEXT} NOT NULL",
+        code "{TEXT} NOT NULL",
+        message "{TEXT} NOT NULL",
+        page "{INT}",
+        policy "{INT}",
+        card "{INT}",
+    ) ["UNIQUE (report_id, seq)"];
+    ;
+    indexes:
+        "CREATE INDEX policies_report ON policies(report_id)",
+        "CREATE INDEX projects_policy ON projects(policy_id)",
+        "CREATE INDEX metric_cells_column ON metric_cells(metric_column_id)"
+}
 
 /// Migration 2: `current_reports`, one row per report (title + fiscal year): the same
 /// year loaded in two renditions (its PDF and a text dump) would otherwise count twice in
@@ -306,4 +342,154 @@ pub fn ddl(template: &str, dialect: Dialect) -> String {
 /// Split a DDL text into statements (no statement here contains a `;` inside a literal).
 pub fn statements(ddl: &str) -> impl Iterator<Item = &str> {
     ddl.split(';').map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 1 as released, before it was written from the table list.
+    const RELEASED_V1: &str = "
+CREATE TABLE reports (
+    id {PK},
+    sha256 {TEXT} NOT NULL UNIQUE,
+    source_file {TEXT} NOT NULL,
+    source_format {TEXT} NOT NULL,
+    pages {INT},
+    schema_version {TEXT} NOT NULL,
+    title {TEXT},
+    era {TEXT},
+    era_year {INT},
+    fiscal_year {INT},
+    loaded_at {TEXT} NOT NULL DEFAULT {NOW}
+);
+CREATE TABLE policies (
+    id {PK},
+    report_id {INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    number {INT},
+    numbers {TEXT} NOT NULL,
+    titles {TEXT} NOT NULL,
+    overview {TEXT},
+    summary_columns {TEXT} NOT NULL,
+    subtotal_thousand_yen {INT},
+    pdf_page {INT},
+    UNIQUE (report_id, seq)
+);
+CREATE TABLE summary_rows (
+    id {PK},
+    policy_id {INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    no {INT} NOT NULL,
+    name {TEXT} NOT NULL,
+    cost_thousand_yen {INT},
+    is_new {BOOL} NOT NULL,
+    departments {TEXT} NOT NULL,
+    page {INT},
+    policies {TEXT},
+    UNIQUE (policy_id, seq)
+);
+CREATE TABLE projects (
+    id {PK},
+    policy_id {INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    no {INT} NOT NULL,
+    name {TEXT} NOT NULL,
+    relisted {BOOL} NOT NULL,
+    cost_thousand_yen {INT},
+    overview {TEXT} NOT NULL,
+    results {TEXT} NOT NULL,
+    department {TEXT},
+    division {TEXT},
+    department_group {TEXT},
+    bureau {TEXT},
+    page {INT},
+    pdf_page {INT},
+    bbox_x0 {REAL},
+    bbox_y0 {REAL},
+    bbox_x1 {REAL},
+    bbox_y1 {REAL},
+    UNIQUE (policy_id, seq)
+);
+CREATE TABLE cost_breakdowns (
+    id {PK},
+    project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    label {TEXT} NOT NULL,
+    cost_thousand_yen {INT} NOT NULL,
+    UNIQUE (project_id, seq)
+);
+CREATE TABLE metric_columns (
+    id {PK},
+    project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    label {TEXT} NOT NULL,
+    fiscal_year {INT},
+    UNIQUE (project_id, seq)
+);
+CREATE TABLE metric_rows (
+    id {PK},
+    project_id {INT} NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    item {TEXT} NOT NULL,
+    UNIQUE (project_id, seq)
+);
+CREATE TABLE metric_cells (
+    id {PK},
+    metric_row_id {INT} NOT NULL REFERENCES metric_rows(id) ON DELETE CASCADE,
+    metric_column_id {INT} REFERENCES metric_columns(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    text {TEXT} NOT NULL,
+    UNIQUE (metric_row_id, seq)
+);
+CREATE TABLE metric_values (
+    id {PK},
+    metric_cell_id {INT} NOT NULL REFERENCES metric_cells(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    value {REAL} NOT NULL,
+    unit {TEXT},
+    qualifier {TEXT},
+    UNIQUE (metric_cell_id, seq)
+);
+CREATE TABLE case_studies (
+    id {PK},
+    policy_id {INT} NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    title {TEXT} NOT NULL,
+    projects {TEXT} NOT NULL,
+    companies {TEXT} NOT NULL,
+    text {TEXT} NOT NULL,
+    page {INT},
+    pdf_page {INT},
+    UNIQUE (policy_id, seq)
+);
+CREATE TABLE diagnostics (
+    id {PK},
+    report_id {INT} NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq {INT} NOT NULL,
+    level {TEXT} NOT NULL,
+    code {TEXT} NOT NULL,
+    message {TEXT} NOT NULL,
+    page {INT},
+    policy {INT},
+    card {INT},
+    UNIQUE (report_id, seq)
+);
+CREATE INDEX policies_report ON policies(report_id);
+CREATE INDEX projects_policy ON projects(policy_id);
+CREATE INDEX metric_cells_column ON metric_cells(metric_column_id);
+";
+
+    #[test]
+    fn migration_1_is_the_released_text() {
+        assert_eq!(V1, RELEASED_V1);
+    }
+
+    #[test]
+    fn every_table_but_the_links_is_described() {
+        let described: Vec<&str> = V1_TABLES.iter().map(|t| t.name).collect();
+        let loaded: Vec<&str> = TABLES.iter().copied().filter(|t| *t != "project_links").collect();
+        assert_eq!(described, loaded);
+        assert_eq!(REPORTS.insert_columns().last(), Some("fiscal_year"));
+    }
 }

@@ -8,9 +8,9 @@ use std::path::Path;
 use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
+use super::error::Result;
 use super::schema::{self, Dialect};
 use super::{insert_sql, Rows, Value};
-use crate::error::Result;
 
 impl ToSql for Value {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {

@@ -10,12 +10,12 @@
 //! `projects`/`companies`. A metric cell's parsed `values` are compared where its two texts
 //! are identical to the character (elsewhere they follow the reader's line wrapping).
 //!
-//! Two reports of **different fiscal years** are linked project by project ([`link`]):
-//! continued, new and ended projects, cost changes per project and per chapter, metric
+//! Two reports of **different fiscal years** are linked project by project (`diff::link`,
+//! the matcher the database uses too): continued, new and ended projects, cost changes per project and per chapter, metric
 //! rows matched by item, and restatements — the newer report's figure for a year the older
 //! one also printed, where the two differ: [`Years`].
 
-pub mod link;
+pub(crate) mod link;
 mod render;
 
 use serde::Serialize;

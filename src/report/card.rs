@@ -10,7 +10,7 @@ use super::money::parse_amount;
 use super::segment::{is_box_header, CardLines};
 use super::{department, geometry, split, table};
 use crate::doc::Rule;
-use crate::model::{CostItem, Diagnostic, Level, Metrics, Project};
+use crate::model::{Code, CostItem, Diagnostic, Metrics, Project};
 
 static COST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.*?)事\s*業\s*費\s*([▲△-]?\s*[0-9][0-9,.]*\s*(?:千\s*円|百\s*万\s*円|億\s*円|円))\s*(.*)$")
@@ -40,7 +40,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
     let page = first.and_then(|l| l.printed);
     let pdf_page = first.filter(|l| l.geom.is_some()).map(|l| l.pdf_page);
     let mut local: Vec<Diagnostic> = Vec::new();
-    let warn = |level: Level, code: &str, msg: String| Diagnostic::new(level, code, msg);
+    let warn = |code: Code, msg: String| Diagnostic::new(code, msg);
 
     // Head: title lines, cost line (maybe with the title's tail before it and the card
     // number after it), an optional breakdown line, the card number.
@@ -76,7 +76,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             let amount = caps.get(2).map_or("", |m| m.as_str()).replace(' ', "");
             cost = parse_amount(&amount);
             if cost.is_none() {
-                local.push(warn(Level::Error, "card.cost_unreadable", format!("cost unreadable: {amount}")));
+                local.push(warn(Code::CardCostUnreadable, format!("cost unreadable: {amount}")));
             }
             let tail = caps.get(3).map_or("", |m| m.as_str()).trim();
             if let Ok(n) = tail.replace(' ', "").parse::<u32>() {
@@ -86,7 +86,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
             }
         }
     } else {
-        local.push(warn(Level::Error, "card.no_cost", "no 事業費 line in the card's head".into()));
+        local.push(warn(Code::CardNoCost, "no 事業費 line in the card's head".into()));
     }
     // Lines after the cost: a breakdown in parentheses, the card number (maybe printed
     // in a narrow box, one digit a line: １ / ０ for 10), and, where a long title wraps
@@ -126,13 +126,11 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         number = h.number;
         number_before_cost = None;
         cost = h.cost.as_deref().and_then(|a| parse_amount(&a.replace(' ', "")));
-        local.retain(|d| d.code != "card.cost_unreadable" && d.code != "card.no_cost");
+        local.retain(|d| d.code != Code::CardCostUnreadable && d.code != Code::CardNoCost);
         match &h.cost {
-            None => {
-                local.push(warn(Level::Error, "card.no_cost", "no 事業費 line in the card's head".into()))
-            }
+            None => local.push(warn(Code::CardNoCost, "no 事業費 line in the card's head".into())),
             Some(a) if cost.is_none() => {
-                local.push(warn(Level::Error, "card.cost_unreadable", format!("cost unreadable: {a}")))
+                local.push(warn(Code::CardCostUnreadable, format!("cost unreadable: {a}")))
             }
             Some(_) => {}
         }
@@ -152,11 +150,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         .or(number_before_cost.filter(|_| cost_at.is_some()))
         .or(number_before_title)
         .unwrap_or_else(|| {
-            local.push(warn(
-                Level::Warning,
-                "card.no_number",
-                "no card number printed; numbered by position".into(),
-            ));
+            local.push(warn(Code::CardNoNumber, "no card number printed; numbered by position".into()));
             ctx.position
         });
     let mut name = title_parts.concat();
@@ -165,7 +159,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         name = RELISTED.replace(&name, "").to_string();
     }
     if name.is_empty() {
-        local.push(warn(Level::Error, "card.no_title", "card has no title".into()));
+        local.push(warn(Code::CardNoTitle, "card has no title".into()));
     }
 
     // Body: box header, box text, then the metrics table from 項目名 on.
@@ -184,7 +178,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         _ => split::split_text(&box_lines.iter().map(|l| l.trimmed().to_string()).collect::<Vec<_>>()),
     };
     if let Some(d) = &sp.doubt {
-        local.push(warn(Level::Warning, "card.split_uncertain", format!("事業概要/事業実績 split: {d}")));
+        local.push(warn(Code::CardSplitUncertain, format!("事業概要/事業実績 split: {d}")));
     }
     let metrics = match body.get(metrics_at) {
         Some(h) => {
@@ -198,7 +192,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
                 }
             };
             for d in doubts {
-                local.push(warn(Level::Warning, "metrics.uncertain", d));
+                local.push(warn(Code::MetricsUncertain, d));
             }
             Metrics { columns, rows }
         }
@@ -206,7 +200,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
     };
     let department = department::parse(&card.department.iter().map(|l| l.text.clone()).collect::<Vec<_>>());
     if department.is_none() {
-        local.push(warn(Level::Error, "card.no_department", "no （担当課：…） line".into()));
+        local.push(warn(Code::CardNoDepartment, "no （担当課：…） line".into()));
     }
     for d in local {
         diags.push(d.at_page(page).in_policy(ctx.policy).on_card(Some(no)));

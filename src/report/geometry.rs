@@ -7,7 +7,7 @@
 //! the title or moves text between columns. Here every span is placed by where it is
 //! printed: digit-only spans are the number box, read top to bottom; the span holding
 //! 事業費 is the cost; the rest of the head is title, in reading order. In the box a
-//! span goes to the column holding most of its ink (see [`table::cut_at_columns`]),
+//! span goes to the column holding most of its ink (see `table::cut_at_columns`),
 //! split at the rule between the columns when one is drawn. Line order only decides
 //! inside a region. The text path ([`super::card`]) reads the same regions from a
 //! dump's line order; both give the same [`Head`] and [`super::split::Split`].

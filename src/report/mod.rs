@@ -25,7 +25,7 @@ use std::sync::LazyLock;
 
 use crate::doc::Document;
 use crate::error::{Error, Result};
-use crate::model::{Diagnostic, FiscalYear, Level, Policy, Report, Source, SCHEMA_VERSION};
+use crate::model::{Code, Diagnostic, FiscalYear, Policy, Report, Source, SCHEMA_VERSION};
 
 static TITLE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(令和|平成|R|H)\s*([0-9]+|元)\s*年度").expect("static regex"));
@@ -62,8 +62,7 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
     });
     if fiscal_year.is_none() {
         diagnostics.push(Diagnostic::new(
-            Level::Warning,
-            "report.no_fiscal_year",
+            Code::ReportNoFiscalYear,
             "the report's title and fiscal year were not found; bare year columns stay without a fiscal year",
         ));
     }

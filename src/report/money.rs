@@ -28,10 +28,8 @@ pub fn parse_amount(s: &str) -> Option<i64> {
         "億円" => number * 100_000.0,
         _ => number / 1_000.0,
     };
-    if thousands.fract() != 0.0 || !thousands.is_finite() || thousands.abs() > 9.0e15 {
-        return None;
-    }
-    Some(if negative { -(thousands as i64) } else { thousands as i64 })
+    let thousands = crate::model::whole_number(thousands)?;
+    Some(if negative { -thousands } else { thousands })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use super::lines::{is_page_number, SrcLine};
-use crate::model::{Diagnostic, Level};
+use crate::model::{Code, Diagnostic};
 
 // The space after the circled number is optional: writers set it as a space, a
 // full-width space, a gap or nothing at all.
@@ -224,8 +224,7 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
             if !is_page_number(&l.text) {
                 diags.push(
                     Diagnostic::new(
-                        Level::Warning,
-                        "text.unassigned",
+                        Code::TextUnassigned,
                         format!("line not part of any card or section: {}", l.trimmed()),
                     )
                     .at_page(l.printed)
@@ -244,8 +243,7 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
         {
             out.diagnostics.push(
                 Diagnostic::new(
-                    Level::Error,
-                    "report.repeated",
+                    Code::ReportRepeated,
                     format!("a second report title 「{t}」: several reports in one file? Its chapters are read too"),
                 )
                 .at_page(line.printed),
@@ -316,8 +314,7 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
                 previous.map(|n| format!(" after the chapter of basic policy {n}")).unwrap_or_default();
             out.diagnostics.push(
                 Diagnostic::new(
-                    Level::Error,
-                    "chapter.no_heading",
+                    Code::ChapterNoHeading,
                     format!(
                         "a chapter{after} has no heading (① … and title) before {found}: its policy number and \
                          title are unknown"
@@ -351,8 +348,7 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
             let cut = if state == State::Overview { "【基本方針事業一覧】" } else { "小計" };
             out.diagnostics.push(
                 Diagnostic::new(
-                    Level::Error,
-                    "chapter.incomplete",
+                    Code::ChapterIncomplete,
                     format!("a card starts before the chapter's {cut} line: the part before it is cut short"),
                 )
                 .at_page(line.printed)
@@ -512,8 +508,7 @@ fn continue_heading(
         if seen.contains(&n) {
             diags.push(
                 Diagnostic::new(
-                    Level::Error,
-                    "report.repeated",
+                    Code::ReportRepeated,
                     format!("basic policy {n} has a second chapter 「{title}」: a chapter printed twice, or reports concatenated"),
                 )
                 .at_page(line.printed)
@@ -550,8 +545,7 @@ fn close_cut_card(diags: &mut Vec<Diagnostic>, chapter: Option<&mut ChapterLines
     let page = card.head.first().or(card.body.first()).and_then(|l| l.printed);
     diags.push(
         Diagnostic::new(
-            Level::Error,
-            "card.incomplete",
+            Code::CardIncomplete,
             "card ends without its （担当課：…） line: the report may be cut or the card damaged",
         )
         .at_page(page)

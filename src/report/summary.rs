@@ -12,7 +12,7 @@ use super::lines::SrcLine;
 use super::money::parse_int;
 use super::table;
 use crate::doc::Rule;
-use crate::model::{Diagnostic, Level, Summary, SummaryRow};
+use crate::model::{Code, Diagnostic, Summary, SummaryRow};
 
 static ROW_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^((?:[○〇◯]\s*)*)([0-9]{1,3})(?:\s+(.*))?$").expect("static regex"));
@@ -63,13 +63,9 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
             subtotal = parse_int(rest.trim());
             if subtotal.is_none() {
                 diags.push(
-                    Diagnostic::new(
-                        Level::Error,
-                        "summary.subtotal_unreadable",
-                        format!("小計 line unreadable: {t}"),
-                    )
-                    .at_page(line.printed)
-                    .in_policy(policy),
+                    Diagnostic::new(Code::SummarySubtotalUnreadable, format!("小計 line unreadable: {t}"))
+                        .at_page(line.printed)
+                        .in_policy(policy),
                 );
             }
             break;
@@ -141,21 +137,16 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
             Some(r) => {
                 if let Some(p) = problem {
                     diags.push(
-                        Diagnostic::new(
-                            Level::Warning,
-                            "summary.row_uncertain",
-                            format!("summary row {}: {p}", acc.no),
-                        )
-                        .in_policy(policy)
-                        .on_card(Some(acc.no)),
+                        Diagnostic::new(Code::SummaryRowUncertain, format!("summary row {}: {p}", acc.no))
+                            .in_policy(policy)
+                            .on_card(Some(acc.no)),
                     );
                 }
                 out.push(r);
             }
             None => diags.push(
                 Diagnostic::new(
-                    Level::Error,
-                    "summary.row_unreadable",
+                    Code::SummaryRowUnreadable,
                     format!("summary row {} has no cost: {}", acc.no, acc.lines.concat().join(" ")),
                 )
                 .in_policy(policy)
@@ -165,8 +156,7 @@ pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut
     }
     if subtotal.is_none() {
         diags.push(
-            Diagnostic::new(Level::Error, "summary.no_subtotal", "summary table has no 小計 line")
-                .in_policy(policy),
+            Diagnostic::new(Code::SummaryNoSubtotal, "summary table has no 小計 line").in_policy(policy),
         );
     }
     Summary { columns, rows: out, subtotal_thousand_yen: subtotal }
@@ -513,8 +503,7 @@ fn parse_grid(
                 if !joined.trim().is_empty() {
                     diags.push(
                         Diagnostic::new(
-                            Level::Warning,
-                            "summary.row_unreadable",
+                            Code::SummaryRowUnreadable,
                             format!("summary row without a No.: {joined}"),
                         )
                         .at_page(lines.first().and_then(|l| l.printed))
@@ -531,8 +520,7 @@ fn parse_grid(
     }
     if subtotal.is_none() {
         diags.push(
-            Diagnostic::new(Level::Error, "summary.no_subtotal", "summary table has no 小計 line")
-                .in_policy(policy),
+            Diagnostic::new(Code::SummaryNoSubtotal, "summary table has no 小計 line").in_policy(policy),
         );
     }
     Some(Summary { columns, rows, subtotal_thousand_yen: subtotal })

@@ -1010,8 +1010,8 @@ mod tests {
         pdf.page("BT /F1 10 Tf 3 Tr 100 700 Td (OCR) Tj ET");
         let (doc, diags) = crate::input::pdf::read(&pdf.bytes()).expect("readable");
         assert_eq!(doc.pages[0].lines[0].text, "OCR");
-        assert!(diags.iter().any(|d| d.code == "pdf.invisible_text"));
-        assert!(!diags.iter().any(|d| d.code == "pdf.no_text_layer"));
+        assert!(diags.iter().any(|d| d.code == crate::model::Code::PdfInvisibleText));
+        assert!(!diags.iter().any(|d| d.code == crate::model::Code::PdfNoTextLayer));
     }
 
     #[test]

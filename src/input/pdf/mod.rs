@@ -6,15 +6,15 @@
 //! [`Diagnostic`] and the rest of the document is still read.
 
 mod afm;
-pub mod cmap;
-pub mod content;
-pub mod font;
-pub mod glyph;
+pub(crate) mod cmap;
+pub(crate) mod content;
+pub(crate) mod font;
+pub(crate) mod glyph;
 pub mod objects;
-pub mod predefined;
-pub mod program;
-#[cfg(test)]
-mod testpdf;
+pub(crate) mod predefined;
+pub(crate) mod program;
+#[doc(hidden)]
+pub mod testpdf;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -24,17 +24,10 @@ use lopdf::Object;
 use crate::doc::Document;
 use crate::error::{Error, Result};
 use crate::layout;
-use crate::model::{Diagnostic, Level};
+use crate::model::{Code, Diagnostic};
 
 use content::{Caches, Direction, Interpreter, PageContent};
 use objects::{dict_of, number, rect, stream_bytes_checked, Budget};
-
-/// Code of the page-level warning that a font's widths are unknown; [`per_card`] repeats
-/// it on every card of the page.
-pub const WIDTHS_UNKNOWN: &str = "pdf.widths_unknown";
-/// Code of the page-level warning that ToUnicode gave ideographs outside JIS X 0208 that
-/// the font cannot confirm; [`per_card`] repeats it on the cards showing such a character.
-pub const TOUNICODE_UNVERIFIED: &str = "pdf.tounicode_unverified";
 
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
@@ -75,8 +68,7 @@ pub fn interpret(pdf: &lopdf::Document) -> Result<(Vec<InkedPage>, Vec<Diagnosti
     let (page_refs, revisited) = objects::pages(pdf);
     if revisited > 0 {
         diagnostics.push(Diagnostic::new(
-            Level::Warning,
-            "pdf.page_tree",
+            Code::PdfPageTree,
             format!("the page tree lists {revisited} object(s) more than once (a cycle?); read once"),
         ));
     }
@@ -192,8 +184,7 @@ fn lay_out_page(InkedPage { index, size, content }: InkedPage) -> (crate::doc::P
         // Layout falls back to the invisible layer; say so, as OCR text may be wrong.
         diagnostics.push(
             Diagnostic::new(
-                Level::Info,
-                "pdf.invisible_text",
+                Code::PdfInvisibleText,
                 format!("page {index}: only invisible text (an OCR layer?) was found and is used"),
             )
             .at_page(Some(index)),
@@ -202,7 +193,7 @@ fn lay_out_page(InkedPage { index, size, content }: InkedPage) -> (crate::doc::P
     let page = layout::page(index, size, content.glyphs, content.rules);
     if !has_text && page.lines.is_empty() {
         diagnostics.push(
-            Diagnostic::new(Level::Warning, "pdf.no_text_layer", format!("page {index} has no text layer"))
+            Diagnostic::new(Code::PdfNoTextLayer, format!("page {index} has no text layer"))
                 .at_page(Some(index)),
         );
     }
@@ -253,8 +244,7 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
     for font in &content.unmapped_fonts {
         out.push(
             Diagnostic::new(
-                Level::Warning,
-                "pdf.unmapped_glyph",
+                Code::PdfUnmappedGlyph,
                 format!("page {page}: font {font} has codes without a Unicode mapping (shown as U+FFFD)"),
             )
             .at_page(Some(page)),
@@ -262,19 +252,14 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
     }
     for font in &content.missing_fonts {
         out.push(
-            Diagnostic::new(
-                Level::Warning,
-                "pdf.missing_font",
-                format!("page {page}: font resource {font} not found"),
-            )
-            .at_page(Some(page)),
+            Diagnostic::new(Code::PdfMissingFont, format!("page {page}: font resource {font} not found"))
+                .at_page(Some(page)),
         );
     }
     for font in &content.widths_unknown_fonts {
         out.push(
             Diagnostic::new(
-                Level::Warning,
-                WIDTHS_UNKNOWN,
+                Code::PdfWidthsUnknown,
                 format!(
                     "page {page}: font {font} gives no glyph widths (no /Widths, no readable embedded \
                      program, not a standard font); positions along its lines are estimated"
@@ -287,8 +272,7 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
         let shown: Vec<String> = pairs.iter().take(5).map(|(was, now)| format!("{was}→{now}")).collect();
         out.push(
             Diagnostic::new(
-                Level::Info,
-                "pdf.tounicode_repaired",
+                Code::PdfTounicodeRepaired,
                 format!(
                     "page {page}: font {font}: {count} character(s) read by the embedded font's own cmap \
                      instead of ToUnicode, which named a variant outside JIS X 0208 ({})",
@@ -302,8 +286,7 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
         let shown: String = chars.iter().take(10).collect();
         out.push(
             Diagnostic::new(
-                Level::Warning,
-                TOUNICODE_UNVERIFIED,
+                Code::PdfTounicodeUnverified,
                 format!(
                     "page {page}: font {font}: {count} character(s) read as ideographs outside JIS X 0208 \
                      ({shown}) that neither the embedded font's cmap nor its character collection \
@@ -323,8 +306,7 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
     for damage in &content.damaged_streams {
         out.push(
             Diagnostic::new(
-                Level::Error,
-                "pdf.stream_corrupt",
+                Code::PdfStreamCorrupt,
                 format!("page {page}: {damage}; the page's text from the damage on is missing or garbled{consequences}"),
             )
             .at_page(Some(page)),
@@ -333,8 +315,7 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
     if content.damaged_streams.is_empty() {
         for problem in &content.problems {
             out.push(
-                Diagnostic::new(Level::Warning, "pdf.content", format!("page {page}: {problem}"))
-                    .at_page(Some(page)),
+                Diagnostic::new(Code::PdfContent, format!("page {page}: {problem}")).at_page(Some(page)),
             );
         }
     }
@@ -347,14 +328,12 @@ pub use glyph::Glyph;
 /// unknown widths moves text between columns), repeated on each card of that page so
 /// that a reader of one card sees them.
 pub fn per_card(report: &mut crate::model::Report) {
-    let pages: Vec<(u32, String, &'static str)> = report
+    let pages: Vec<(u32, String, Code)> = report
         .diagnostics
         .iter()
         .filter(|d| d.card.is_none())
-        .filter_map(|d| {
-            let code = [WIDTHS_UNKNOWN, TOUNICODE_UNVERIFIED].into_iter().find(|&c| d.code == c)?;
-            Some((d.page?, d.message.clone(), code))
-        })
+        .filter(|d| matches!(d.code, Code::PdfWidthsUnknown | Code::PdfTounicodeUnverified))
+        .filter_map(|d| Some((d.page?, d.message.clone(), d.code.clone())))
         .collect();
     if pages.is_empty() {
         return;
@@ -365,11 +344,11 @@ pub fn per_card(report: &mut crate::model::Report) {
         for card in &policy.projects {
             for (page, message, code) in pages.iter().filter(|(p, _, _)| card.pdf_page == Some(*p)) {
                 // An unverified character concerns only the cards that show one.
-                if *code == TOUNICODE_UNVERIFIED && !shows_unverifiable(card) {
+                if *code == Code::PdfTounicodeUnverified && !shows_unverifiable(card) {
                     continue;
                 }
                 extra.push(
-                    Diagnostic::new(Level::Warning, code, message.clone())
+                    Diagnostic::new(code.clone(), message.clone())
                         .at_page(card.page.or(Some(*page)))
                         .in_policy(number)
                         .on_card(Some(card.no)),
