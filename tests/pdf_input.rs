@@ -688,7 +688,8 @@ fn tounicode_variants_are_repaired_with_a_diagnostic() {
 /// A Type0 font `T` without an embedded program over a CIDFont of `ordering`, through
 /// `encoding`, with `cmap` as its ToUnicode, on a page showing `hex`.
 fn tounicode_page(ordering: &str, encoding: &str, cmap: &[u8], hex: &str) -> Vec<u8> {
-    let mut doc = PdfDocument::with_version("1.7");
+    let mut pdf = TestPdf::letter();
+    let doc = &mut pdf.doc;
     let tu = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
     let subtype = if ordering == "Japan1" { "CIDFontType0" } else { "CIDFontType2" };
     let cid =
@@ -700,7 +701,7 @@ fn tounicode_page(ordering: &str, encoding: &str, cmap: &[u8], hex: &str) -> Vec
         .add_object(dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Redistilled",
         "Encoding" => encoding, "DescendantFonts" => vec![Object::Reference(cid)], "ToUnicode" => tu });
     let content = format!("BT /T 12 Tf 72 720 Td {hex} Tj ET");
-    one_page(doc, content.as_bytes(), dictionary! { "Font" => dictionary! { "T" => font } })
+    one_page(pdf, content.as_bytes(), dictionary! { "Font" => dictionary! { "T" => font } })
 }
 
 /// Ghostscript's re-distilled ToUnicode writes each entry whose code ends in ff as a range
@@ -730,7 +731,7 @@ fn tounicode_variants_without_a_font_cmap() {
         read(&tounicode_page("Japan1", "UniJIS-UCS2-H", cmap, "<623865E5>")).expect("readable");
     assert_eq!(all_text(&doc), "戸日");
     assert!(
-        diags.iter().any(|d| d.code == "pdf.tounicode_repaired" && d.message.contains("戶→戸")),
+        diags.iter().any(|d| d.code == shisaku::model::Code::PdfTounicodeRepaired && d.message.contains("戶→戸")),
         "{diags:?}"
     );
     assert!(!diags.iter().any(|d| d.level == shisaku::model::Level::Warning), "{diags:?}");
@@ -739,7 +740,7 @@ fn tounicode_variants_without_a_font_cmap() {
         2 beginbfchar <0003> <6236> <0005> <65E5> endbfchar";
     let (doc, diags) = read(&tounicode_page("Identity", "Identity-H", cmap, "<00030005>")).expect("readable");
     assert_eq!(all_text(&doc), "戶日");
-    let unverified: Vec<_> = diags.iter().filter(|d| d.code == "pdf.tounicode_unverified").collect();
+    let unverified: Vec<_> = diags.iter().filter(|d| d.code == shisaku::model::Code::PdfTounicodeUnverified).collect();
     assert_eq!(unverified.len(), 1, "{diags:?}");
     assert!(unverified[0].message.contains("(戶)") && unverified[0].page == Some(1), "{unverified:?}");
 }
