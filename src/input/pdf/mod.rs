@@ -10,6 +10,7 @@ pub mod cmap;
 pub mod content;
 pub mod font;
 pub mod glyph;
+pub mod layout;
 pub mod objects;
 pub mod predefined;
 pub mod program;
@@ -23,7 +24,6 @@ use lopdf::Object;
 
 use crate::doc::Document;
 use crate::error::{Error, Result};
-use crate::layout;
 use crate::model::{Diagnostic, Level};
 
 use content::{Caches, Direction, Interpreter, PageContent};
@@ -166,7 +166,7 @@ fn interpret_page(
     (InkedPage { index, size, content }, diagnostics)
 }
 
-/// Stage 3: glyphs → lines and spans per page (see [`crate::layout`]); says which
+/// Stage 3: glyphs → lines and spans per page (see [`layout`]); says which
 /// pages had only invisible text or none.
 pub fn lay_out(inked: Vec<InkedPage>, diagnostics: &mut Vec<Diagnostic>) -> Result<Document> {
     use rayon::prelude::*;
@@ -321,9 +321,6 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
         }
     }
 }
-
-/// Re-exported for layout, which consumes the interpreter's glyphs.
-pub use glyph::Glyph;
 
 /// Page-level PDF warnings that make every card on the page uncertain (a font with
 /// unknown widths moves text between columns), repeated on each card of that page so

@@ -1,4 +1,5 @@
-//! Layout: positioned glyphs → lines → spans, plus ruling lines.
+//! PDF layout: positioned glyphs → lines → spans, plus ruling lines: the third stage of
+//! the PDF front end, called only by [`super::lay_out`].
 //!
 //! Glyphs sharing a baseline form a line, whatever column they belong to; within a line,
 //! a horizontal gap much wider than a character splits it into spans, so that the two
@@ -6,8 +7,8 @@
 //! x-range for the report grammar). The footer page number is lifted out of the lines
 //! into [`Page::printed`].
 
+use super::glyph::Glyph;
 use crate::doc::{Line, LineGeom, Page, Rule, Span};
-use crate::input::pdf::Glyph;
 
 /// Glyphs whose baselines differ by less than this fraction of the font size share a
 /// line: enough for rounding and small baseline jitter between columns, well below the
