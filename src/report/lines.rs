@@ -1,6 +1,12 @@
 //! Source lines as the grammar sees them: text plus where it was printed.
+//!
+//! Each line carries its page's geometry (box and ruling lines) with it, so that the
+//! parts the grammar cuts the lines into — chapters, summary tables, cards — hold what
+//! they need to read a table by its rules without going back to the document.
 
-use crate::doc::{Document, LineGeom};
+use std::sync::Arc;
+
+use crate::doc::{Document, LineGeom, PageGeom, Rule};
 
 /// One normalized line with its page, as the grammar reads it.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,11 +20,19 @@ pub struct SrcLine {
     /// 1-based position of the line on its page, blank lines counted: for a text dump,
     /// the source line number.
     pub line: u32,
+    /// The geometry of the line's page (shared by its lines); `None` for a text dump.
+    pub page_geom: Option<Arc<PageGeom>>,
 }
 
 impl SrcLine {
     pub fn trimmed(&self) -> &str {
         self.text.trim()
+    }
+
+    /// The ruling lines of the line's page; `None` when the page has no geometry (a text
+    /// dump), as opposed to a PDF page drawn without rules (`Some` of none).
+    pub fn rules(&self) -> Option<&[Rule]> {
+        self.page_geom.as_ref().map(|g| g.rules.as_slice())
     }
 }
 
@@ -41,6 +55,7 @@ pub fn flatten(doc: &Document) -> Vec<SrcLine> {
                 printed: page.printed,
                 geom: line.geom.clone(),
                 line: u32::try_from(n + 1).unwrap_or(u32::MAX),
+                page_geom: page.geom.clone(),
             });
         }
     }

@@ -244,6 +244,7 @@ mod tests {
             pdf_page: 1,
             printed: None,
             geom: Some(crate::doc::LineGeom { y, font_size: 9.0, spans }),
+            page_geom: None,
         }
     }
 
