@@ -34,6 +34,8 @@ const MAX_RULES_PER_PAGE: usize = 200_000;
 const MAX_GSTATE_DEPTH: usize = 4096;
 /// A filled rectangle at most this thick (points) is a drawn rule, not a shaded area.
 const THIN_FILL: f32 = 2.5;
+/// A rule shorter than this (points) both ways is a dot or a corner joint, not a line.
+const MIN_RULE_LENGTH: f32 = 0.5;
 /// How far from horizontal/vertical (points) a stroked segment may be and still count.
 const AXIS_TOLERANCE: f32 = 0.5;
 
@@ -966,7 +968,7 @@ fn push_rule(rules: &mut Vec<Rule>, a: (f32, f32), b: (f32, f32)) {
     let r = Rule { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) };
     if rules.len() < MAX_RULES_PER_PAGE
         && [r.x0, r.y0, r.x1, r.y1].iter().all(|v| v.is_finite())
-        && (r.x1 - r.x0 > 0.5 || r.y1 - r.y0 > 0.5)
+        && (r.x1 - r.x0 > MIN_RULE_LENGTH || r.y1 - r.y0 > MIN_RULE_LENGTH)
     {
         rules.push(r);
     }
@@ -1169,6 +1171,187 @@ mod tests {
         let c = run(pdf);
         assert_eq!(texts(&c), ["L"]);
         assert!(c.problems.iter().any(|p| p.contains("draws itself")));
+    }
+
+    /// An interpreter over an empty document (no fonts, no resources), for driving one
+    /// operator step at a time.
+    fn bare(doc: &Document, caches: &mut Caches, f: impl FnOnce(&mut Interpreter<'_, '_>)) -> PageContent {
+        let mut it = Interpreter::new(doc, caches, [0.0, 0.0, 595.0, 842.0]);
+        f(&mut it);
+        it.finish()
+    }
+
+    fn nums(v: &[f32]) -> Vec<Object> {
+        v.iter().map(|&x| Object::Real(x)).collect()
+    }
+
+    /// Every operator the interpreter models belongs to exactly one step, and an
+    /// operator it does not model (colour, image) to none.
+    #[test]
+    fn operator_families_are_disjoint() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let known = [
+            "q", "Q", "cm", "BT", "ET", "Tf", "Tc", "Tw", "Tz", "TL", "Ts", "Tr", "Td", "TD", "Tm", "T*",
+            "Tj", "'", "\"", "TJ", "BMC", "BDC", "EMC", "Do", "m", "l", "c", "v", "y", "re", "h", "S", "s",
+            "B", "B*", "b", "b*", "f", "F", "f*", "n",
+        ];
+        bare(&doc, &mut caches, |it| {
+            for op in known.iter().chain(&["rg", "G", "BI", "W", "sh", "gs"]) {
+                let claims = [
+                    it.graphics_state(op, &[]),
+                    it.text_state(op, &[], None),
+                    it.text_showing(op, &[]),
+                    it.marked_content(op, &[], None),
+                    it.xobject(op, &[], None),
+                    it.path_operator(op, &[]),
+                ];
+                let expected = usize::from(known.contains(op));
+                assert_eq!(claims.iter().filter(|&&c| c).count(), expected, "{op}: {claims:?}");
+            }
+        });
+    }
+
+    #[test]
+    fn graphics_state_step_saves_transforms_and_restores() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        bare(&doc, &mut caches, |it| {
+            it.graphics_state("q", &[]);
+            it.graphics_state("cm", &nums(&[2.0, 0.0, 0.0, 2.0, 10.0, 20.0]));
+            assert_eq!(it.gs.ctm.apply(1.0, 1.0), (12.0, 22.0));
+            // A second `cm` applies before the first (it is concatenated on the left).
+            it.graphics_state("cm", &nums(&[1.0, 0.0, 0.0, 1.0, 5.0, 0.0]));
+            assert_eq!(it.gs.ctm.apply(0.0, 0.0), (20.0, 20.0));
+            it.graphics_state("Q", &[]);
+            assert_eq!(it.gs.ctm, Matrix::IDENTITY);
+            // A `Q` without its `q` changes nothing; the stack is bounded.
+            it.graphics_state("Q", &[]);
+            for _ in 0..MAX_GSTATE_DEPTH + 10 {
+                it.graphics_state("q", &[]);
+            }
+            assert_eq!(it.stack.len(), MAX_GSTATE_DEPTH);
+        });
+    }
+
+    #[test]
+    fn text_state_step_sets_parameters_and_positions() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            for (op, v) in [("Tc", 1.5), ("Tw", 2.5), ("Tz", 50.0), ("TL", 12.0), ("Ts", 3.0)] {
+                assert!(it.text_state(op, &nums(&[v]), None));
+            }
+            it.text_state("Tr", &[Object::Integer(3)], None);
+            let gs = &it.gs;
+            assert_eq!((gs.char_spacing, gs.word_spacing, gs.h_scale), (1.5, 2.5, 0.5));
+            assert_eq!((gs.leading, gs.rise, gs.render_mode), (12.0, 3.0, 3));
+            it.text_state("BT", &[], None);
+            it.text_state("Td", &nums(&[100.0, 700.0]), None);
+            it.text_state("T*", &[], None);
+            assert_eq!(it.tm.apply(0.0, 0.0), (100.0, 688.0));
+            // `TD` also sets the leading to minus its y.
+            it.text_state("TD", &nums(&[0.0, -20.0]), None);
+            assert_eq!((it.gs.leading, it.tm.apply(0.0, 0.0)), (20.0, (100.0, 668.0)));
+            it.text_state("Tm", &nums(&[1.0, 0.0, 0.0, 1.0, 50.0, 60.0]), None);
+            assert_eq!((it.tm, it.tlm), (it.tlm, Matrix::translate(50.0, 60.0)));
+            // A font the resources do not have is noted, not a failure.
+            it.text_state("Tf", &[Object::Name(b"F9".to_vec()), Object::Integer(10)], None);
+            assert!(it.gs.font.is_none() && it.gs.font_size == 10.0);
+        });
+        assert_eq!(c.missing_fonts.iter().collect::<Vec<_>>(), ["F9"]);
+    }
+
+    #[test]
+    fn text_showing_step_places_glyphs_and_kerns() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            it.gs.font_size = 10.0;
+            it.text_state("Td", &nums(&[100.0, 700.0]), None);
+            assert!(it.text_showing("Tj", &[Object::string_literal("A")]));
+            let after_tj = it.tm.apply(0.0, 0.0);
+            // A `TJ` number moves back by thousandths of the font size.
+            it.text_showing(
+                "TJ",
+                &[Object::Array(vec![Object::Integer(-1000), Object::string_literal("B")])],
+            );
+            let b = it.out.glyphs.last().map(|g| g.x);
+            assert_eq!(b, Some(after_tj.0 + 10.0));
+            // `"` sets word and character spacing, then moves to the next line.
+            it.gs.leading = 14.0;
+            it.text_showing("\"", &[Object::Real(1.0), Object::Real(2.0), Object::string_literal("C")]);
+            assert_eq!((it.gs.word_spacing, it.gs.char_spacing), (1.0, 2.0));
+            assert!(!it.text_showing("Tf", &[]));
+        });
+        // Shown without a font: placed with the stand-in font, the missing font noted.
+        assert_eq!(texts(&c), ["A", "B", "C"]);
+        assert!(close(c.glyphs[2].y, 142.0 + 14.0));
+        assert!(c.missing_fonts.contains("(none)"));
+    }
+
+    #[test]
+    fn marked_content_step_takes_inline_actual_text() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            it.gs.font_size = 10.0;
+            let props = Object::Dictionary(dictionary! { "ActualText" => Object::string_literal("ff") });
+            assert!(it.marked_content("BDC", &[Object::Name(b"Span".to_vec()), props], None));
+            it.text_showing("Tj", &[Object::string_literal("xy")]);
+            it.marked_content("EMC", &[], None);
+            // Marked content without /ActualText changes no text.
+            it.marked_content("BMC", &[Object::Name(b"Artifact".to_vec())], None);
+            it.text_showing("Tj", &[Object::string_literal("z")]);
+            it.marked_content("EMC", &[], None);
+        });
+        assert_eq!(texts(&c), ["ff", "", "z"]);
+    }
+
+    #[test]
+    fn xobject_step_ignores_what_is_not_a_form() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            assert!(it.xobject("Do", &[Object::Name(b"Im1".to_vec())], None));
+            assert!(!it.xobject("BI", &[], None));
+        });
+        assert!(c.glyphs.is_empty() && c.problems.is_empty());
+    }
+
+    #[test]
+    fn path_step_keeps_axis_strokes_and_thin_fills() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            // An unpainted path (`n`) leaves nothing.
+            it.path_operator("m", &nums(&[0.0, 0.0]));
+            it.path_operator("l", &nums(&[50.0, 0.0]));
+            it.path_operator("n", &[]);
+            assert!(it.path.is_empty());
+            // A curve breaks the subpath: only the straight piece after it is a rule.
+            it.path_operator("m", &nums(&[10.0, 800.0]));
+            it.path_operator("c", &nums(&[20.0, 810.0, 30.0, 810.0, 40.0, 800.0]));
+            it.path_operator("l", &nums(&[90.0, 800.0]));
+            it.path_operator("S", &[]);
+            // `s` closes the triangle: its closing edge is axis-parallel too.
+            it.path_operator("m", &nums(&[100.0, 100.0]));
+            it.path_operator("l", &nums(&[200.0, 100.0]));
+            it.path_operator("l", &nums(&[100.0, 150.0]));
+            it.path_operator("s", &[]);
+            // A thin filled rectangle is a rule along its length.
+            it.path_operator("re", &nums(&[300.0, 400.0, 0.5, 60.0]));
+            it.path_operator("f", &[]);
+            assert!(!it.path_operator("Tj", &[]));
+        });
+        let r: Vec<[f32; 4]> = c.rules.iter().map(|r| [r.x0, r.y0, r.x1, r.y1]).collect();
+        assert_eq!(r.len(), 4, "{r:?}");
+        assert!(r.contains(&[40.0, 42.0, 90.0, 42.0]), "{r:?}");
+        assert!(
+            r.contains(&[100.0, 742.0, 200.0, 742.0]) && r.contains(&[100.0, 692.0, 100.0, 742.0]),
+            "{r:?}"
+        );
+        assert!(r.iter().any(|r| close(r[0], 300.25) && close(r[1], 382.0) && close(r[3], 442.0)), "{r:?}");
     }
 
     #[test]
