@@ -532,8 +532,6 @@ fn vertical_metrics(doc: &Document, cid_font: &Dictionary) -> (HashMap<u32, f32>
     (map, default)
 }
 
-/// `/W` (`c [w1 w2 …]` and `c1 c2 w` forms) and `/DW` of a CIDFont.
-
 /// A composite font's `/Encoding`: the CMap's name (a predefined CMap's, or an embedded
 /// stream's `/CMapName`) and the embedded CMap stream's bytes, if it is one.
 fn composite_encoding<'a>(
@@ -578,6 +576,7 @@ fn program_cid_widths(
     Widths::Cid { map, default }
 }
 
+/// `/W` (`c [w1 w2 …]` and `c1 c2 w` forms) and `/DW` of a CIDFont.
 fn cid_widths(doc: &Document, cid_font: &Dictionary) -> Widths {
     let default = cid_font.get(b"DW").ok().and_then(|o| number(doc, o)).unwrap_or(DEFAULT_CID_WIDTH);
     let mut map = HashMap::new();
