@@ -15,6 +15,20 @@ use crate::model::{Project, ProjectRegions, Region, SummaryRow};
 /// A line's ink reaches this far below its baseline, in font sizes (descenders), the
 /// same allowance as a card's `bbox`.
 const DESCENT: f32 = 0.2;
+
+/// A metrics column's left edge is the vertical rule just left of its heading: one up
+/// to this far (points) right of the heading's start still counts (the heading touches
+/// it), as `card::metrics_geometry` reads it.
+const HEADING_RULE_SLACK: f32 = 0.5;
+
+/// A rule farther left of a heading than this many heading widths borders another
+/// column; the column then starts half a heading's width left of it.
+const HEADING_RULE_REACH: f32 = 2.0;
+
+/// The middle of a line's text lies this many font sizes above its baseline: what
+/// decides which row band between two rules a line belongs to.
+const TEXT_MIDDLE: f32 = 0.4;
+
 /// Characters of a summary row's name looked for in the table's lines: enough to tell
 /// neighbouring rows apart, few enough to sit on the first printed line of a wrapped name.
 const NAME_PROBE_CHARS: usize = 6;
@@ -232,7 +246,7 @@ fn metric_cells_ruled(table: &[SrcLine], p: &Project) -> Option<Vec<Vec<Option<R
             verticals
                 .iter()
                 .copied()
-                .filter(|&x| x <= s.x0 + 0.5 && s.x0 - x < (s.x1 - s.x0) * 2.0)
+                .filter(|&x| x <= s.x0 + HEADING_RULE_SLACK && s.x0 - x < (s.x1 - s.x0) * HEADING_RULE_REACH)
                 .fold(None, |best: Option<f32>, x| Some(best.map_or(x, |b| b.max(x))))
                 .unwrap_or(s.x0 - (s.x1 - s.x0) / 2.0)
         })
@@ -240,7 +254,7 @@ fn metric_cells_ruled(table: &[SrcLine], p: &Project) -> Option<Vec<Vec<Option<R
     let edges = table::row_edges(rules, 0.0, f32::MAX);
     // Bands that hold a line of the table, in order; a line belongs to the band its
     // text's middle lies in.
-    let mid = |l: &SrcLine| l.geom.as_ref().map_or(0.0, |g| g.y - g.font_size * 0.4);
+    let mid = |l: &SrcLine| l.geom.as_ref().map_or(0.0, |g| g.y - g.font_size * TEXT_MIDDLE);
     let bands: Vec<(f32, f32)> = edges
         .windows(2)
         .filter_map(|w| match w {

@@ -36,6 +36,14 @@ pub const WIDTHS_UNKNOWN: &str = "pdf.widths_unknown";
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
 
+/// Runs of consecutive pages per worker thread: a few each, so that a run of slow pages
+/// does not leave the other cores idle, while each run still reuses its font cache.
+const RUNS_PER_THREAD: usize = 3;
+
+/// Repaired characters named in a `pdf.tounicode_repaired` message (the count gives
+/// the rest): enough to recognise the variant, short enough to read.
+const REPAIRS_SHOWN: usize = 5;
+
 /// Read a PDF into pages of positioned lines: [`parse`], [`interpret`], [`lay_out`].
 pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
     let pdf = parse(bytes)?;
@@ -81,7 +89,7 @@ pub fn interpret(pdf: &lopdf::Document) -> Result<(Vec<InkedPage>, Vec<Diagnosti
     // Pages are independent; each worker takes a run of consecutive pages with its own
     // font and form caches (a report's pages share a handful of fonts, so a few runs
     // per thread keep both the cores and the caches busy).
-    let runs = rayon::current_num_threads().max(1) * 3;
+    let runs = rayon::current_num_threads().max(1) * RUNS_PER_THREAD;
     let run_len = page_refs.len().div_ceil(runs).max(1);
     let done: Vec<Vec<(InkedPage, Vec<Diagnostic>)>> = page_refs
         .par_chunks(run_len)
@@ -281,7 +289,8 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
         );
     }
     for (font, (count, pairs)) in &content.repaired {
-        let shown: Vec<String> = pairs.iter().take(5).map(|(was, now)| format!("{was}→{now}")).collect();
+        let shown: Vec<String> =
+            pairs.iter().take(REPAIRS_SHOWN).map(|(was, now)| format!("{was}→{now}")).collect();
         out.push(
             Diagnostic::new(
                 Level::Info,
