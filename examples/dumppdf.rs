@@ -21,10 +21,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let elapsed = start.elapsed();
     for page in doc.pages.iter().filter(|p| (first..=last).contains(&p.index)) {
         let printed = page.printed.map_or_else(|| "-".to_string(), |p| p.to_string());
-        let size = page.size.map_or_else(|| "-".to_string(), |(w, h)| format!("{w:.1}×{h:.1}"));
-        println!("=== page {} printed {printed} size {size} rules {}", page.index, page.rules.len());
+        let size = page.size().map_or_else(|| "-".to_string(), |(w, h)| format!("{w:.1}×{h:.1}"));
+        println!("=== page {} printed {printed} size {size} rules {}", page.index, page.rules().len());
         if std::env::var_os("DUMP_RULES").is_some() {
-            for r in &page.rules {
+            for r in page.rules() {
                 println!("  rule ({:.1},{:.1})-({:.1},{:.1})", r.x0, r.y0, r.x1, r.y1);
             }
         }

@@ -2,8 +2,13 @@
 //! source has it.
 //!
 //! The text front end yields one page of plain lines; the PDF front end yields one page
-//! per physical page, each line split into spans with x-ranges, plus the page's ruling
-//! lines. The report grammar reads only this type, never PDF objects.
+//! per physical page, each line split into spans with x-ranges, plus the page's box and
+//! ruling lines ([`PageGeom`]). The report grammar reads only this type, never PDF
+//! objects. A page's geometry is shared ([`Arc`]) so that every line the grammar reads
+//! can carry its page's along (`report::lines::SrcLine`), instead of looking it up by
+//! page number later.
+
+use std::sync::Arc;
 
 /// A decoded document ready for normalization and segmentation.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,9 +22,28 @@ pub struct Page {
     pub index: u32,
     /// Printed page number read from the footer (the footer line itself removed).
     pub printed: Option<u32>,
-    /// Page size in PDF points, when known.
-    pub size: Option<(f32, f32)>,
     pub lines: Vec<Line>,
+    /// The page's box and ruling lines: `None` for a text dump, which has no geometry.
+    pub geom: Option<Arc<PageGeom>>,
+}
+
+impl Page {
+    /// Page size in PDF points, when known.
+    pub fn size(&self) -> Option<(f32, f32)> {
+        self.geom.as_ref().map(|g| g.size)
+    }
+
+    /// The page's ruling lines (none for a text dump).
+    pub fn rules(&self) -> &[Rule] {
+        self.geom.as_ref().map_or(&[], |g| g.rules.as_slice())
+    }
+}
+
+/// Where a PDF page's lines sit: its size and the lines drawn on it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageGeom {
+    /// Width and height in points, as displayed (after `/Rotate`).
+    pub size: (f32, f32),
     /// Ruling lines (table borders, box edges), top-left origin.
     pub rules: Vec<Rule>,
 }

@@ -69,7 +69,7 @@ pub fn content(bytes: &[u8]) {
         interp.finish()
     }));
     if let Ok(content) = content {
-        let _ = crate::layout::page(1, (595.0, 842.0), content.glyphs, content.rules);
+        let _ = crate::input::pdf::layout::page(1, (595.0, 842.0), content.glyphs, content.rules);
     }
 }
 

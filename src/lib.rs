@@ -25,7 +25,6 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod input;
-pub mod layout;
 pub mod messages;
 pub mod model;
 pub mod normalize;

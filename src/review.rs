@@ -40,7 +40,7 @@ fn r1(v: f32) -> f32 {
 }
 
 fn source(doc: &Document) -> Source<'_> {
-    let has_geometry = doc.pages.iter().any(|p| p.size.is_some() || p.lines.iter().any(|l| l.geom.is_some()));
+    let has_geometry = doc.pages.iter().any(|p| p.geom.is_some() || p.lines.iter().any(|l| l.geom.is_some()));
     if !has_geometry {
         let lines = doc.pages.iter().flat_map(|p| p.lines.iter().map(|l| l.text.as_str())).collect();
         return Source { pages: Vec::new(), lines };
@@ -50,7 +50,7 @@ fn source(doc: &Document) -> Source<'_> {
         .iter()
         .map(|p| PageData {
             index: p.index,
-            size: p.size,
+            size: p.size(),
             runs: p
                 .lines
                 .iter()
@@ -59,7 +59,7 @@ fn source(doc: &Document) -> Source<'_> {
                     g.spans.iter().map(|s| (r1(s.x0), r1(s.x1), r1(g.y), r1(g.font_size), s.text.clone()))
                 })
                 .collect(),
-            rules: p.rules.iter().map(|r| [r.x0, r.y0, r.x1, r.y1].map(r1)).collect(),
+            rules: p.rules().iter().map(|r| [r.x0, r.y0, r.x1, r.y1].map(r1)).collect(),
         })
         .collect();
     Source { pages, lines: Vec::new() }

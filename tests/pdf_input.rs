@@ -25,7 +25,10 @@ fn check_corpus_pdf(name: &str) {
     let (doc, diags) = read(&fixture(name)).expect("corpus PDF reads");
     assert_eq!(doc.pages.len(), 98, "{name}");
     let text = all_text(&doc);
-    assert!(!text.chars().any(is_radical), "{name}: radicals left in the text");
+    // Radicals some producers map kanji to are folded by `normalize`, the one place
+    // characters are folded: the front end hands on what the PDF maps.
+    let normalized = all_text(&shisaku::normalize::document(doc.clone()));
+    assert!(!normalized.chars().any(is_radical), "{name}: radicals left in the text");
     assert!(!text.contains('\u{FFFD}'), "{name}: U+FFFD in the text");
     // Nothing unmapped, no page without text, no unreadable content.
     assert!(diags.is_empty(), "{diags:?}");
@@ -58,7 +61,7 @@ fn check_corpus_pdf(name: &str) {
     assert_eq!(cells, ["項目名", "４年度", "５年度"]);
     // No footer number left among the lines.
     assert!(!lines.iter().any(|l| l.text.trim() == "24"));
-    assert!(!page.rules.is_empty(), "card boxes have ruling lines");
+    assert!(!page.rules().is_empty(), "card boxes have ruling lines");
 }
 
 #[test]
@@ -467,7 +470,7 @@ fn rotate_on_a_page_and_inherited_reads_upright() {
                 (l.text.clone(), x0.round() as i32, g.y.round() as i32)
             })
             .collect();
-        (lines, page.rules.len())
+        (lines, page.rules().len())
     };
     let expected = lines(&upright);
     assert_eq!(expected.0.iter().map(|l| l.0.as_str()).collect::<Vec<_>>(), ["Title", "Body text"]);

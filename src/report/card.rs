@@ -9,7 +9,6 @@ use super::metrics::{self, Era};
 use super::money::parse_amount;
 use super::segment::{is_box_header, CardLines};
 use super::{department, geometry, split, table};
-use crate::doc::Rule;
 use crate::model::{Code, CostItem, Diagnostic, Metrics, Project};
 
 static COST: LazyLock<Regex> = LazyLock::new(|| {
@@ -26,16 +25,14 @@ static RELISTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*[（(]再掲[)）]\s*$").expect("static regex"));
 
 /// Context a card is read in.
-pub struct Ctx<'a> {
+pub struct Ctx {
     pub policy: Option<u8>,
     pub era: Option<Era>,
     /// The card's position in its chapter, 1-based: its number when none is printed.
     pub position: u32,
-    /// Ruling lines per physical page (index = page - 1); empty for a text dump.
-    pub rules: &'a [Vec<Rule>],
 }
 
-pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Project {
+pub fn parse(card: &CardLines, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Project {
     let first = card.head.iter().chain(&card.body).next();
     let page = first.and_then(|l| l.printed);
     let pdf_page = first.filter(|l| l.geom.is_some()).map(|l| l.pdf_page);
@@ -170,9 +167,8 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         body.iter().position(|l| super::segment::starts_with_marker(&l.text, "項目名")).unwrap_or(body.len());
     let box_lines: Vec<SrcLine> =
         body.get(box_start..metrics_at).unwrap_or(&[]).iter().map(|l| (*l).clone()).collect();
-    let page_rules = header.and_then(|h| ctx.rules.get(h.pdf_page.checked_sub(1)? as usize));
-    let boundary = header
-        .and_then(|h| geometry::column_boundary(h, &box_lines, page_rules.map_or(&[][..], |r| r.as_slice())));
+    let boundary =
+        header.and_then(|h| geometry::column_boundary(h, &box_lines, h.rules().unwrap_or_default()));
     let sp = match boundary {
         Some(b) if box_lines.iter().all(|l| l.geom.is_some()) => geometry::split_columns(&box_lines, b),
         _ => split::split_text(&box_lines.iter().map(|l| l.trimmed().to_string()).collect::<Vec<_>>()),
@@ -184,7 +180,7 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
         Some(h) => {
             let columns = metrics::columns(h.trimmed(), ctx.era);
             let table: Vec<&SrcLine> = body.iter().skip(metrics_at).copied().collect();
-            let (rows, doubts) = match metrics_geometry(&table, ctx, columns.len()) {
+            let (rows, doubts) = match metrics_geometry(&table, columns.len()) {
                 Some(rows) => (rows, Vec::new()),
                 None => {
                     let lines: Vec<String> = table.iter().skip(1).map(|l| l.trimmed().to_string()).collect();
@@ -224,10 +220,10 @@ pub fn parse(card: &CardLines, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Pr
 
 /// Read the metrics table by its ruling lines, when the input has geometry: rows lie
 /// between horizontal rules, cells between the columns of the header line.
-fn metrics_geometry(table: &[&SrcLine], ctx: &Ctx<'_>, ncols: usize) -> Option<Vec<crate::model::MetricRow>> {
+fn metrics_geometry(table: &[&SrcLine], ncols: usize) -> Option<Vec<crate::model::MetricRow>> {
     let header = table.first()?;
     let g = header.geom.as_ref()?;
-    let rules = ctx.rules.get(header.pdf_page.checked_sub(1)? as usize)?;
+    let rules = header.rules()?;
     if ncols == 0 || g.spans.len() != ncols + 1 || table.iter().any(|l| l.pdf_page != header.pdf_page) {
         return None;
     }

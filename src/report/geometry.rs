@@ -239,6 +239,7 @@ mod tests {
             pdf_page: 1,
             printed: Some(1),
             geom: Some(LineGeom { y, font_size: 11.0, spans }),
+            page_geom: None,
         }
     }
 

@@ -1,6 +1,12 @@
 //! Source lines as the grammar sees them: text plus where it was printed.
+//!
+//! Each line carries its page's geometry (box and ruling lines) with it, so that the
+//! parts the grammar cuts the lines into — chapters, summary tables, cards — hold what
+//! they need to read a table by its rules without going back to the document.
 
-use crate::doc::{Document, LineGeom};
+use std::sync::Arc;
+
+use crate::doc::{Document, LineGeom, PageGeom, Rule};
 
 /// One normalized line with its page, as the grammar reads it.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,11 +20,19 @@ pub struct SrcLine {
     /// 1-based position of the line on its page, blank lines counted: for a text dump,
     /// the source line number.
     pub line: u32,
+    /// The geometry of the line's page (shared by its lines); `None` for a text dump.
+    pub page_geom: Option<Arc<PageGeom>>,
 }
 
 impl SrcLine {
     pub fn trimmed(&self) -> &str {
         self.text.trim()
+    }
+
+    /// The ruling lines of the line's page; `None` when the page has no geometry (a text
+    /// dump), as opposed to a PDF page drawn without rules (`Some` of none).
+    pub fn rules(&self) -> Option<&[Rule]> {
+        self.page_geom.as_ref().map(|g| g.rules.as_slice())
     }
 }
 
@@ -41,6 +55,7 @@ pub fn flatten(doc: &Document) -> Vec<SrcLine> {
                 printed: page.printed,
                 geom: line.geom.clone(),
                 line: u32::try_from(n + 1).unwrap_or(u32::MAX),
+                page_geom: page.geom.clone(),
             });
         }
     }
@@ -51,4 +66,49 @@ pub fn flatten(doc: &Document) -> Vec<SrcLine> {
 pub fn is_page_number(s: &str) -> bool {
     let t = s.trim();
     !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Line, Page};
+
+    fn page(index: u32, rule_x: Option<f32>, texts: &[&str]) -> Page {
+        let geom = rule_x.map(|x| {
+            Arc::new(PageGeom {
+                size: (595.0, 842.0),
+                rules: vec![Rule { x0: x, y0: 0.0, x1: x, y1: 100.0 }],
+            })
+        });
+        Page { index, printed: None, lines: texts.iter().map(|t| Line::plain(*t)).collect(), geom }
+    }
+
+    /// Each line carries its own page's rules, whatever the pages' numbering (a
+    /// document cut from a longer one starts at any index), and a page without geometry
+    /// gives none.
+    #[test]
+    fn lines_carry_their_pages_geometry() {
+        let doc = Document {
+            pages: vec![
+                page(7, Some(10.0), &["a", "", "b"]),
+                page(9, Some(20.0), &["c"]),
+                page(1, None, &["d"]),
+            ],
+        };
+        let lines = flatten(&doc);
+        let seen: Vec<(&str, u32, u32, Option<f32>)> = lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.pdf_page, l.line, l.rules().and_then(|r| r.first()).map(|r| r.x0)))
+            .collect();
+        assert_eq!(
+            seen,
+            [("a", 7, 1, Some(10.0)), ("b", 7, 3, Some(10.0)), ("c", 9, 1, Some(20.0)), ("d", 1, 1, None)]
+        );
+        // Shared, not copied per line.
+        assert!(lines[0]
+            .page_geom
+            .as_ref()
+            .zip(lines[1].page_geom.as_ref())
+            .is_some_and(|(a, b)| Arc::ptr_eq(a, b)));
+    }
 }

@@ -69,20 +69,19 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
     let era =
         fiscal_year.as_ref().and_then(|f| metrics::era_offset(&f.era)).map(|offset| metrics::Era { offset });
 
-    let rules: Vec<Vec<crate::doc::Rule>> = doc.pages.iter().map(|p| p.rules.clone()).collect();
     let mut policies = Vec::new();
     for ch in &seg.chapters {
         let policy = ch.numbers.first().copied();
-        let mut summary = summary::parse(&ch.summary, &ch.numbers, &rules, &mut diagnostics);
+        let mut summary = summary::parse(&ch.summary, &ch.numbers, &mut diagnostics);
         let row_regions = regions::summary_rows(&ch.summary, &summary.rows);
         for (row, region) in summary.rows.iter_mut().zip(row_regions) {
             row.region = region;
         }
         let mut projects = Vec::new();
         for (i, c) in ch.cards.iter().enumerate() {
-            let ctx = card::Ctx { policy, era, position: i as u32 + 1, rules: &rules };
+            let ctx = card::Ctx { policy, era, position: i as u32 + 1 };
             let mut p = card::parse(c, &ctx, &mut diagnostics);
-            p.regions = Some(regions::project(c, &p, &rules));
+            p.regions = Some(regions::project(c, &p));
             if p.page.is_none() {
                 // A text dump has no page geometry: the summary's 掲載頁 gives the page.
                 p.page = summary.rows.iter().find(|r| r.no == p.no).and_then(|r| r.page);

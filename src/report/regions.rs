@@ -9,12 +9,26 @@ use super::card::column_boundary;
 use super::lines::{is_page_number, SrcLine};
 use super::segment::{is_box_header, is_cost_line, CardLines};
 use super::table;
-use crate::doc::{Rule, Span};
+use crate::doc::Span;
 use crate::model::{Project, ProjectRegions, Region, SummaryRow};
 
 /// A line's ink reaches this far below its baseline, in font sizes (descenders), the
 /// same allowance as a card's `bbox`.
 const DESCENT: f32 = 0.2;
+
+/// A metrics column's left edge is the vertical rule just left of its heading: one up
+/// to this far (points) right of the heading's start still counts (the heading touches
+/// it), as `card::metrics_geometry` reads it.
+const HEADING_RULE_SLACK: f32 = 0.5;
+
+/// A rule farther left of a heading than this many heading widths borders another
+/// column; the column then starts half a heading's width left of it.
+const HEADING_RULE_REACH: f32 = 2.0;
+
+/// The middle of a line's text lies this many font sizes above its baseline: what
+/// decides which row band between two rules a line belongs to.
+const TEXT_MIDDLE: f32 = 0.4;
+
 /// Characters of a summary row's name looked for in the table's lines: enough to tell
 /// neighbouring rows apart, few enough to sit on the first printed line of a wrapped name.
 const NAME_PROBE_CHARS: usize = 6;
@@ -100,7 +114,7 @@ fn squeeze(s: &str) -> String {
 }
 
 /// The regions of one card's fields, from the lines the card reader had.
-pub fn project(card: &CardLines, p: &Project, rules: &[Vec<Rule>]) -> ProjectRegions {
+pub fn project(card: &CardLines, p: &Project) -> ProjectRegions {
     let head = &card.head;
     let cost_at = head.iter().position(|l| is_cost_line(l.trimmed()));
     let title_end =
@@ -159,7 +173,7 @@ pub fn project(card: &CardLines, p: &Project, rules: &[Vec<Rule>]) -> ProjectReg
     };
     let table = body.get(metrics_at..).unwrap_or(&[]);
     let metrics = region(table, all);
-    let metric_cells = metric_cells(table, p, rules);
+    let metric_cells = metric_cells(table, p);
     ProjectRegions {
         title,
         number,
@@ -176,8 +190,8 @@ pub fn project(card: &CardLines, p: &Project, rules: &[Vec<Rule>]) -> ProjectReg
 /// table the spans in the cell's row band and column, else the line where the cell's
 /// text is found (searched from its row's item on, so equal values in other rows do not
 /// match).
-fn metric_cells(table: &[SrcLine], p: &Project, rules: &[Vec<Rule>]) -> Vec<Vec<Option<Region>>> {
-    if let Some(cells) = metric_cells_ruled(table, p, rules) {
+fn metric_cells(table: &[SrcLine], p: &Project) -> Vec<Vec<Option<Region>>> {
+    if let Some(cells) = metric_cells_ruled(table, p) {
         return cells;
     }
     let mut from = 1;
@@ -214,18 +228,14 @@ fn find_from(lines: &[SrcLine], from: usize, needle: &str) -> Option<usize> {
 /// Cells of a metrics table drawn with ruling lines: rows are the bands between
 /// horizontal rules that hold text, the first being the heading; columns split where the
 /// heading's spans start (a vertical rule just left of one where there is one).
-fn metric_cells_ruled(
-    table: &[SrcLine],
-    p: &Project,
-    rules: &[Vec<Rule>],
-) -> Option<Vec<Vec<Option<Region>>>> {
+fn metric_cells_ruled(table: &[SrcLine], p: &Project) -> Option<Vec<Vec<Option<Region>>>> {
     let header = table.first()?;
     let g = header.geom.as_ref()?;
     let page = header.pdf_page;
     if table.iter().any(|l| l.pdf_page != page || l.geom.is_none()) || g.spans.len() < 2 {
         return None;
     }
-    let rules = rules.get(page.checked_sub(1)? as usize)?;
+    let rules = header.rules()?;
     let last_y = table.iter().filter_map(|l| l.geom.as_ref()).map(|g| g.y).fold(g.y, f32::max);
     let verticals = table::column_edges(rules, g.y - g.font_size, last_y);
     // As the card reader splits them (`card::metrics_geometry`), so a cell's box holds
@@ -236,7 +246,7 @@ fn metric_cells_ruled(
             verticals
                 .iter()
                 .copied()
-                .filter(|&x| x <= s.x0 + 0.5 && s.x0 - x < (s.x1 - s.x0) * 2.0)
+                .filter(|&x| x <= s.x0 + HEADING_RULE_SLACK && s.x0 - x < (s.x1 - s.x0) * HEADING_RULE_REACH)
                 .fold(None, |best: Option<f32>, x| Some(best.map_or(x, |b| b.max(x))))
                 .unwrap_or(s.x0 - (s.x1 - s.x0) / 2.0)
         })
@@ -244,7 +254,7 @@ fn metric_cells_ruled(
     let edges = table::row_edges(rules, 0.0, f32::MAX);
     // Bands that hold a line of the table, in order; a line belongs to the band its
     // text's middle lies in.
-    let mid = |l: &SrcLine| l.geom.as_ref().map_or(0.0, |g| g.y - g.font_size * 0.4);
+    let mid = |l: &SrcLine| l.geom.as_ref().map_or(0.0, |g| g.y - g.font_size * TEXT_MIDDLE);
     let bands: Vec<(f32, f32)> = edges
         .windows(2)
         .filter_map(|w| match w {
@@ -319,7 +329,7 @@ mod tests {
     use crate::model::Metrics;
 
     fn text_line(n: u32, text: &str) -> SrcLine {
-        SrcLine { text: text.into(), pdf_page: 1, printed: None, geom: None, line: n }
+        SrcLine { text: text.into(), pdf_page: 1, printed: None, geom: None, line: n, page_geom: None }
     }
 
     fn pdf_line(y: f32, spans: &[(f32, &str)]) -> SrcLine {
@@ -334,6 +344,7 @@ mod tests {
             printed: Some(5),
             geom: Some(LineGeom { y, font_size: 10.0, spans }),
             line: 1,
+            page_geom: None,
         }
     }
 
@@ -367,7 +378,7 @@ mod tests {
             ],
             department: vec![text_line(19, "（担当課：商工政策課）")],
         };
-        let r = project(&card, &read("支援する。\n図る。"), &[]);
+        let r = project(&card, &read("支援する。\n図る。"));
         let lines = |reg: Option<Region>| reg.and_then(|r| r.lines);
         assert_eq!(lines(r.title), Some([10, 10]));
         assert_eq!(lines(r.cost), Some([11, 11]));
@@ -388,7 +399,7 @@ mod tests {
             ],
             department: vec![pdf_line(200.0, &[(400.0, "（担当課：商工政策課）")])],
         };
-        let r = project(&card, &read("支援する。"), &[]);
+        let r = project(&card, &read("支援する。"));
         let bbox = |reg: &Option<Region>| reg.as_ref().and_then(|r| r.bbox).unwrap_or_default();
         assert_eq!(r.overview.as_ref().map(|r| r.page), Some(2));
         assert_eq!(bbox(&r.overview), [60.0, 135.0, 110.0, 147.0]);
@@ -402,7 +413,7 @@ mod tests {
             head: vec![pdf_line(100.0, &[(50.0, "テスト事業 事業費 1,000千円"), (500.0, "3")])],
             ..card
         };
-        let r = project(&card, &read("支援する。"), &[]);
+        let r = project(&card, &read("支援する。"));
         let (title, cost) = (bbox(&r.title), bbox(&r.cost));
         assert!((title[2] - cost[0]).abs() < 0.01 && title[0] == 50.0, "{title:?} {cost:?}");
         assert!(title[2] > 100.0 && title[2] < 120.0, "{title:?}");
@@ -415,7 +426,7 @@ mod tests {
             )],
             ..card
         };
-        let r = project(&card, &read("支援する。"), &[]);
+        let r = project(&card, &read("支援する。"));
         assert_eq!(bbox(&r.title), [50.0, 90.0, 120.0, 102.0]);
         assert_eq!(bbox(&r.cost)[0], 300.0);
     }

@@ -562,7 +562,14 @@ mod tests {
     fn lines(text: &str) -> Vec<SrcLine> {
         text.lines()
             .filter(|l| !l.trim().is_empty())
-            .map(|l| SrcLine { text: l.to_string(), line: 0, pdf_page: 1, printed: None, geom: None })
+            .map(|l| SrcLine {
+                text: l.to_string(),
+                line: 0,
+                pdf_page: 1,
+                printed: None,
+                geom: None,
+                page_geom: None,
+            })
             .collect()
     }
 

@@ -11,7 +11,6 @@ use std::sync::LazyLock;
 use super::lines::SrcLine;
 use super::money::parse_int;
 use super::table;
-use crate::doc::Rule;
 use crate::model::{Code, Diagnostic, Summary, SummaryRow};
 
 static ROW_START: LazyLock<Regex> =
@@ -45,10 +44,9 @@ impl RowAcc {
     }
 }
 
-/// Parse the summary lines of one chapter (`numbers`: the chapter's policies; `rules`:
-/// ruling lines per physical page, empty for a text dump).
-pub fn parse(lines: &[SrcLine], numbers: &[u8], rules: &[Vec<Rule>], diags: &mut Vec<Diagnostic>) -> Summary {
-    if let Some(s) = parse_grid(lines, numbers, rules, diags) {
+/// Parse the summary lines of one chapter (`numbers`: the chapter's policies).
+pub fn parse(lines: &[SrcLine], numbers: &[u8], diags: &mut Vec<Diagnostic>) -> Summary {
+    if let Some(s) = parse_grid(lines, numbers, diags) {
         return s;
     }
     let policy = numbers.first().copied();
@@ -402,12 +400,7 @@ fn kinds_from_content(data: &[Vec<String>], ncols: usize, numbers: &[u8]) -> Vec
 
 /// Read the table by its ruling lines (PDF input): per page, the heading rows name the
 /// columns, and each row between horizontal rules is one project.
-fn parse_grid(
-    lines: &[SrcLine],
-    numbers: &[u8],
-    rules: &[Vec<Rule>],
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Summary> {
+fn parse_grid(lines: &[SrcLine], numbers: &[u8], diags: &mut Vec<Diagnostic>) -> Option<Summary> {
     if lines.is_empty() || lines.iter().any(|l| l.geom.is_none()) {
         return None;
     }
@@ -419,7 +412,7 @@ fn parse_grid(
     let mut subtotal = None;
     for page in pages {
         let page_lines: Vec<&SrcLine> = lines.iter().filter(|l| l.pdf_page == page).collect();
-        let page_rules = rules.get(page.checked_sub(1)? as usize)?;
+        let page_rules = page_lines.first()?.rules()?;
         let ys: Vec<f32> = page_lines.iter().filter_map(|l| l.geom.as_ref().map(|g| g.y)).collect();
         let (y0, y1) =
             (ys.iter().copied().fold(f32::MAX, f32::min), ys.iter().copied().fold(f32::MIN, f32::max));

@@ -193,7 +193,7 @@ const SAME_GAP: f32 = 0.1;
 /// Columns: between two headings, the split goes where the fewest of the body's spans
 /// cross (none, in a well-set table), within the x-range from the end of the left
 /// heading to the start of the right one, wherever the headings are aligned in their
-/// cells; cells then take the spans by their ink ([`cut_at_columns`]).
+/// cells; cells then take the spans by their ink (`cut_at_columns`).
 /// Rows: a table without rules still pads its cells, so the baselines of two rows are
 /// further apart than the wrapped lines inside a cell; the gap from the header to the
 /// first row is such a row gap. A gap as wide as that starts a row, a narrower one stays
@@ -353,6 +353,7 @@ mod tests {
             pdf_page: 1,
             printed: None,
             geom: Some(crate::doc::LineGeom { y, font_size: 9.0, spans }),
+            page_geom: None,
         }
     }
 

@@ -14,11 +14,10 @@ use std::sync::Arc;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use super::font::Font;
+use super::font::{Code, Font};
 use super::glyph::{Glyph, GlyphText};
 use super::objects::{deref, dict_of, name_of, ref_id, stream_bytes_checked, text_string, Budget};
 use crate::doc::Rule;
-use crate::normalize::radicals;
 
 /// Form XObjects nested deeper than this are not entered (real files nest 2–3 deep).
 const MAX_FORM_DEPTH: usize = 12;
@@ -30,8 +29,13 @@ const MAX_OPS_PER_PAGE: usize = 5_000_000;
 const MAX_GLYPHS_PER_PAGE: usize = 1_000_000;
 const MAX_SUBPATHS: usize = 100_000;
 const MAX_RULES_PER_PAGE: usize = 200_000;
+/// `q` beyond this depth is ignored: real content nests a handful of levels, and
+/// unbalanced `q`s in a loop must not grow the stack without bound.
+const MAX_GSTATE_DEPTH: usize = 4096;
 /// A filled rectangle at most this thick (points) is a drawn rule, not a shaded area.
 const THIN_FILL: f32 = 2.5;
+/// A rule shorter than this (points) both ways is a dot or a corner joint, not a line.
+const MIN_RULE_LENGTH: f32 = 0.5;
 /// How far from horizontal/vertical (points) a stroked segment may be and still count.
 const AXIS_TOLERANCE: f32 = 0.5;
 
@@ -251,6 +255,70 @@ impl Direction {
     }
 }
 
+/// What is the same for every glyph of one shown string: the text state and the
+/// transform from text space to the page, as of the string's start.
+struct Run {
+    /// Text space (at the string's start) → top-left page space.
+    base: Matrix,
+    font_size: f32,
+    /// `Tz` / 100.
+    h_scale: f32,
+    rise: f32,
+    /// The font size as printed on the page (points).
+    size: f32,
+    x_scale: f32,
+    direction: Direction,
+    invisible: bool,
+}
+
+impl Run {
+    fn new(gs: &GState, base: Matrix, font: &Font) -> Run {
+        // A vertical run reads along text space's −y: that is the direction of its line.
+        let direction = if font.vertical {
+            let [_, _, c, d, ..] = base.0;
+            Direction::of(Matrix([-c, -d, 0.0, 0.0, 0.0, 0.0]))
+        } else {
+            Direction::of(base)
+        };
+        Run {
+            base,
+            font_size: gs.font_size,
+            h_scale: gs.h_scale,
+            rise: gs.rise,
+            size: gs.font_size.abs() * base.y_scale(),
+            x_scale: base.x_scale(),
+            direction,
+            // Render modes 3 (neither fill nor stroke) and 7 (clip only) draw nothing.
+            invisible: gs.render_mode == 3 || gs.render_mode == 7,
+        }
+    }
+
+    /// The glyph of `code`, `offset` text-space units along the run.
+    fn glyph(&self, font: &Font, code: Code, offset: f32, text: GlyphText) -> Glyph {
+        // A vertical glyph is placed by its text position, on the column's centre line,
+        // so that a turned page (see `Direction`) has the run on one baseline.
+        let (x, y) =
+            if font.vertical { self.base.apply(0.0, offset) } else { self.base.apply(offset, self.rise) };
+        let advance = if font.vertical {
+            (font.vertical_advance(code) * font.scale * self.font_size * self.base.y_scale()).abs()
+        } else {
+            (font.width(code) * font.scale * self.font_size * self.h_scale * self.x_scale).abs()
+        };
+        Glyph { text, x, y, advance, font_size: self.size, invisible: self.invisible }
+    }
+
+    /// How far (text space) the next glyph starts after `code`: its width or vertical
+    /// advance plus character spacing, and word spacing after a word space.
+    fn advance(&self, font: &Font, code: Code, gs: &GState) -> f32 {
+        let spacing = gs.char_spacing + if font.is_word_space(code) { gs.word_spacing } else { 0.0 };
+        if font.vertical {
+            -(font.vertical_advance(code) * font.scale * self.font_size + spacing)
+        } else {
+            (font.width(code) * font.scale * self.font_size + spacing) * self.h_scale
+        }
+    }
+}
+
 /// A subpath in page coordinates: its points and whether `h`/`re` closed it.
 struct SubPath {
     points: Vec<(f32, f32)>,
@@ -360,15 +428,32 @@ impl<'d, 'c> Interpreter<'d, 'c> {
         self.out
     }
 
+    /// Run one operator. Each family of operators has its own step, which says whether
+    /// `op` is one of its own; the families are disjoint, so their order only decides how
+    /// soon an operator is found (text first: most of a report's operators place or
+    /// show text). Anything else (colours, images, clipping, shading) is ignored.
     fn operator(&mut self, op: &str, args: &[Object], resources: Option<&'d Dictionary>) {
-        let n = |i: usize| args.get(i).and_then(num).unwrap_or(0.0);
         // An endless path that is never painted is dropped rather than grown.
         if self.path.len() > MAX_SUBPATHS {
             self.path.clear();
         }
+        let _known = self.text_showing(op, args)
+            || self.text_state(op, args, resources)
+            || self.path_operator(op, args)
+            || self.graphics_state(op, args)
+            || self.marked_content(op, args, resources)
+            || self.xobject(op, args, resources);
+    }
+
+    /// `q`, `Q`, `cm`: the graphics state stack and the current transformation matrix.
+    fn graphics_state(&mut self, op: &str, args: &[Object]) -> bool {
         match op {
-            // Bound the stack: unbalanced `q`s in a loop must not eat memory.
-            "q" if self.stack.len() < 4096 => self.stack.push(self.gs.clone()),
+            "q" => {
+                // Bound the stack: unbalanced `q`s in a loop must not eat memory.
+                if self.stack.len() < MAX_GSTATE_DEPTH {
+                    self.stack.push(self.gs.clone());
+                }
+            }
             "Q" => {
                 if let Some(gs) = self.stack.pop() {
                     self.gs = gs;
@@ -379,6 +464,16 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                     self.gs.ctm = m.then(self.gs.ctm);
                 }
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Text objects, the text state (`Tf Tc Tw Tz TL Ts Tr`) and text positioning
+    /// (`Td TD Tm T*`).
+    fn text_state(&mut self, op: &str, args: &[Object], resources: Option<&'d Dictionary>) -> bool {
+        let n = |i: usize| operand(args, i);
+        match op {
             "BT" => {
                 self.tm = Matrix::IDENTITY;
                 self.tlm = Matrix::IDENTITY;
@@ -407,39 +502,55 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 }
             }
             "T*" => self.next_line(0.0, -self.gs.leading),
+            _ => return false,
+        }
+        true
+    }
+
+    /// `Tj`, `'`, `"` and `TJ`: strings shown, with `TJ`'s kerning between them.
+    fn text_showing(&mut self, op: &str, args: &[Object]) -> bool {
+        let string = |i: usize| args.get(i).and_then(|o| o.as_str().ok());
+        match op {
             "Tj" => {
-                if let Some(s) = args.first().and_then(|o| o.as_str().ok()) {
+                if let Some(s) = string(0) {
                     self.show(s);
                 }
             }
             "'" => {
                 self.next_line(0.0, -self.gs.leading);
-                if let Some(s) = args.first().and_then(|o| o.as_str().ok()) {
+                if let Some(s) = string(0) {
                     self.show(s);
                 }
             }
             "\"" => {
-                self.gs.word_spacing = n(0);
-                self.gs.char_spacing = n(1);
+                self.gs.word_spacing = operand(args, 0);
+                self.gs.char_spacing = operand(args, 1);
                 self.next_line(0.0, -self.gs.leading);
-                if let Some(s) = args.get(2).and_then(|o| o.as_str().ok()) {
+                if let Some(s) = string(2) {
                     self.show(s);
                 }
             }
             "TJ" => {
-                if let Some(items) = args.first().and_then(|o| o.as_array().ok()) {
-                    for item in items {
-                        match item {
-                            Object::String(s, _) => self.show(s),
-                            other => {
-                                if let Some(k) = num(other) {
-                                    self.kern(k);
-                                }
+                for item in args.first().and_then(|o| o.as_array().ok()).into_iter().flatten() {
+                    match item {
+                        Object::String(s, _) => self.show(s),
+                        other => {
+                            if let Some(k) = num(other) {
+                                self.kern(k);
                             }
                         }
                     }
                 }
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// `BMC`, `BDC`, `EMC`: marked content, for the `/ActualText` that replaces the text
+    /// of the glyphs it covers (given inline or through the resources' `/Properties`).
+    fn marked_content(&mut self, op: &str, args: &[Object], resources: Option<&'d Dictionary>) -> bool {
+        match op {
             "BMC" => self.marked.push(None),
             "BDC" => {
                 let actual = args
@@ -458,12 +569,28 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 self.marked.push(actual.map(|t| (t, self.out.glyphs.len())));
             }
             "EMC" => self.end_marked(),
-            "Do" => {
-                if let Some(name) = args.first().and_then(|o| o.as_name().ok()) {
-                    self.do_xobject(name, resources);
-                }
-            }
-            // Path construction, in page coordinates.
+            _ => return false,
+        }
+        true
+    }
+
+    /// `Do`: a Form XObject is run in place (images and other XObjects carry no text).
+    fn xobject(&mut self, op: &str, args: &[Object], resources: Option<&'d Dictionary>) -> bool {
+        if op != "Do" {
+            return false;
+        }
+        if let Some(name) = args.first().and_then(|o| o.as_name().ok()) {
+            self.do_xobject(name, resources);
+        }
+        true
+    }
+
+    /// Path construction (`m l c v y re h`, kept in page coordinates) and painting
+    /// (`S s B B* b b* f F f* n`): painting keeps the path's straight, axis-parallel
+    /// strokes and thin filled rectangles as ruling lines, then drops the path.
+    fn path_operator(&mut self, op: &str, args: &[Object]) -> bool {
+        let n = |i: usize| operand(args, i);
+        match op {
             "m" => {
                 let p = self.user_to_page(n(0), n(1));
                 self.path.push(SubPath { points: vec![p], closed: false });
@@ -491,16 +618,11 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 ];
                 self.path.push(SubPath { points, closed: true });
             }
-            "h" => {
-                if let Some(sp) = self.path.last_mut() {
-                    sp.closed = true;
-                }
-            }
+            "h" => self.close_subpath(),
             "S" | "s" | "B" | "B*" | "b" | "b*" => {
+                // The closing variants close the last subpath before stroking it.
                 if op == "s" || op == "b" || op == "b*" {
-                    if let Some(sp) = self.path.last_mut() {
-                        sp.closed = true;
-                    }
+                    self.close_subpath();
                 }
                 self.stroke_rules();
                 self.path.clear();
@@ -510,7 +632,14 @@ impl<'d, 'c> Interpreter<'d, 'c> {
                 self.path.clear();
             }
             "n" => self.path.clear(),
-            _ => {}
+            _ => return false,
+        }
+        true
+    }
+
+    fn close_subpath(&mut self) {
+        if let Some(sp) = self.path.last_mut() {
+            sp.closed = true;
         }
     }
 
@@ -564,117 +693,100 @@ impl<'d, 'c> Interpreter<'d, 'c> {
 
     /// Show a string: one glyph per character code.
     fn show(&mut self, bytes: &[u8]) {
-        let font = match &self.gs.font {
-            Some(f) => Rc::clone(f),
-            None => {
-                // Text without a usable font still occupies the page; place it with an
-                // empty font so nothing vanishes (it will read as U+FFFD).
-                self.out.missing_fonts.insert("(none)".into());
-                let doc = self.doc;
-                let budget = &self.caches.budget;
-                let f = Rc::clone(self.caches.missing_font.get_or_insert_with(|| {
-                    Rc::new(Font::load(doc, &Dictionary::new(), b"(missing)", budget))
-                }));
-                self.gs.font = Some(Rc::clone(&f));
-                f
-            }
-        };
-        let gs = &self.gs;
-        let fs = gs.font_size;
-        let th = gs.h_scale;
-        let invisible = gs.render_mode == 3 || gs.render_mode == 7;
-        // The linear part of text space → page is the same for every glyph of the string.
-        let base = self.tm.then(gs.ctm).then(self.page_matrix);
-        let size = fs.abs() * base.y_scale();
-        let x_scale = base.x_scale();
-        // A vertical run reads along text space's −y: that is the direction of its line.
-        let direction = if font.vertical {
-            let [_, _, c, d, ..] = base.0;
-            Direction::of(Matrix([-c, -d, 0.0, 0.0, 0.0, 0.0]))
-        } else {
-            Direction::of(base)
-        } as usize;
+        let font = self.show_font();
         if font.widths_unknown && !self.out.widths_unknown_fonts.contains(&font.name) {
             self.out.widths_unknown_fonts.insert(font.name.clone());
         }
+        let run = Run::new(&self.gs, self.tm.then(self.gs.ctm).then(self.page_matrix), &font);
         let mut offset = 0.0f32;
         let mut rest = bytes;
         while !rest.is_empty() {
             // Checked per glyph: one string may hold a whole stream's worth of codes.
-            if self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE || !self.caches.charge_glyph() {
-                if !self.glyphs_capped {
-                    self.glyphs_capped = true;
-                    self.out
-                        .problems
-                        .push(format!("more than {MAX_GLYPHS_PER_PAGE} glyphs; the rest are not read"));
-                }
+            if !self.glyph_allowed() {
                 return;
             }
             let code = font.next_code(rest);
             rest = rest.get(usize::from(code.len)..).unwrap_or_default();
-            let w0 = font.width(code) * font.scale;
-            // A vertical glyph is placed by its text position, on the column's centre
-            // line, so that a turned page (see `Direction`) has the run on one baseline.
-            let (x, y) = if font.vertical { base.apply(0.0, offset) } else { base.apply(offset, gs.rise) };
-            if let Some(&pair) = (!font.repaired.is_empty()).then(|| font.repaired.get(&code.code)).flatten()
-            {
-                let entry = self.out.repaired.entry(font.name.clone()).or_default();
-                entry.0 += 1;
-                entry.1.insert(pair);
-            }
-            if let Some(&c) = (!font.unverified.is_empty()).then(|| font.unverified.get(&code.code)).flatten()
-            {
-                let entry = self.out.unverified.entry(font.name.clone()).or_default();
-                entry.0 += 1;
-                entry.1.insert(c);
-            }
-            self.scratch.clear();
-            // A mapping to control characters only (U+0000 is a common placeholder)
-            // says no more than a missing one.
-            let mapped = font.text(code, &mut self.scratch)
-                && (self.scratch.is_empty()
-                    || self.scratch.chars().any(|c| !c.is_control() || c.is_whitespace()));
-            if mapped {
-                if self.scratch.chars().any(radicals::is_radical) {
-                    let mapped: String = self.scratch.chars().map(radicals::to_unified).collect();
-                    self.scratch = mapped;
-                }
-            } else {
-                self.scratch.clear();
-                self.scratch.push('\u{FFFD}');
-                if !self.out.unmapped_fonts.contains(&font.name) {
-                    self.out.unmapped_fonts.insert(font.name.clone());
-                }
-            }
-            let spacing = gs.char_spacing + if font.is_word_space(code) { gs.word_spacing } else { 0.0 };
-            if !invisible {
-                if let Some(n) = self.out.directions.get_mut(direction) {
+            self.note_repair(&font, code);
+            self.map_code(&font, code);
+            let glyph = run.glyph(&font, code, offset, GlyphText::new(&self.scratch));
+            if !run.invisible {
+                if let Some(n) = self.out.directions.get_mut(run.direction as usize) {
                     *n += 1;
                 }
             }
-            self.out.glyphs.push(Glyph {
-                text: GlyphText::new(&self.scratch),
-                x,
-                y,
-                advance: if font.vertical {
-                    (font.vertical_advance(code) * font.scale * fs * base.y_scale()).abs()
-                } else {
-                    (w0 * fs * th * x_scale).abs()
-                },
-                font_size: size,
-                invisible,
-            });
-            if font.vertical {
-                offset -= font.vertical_advance(code) * font.scale * fs + spacing;
-            } else {
-                offset += (w0 * fs + spacing) * th;
-            }
+            self.out.glyphs.push(glyph);
+            offset += run.advance(&font, code, &self.gs);
         }
         self.tm = if font.vertical {
             Matrix::translate(0.0, offset).then(self.tm)
         } else {
             Matrix::translate(offset, 0.0).then(self.tm)
         };
+    }
+
+    /// The font text is shown in. Text without a usable font still occupies the page:
+    /// it is placed with an empty font so nothing vanishes (it reads as U+FFFD).
+    fn show_font(&mut self) -> Rc<Font> {
+        if let Some(f) = &self.gs.font {
+            return Rc::clone(f);
+        }
+        self.out.missing_fonts.insert("(none)".into());
+        let doc = self.doc;
+        let budget = &self.caches.budget;
+        let f = Rc::clone(
+            self.caches
+                .missing_font
+                .get_or_insert_with(|| Rc::new(Font::load(doc, &Dictionary::new(), b"(missing)", budget))),
+        );
+        self.gs.font = Some(Rc::clone(&f));
+        f
+    }
+
+    /// Whether one more glyph fits the page's and the document's bounds; the first time
+    /// it does not, the page says so.
+    fn glyph_allowed(&mut self) -> bool {
+        if self.out.glyphs.len() < MAX_GLYPHS_PER_PAGE && self.caches.charge_glyph() {
+            return true;
+        }
+        if !self.glyphs_capped {
+            self.glyphs_capped = true;
+            self.out.problems.push(format!("more than {MAX_GLYPHS_PER_PAGE} glyphs; the rest are not read"));
+        }
+        false
+    }
+
+    /// Count a code whose ToUnicode text the font repaired (see `Font::repaired`).
+    fn note_repair(&mut self, font: &Font, code: Code) {
+        if let Some(&pair) = (!font.repaired.is_empty()).then(|| font.repaired.get(&code.code)).flatten() {
+            let entry = self.out.repaired.entry(font.name.clone()).or_default();
+            entry.0 += 1;
+            entry.1.insert(pair);
+        }
+        if let Some(&c) = (!font.unverified.is_empty()).then(|| font.unverified.get(&code.code)).flatten() {
+            let entry = self.out.unverified.entry(font.name.clone()).or_default();
+            entry.0 += 1;
+            entry.1.insert(c);
+        }
+    }
+
+    /// The text of `code` into `self.scratch`, as the font maps it: U+FFFD (and the font
+    /// noted as unmapped) when it does not. The text is kept as mapped; folding look-alike
+    /// characters (radicals, widths) is `normalize`'s job, for PDF and text alike.
+    fn map_code(&mut self, font: &Font, code: Code) {
+        self.scratch.clear();
+        // A mapping to control characters only (U+0000 is a common placeholder) says no
+        // more than a missing one.
+        let mapped = font.text(code, &mut self.scratch)
+            && (self.scratch.is_empty()
+                || self.scratch.chars().any(|c| !c.is_control() || c.is_whitespace()));
+        if !mapped {
+            self.scratch.clear();
+            self.scratch.push('\u{FFFD}');
+            if !self.out.unmapped_fonts.contains(&font.name) {
+                self.out.unmapped_fonts.insert(font.name.clone());
+            }
+        }
     }
 
     fn end_marked(&mut self) {
@@ -863,10 +975,15 @@ fn push_rule(rules: &mut Vec<Rule>, a: (f32, f32), b: (f32, f32)) {
     let r = Rule { x0: a.0.min(b.0), y0: a.1.min(b.1), x1: a.0.max(b.0), y1: a.1.max(b.1) };
     if rules.len() < MAX_RULES_PER_PAGE
         && [r.x0, r.y0, r.x1, r.y1].iter().all(|v| v.is_finite())
-        && (r.x1 - r.x0 > 0.5 || r.y1 - r.y0 > 0.5)
+        && (r.x1 - r.x0 > MIN_RULE_LENGTH || r.y1 - r.y0 > MIN_RULE_LENGTH)
     {
         rules.push(r);
     }
+}
+
+/// Operand `i` as a number; a missing or non-numeric operand reads as 0, as viewers do.
+fn operand(args: &[Object], i: usize) -> f32 {
+    args.get(i).and_then(num).unwrap_or(0.0)
 }
 
 fn num(o: &Object) -> Option<f32> {
@@ -982,7 +1099,9 @@ mod tests {
     #[test]
     fn cid_font_two_byte_codes_radicals_and_unmapped() {
         let c = one_page("BT /C1 12 Tf 100 700 Td <000100020003> Tj <0009> Tj <0004> Tj ET");
-        assert_eq!(texts(&c), ["日", "日", "本", "\u{FFFD}", "\u{FFFD}"]);
+        // The radical is kept as mapped: `normalize` folds it, for PDF and text alike.
+        assert_eq!(texts(&c), ["日", "\u{2F47}", "本", "\u{FFFD}", "\u{FFFD}"]);
+        assert_eq!(crate::normalize::text(&texts(&c).concat()), "日日本\u{FFFD}\u{FFFD}");
         assert!(close(c.glyphs[1].x - c.glyphs[0].x, 12.0));
         assert_eq!(c.unmapped_fonts.iter().collect::<Vec<_>>(), ["TestMincho"]);
     }
@@ -1059,6 +1178,187 @@ mod tests {
         let c = run(pdf);
         assert_eq!(texts(&c), ["L"]);
         assert!(c.problems.iter().any(|p| p.contains("draws itself")));
+    }
+
+    /// An interpreter over an empty document (no fonts, no resources), for driving one
+    /// operator step at a time.
+    fn bare(doc: &Document, caches: &mut Caches, f: impl FnOnce(&mut Interpreter<'_, '_>)) -> PageContent {
+        let mut it = Interpreter::new(doc, caches, [0.0, 0.0, 595.0, 842.0]);
+        f(&mut it);
+        it.finish()
+    }
+
+    fn nums(v: &[f32]) -> Vec<Object> {
+        v.iter().map(|&x| Object::Real(x)).collect()
+    }
+
+    /// Every operator the interpreter models belongs to exactly one step, and an
+    /// operator it does not model (colour, image) to none.
+    #[test]
+    fn operator_families_are_disjoint() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let known = [
+            "q", "Q", "cm", "BT", "ET", "Tf", "Tc", "Tw", "Tz", "TL", "Ts", "Tr", "Td", "TD", "Tm", "T*",
+            "Tj", "'", "\"", "TJ", "BMC", "BDC", "EMC", "Do", "m", "l", "c", "v", "y", "re", "h", "S", "s",
+            "B", "B*", "b", "b*", "f", "F", "f*", "n",
+        ];
+        bare(&doc, &mut caches, |it| {
+            for op in known.iter().chain(&["rg", "G", "BI", "W", "sh", "gs"]) {
+                let claims = [
+                    it.graphics_state(op, &[]),
+                    it.text_state(op, &[], None),
+                    it.text_showing(op, &[]),
+                    it.marked_content(op, &[], None),
+                    it.xobject(op, &[], None),
+                    it.path_operator(op, &[]),
+                ];
+                let expected = usize::from(known.contains(op));
+                assert_eq!(claims.iter().filter(|&&c| c).count(), expected, "{op}: {claims:?}");
+            }
+        });
+    }
+
+    #[test]
+    fn graphics_state_step_saves_transforms_and_restores() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        bare(&doc, &mut caches, |it| {
+            it.graphics_state("q", &[]);
+            it.graphics_state("cm", &nums(&[2.0, 0.0, 0.0, 2.0, 10.0, 20.0]));
+            assert_eq!(it.gs.ctm.apply(1.0, 1.0), (12.0, 22.0));
+            // A second `cm` applies before the first (it is concatenated on the left).
+            it.graphics_state("cm", &nums(&[1.0, 0.0, 0.0, 1.0, 5.0, 0.0]));
+            assert_eq!(it.gs.ctm.apply(0.0, 0.0), (20.0, 20.0));
+            it.graphics_state("Q", &[]);
+            assert_eq!(it.gs.ctm, Matrix::IDENTITY);
+            // A `Q` without its `q` changes nothing; the stack is bounded.
+            it.graphics_state("Q", &[]);
+            for _ in 0..MAX_GSTATE_DEPTH + 10 {
+                it.graphics_state("q", &[]);
+            }
+            assert_eq!(it.stack.len(), MAX_GSTATE_DEPTH);
+        });
+    }
+
+    #[test]
+    fn text_state_step_sets_parameters_and_positions() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            for (op, v) in [("Tc", 1.5), ("Tw", 2.5), ("Tz", 50.0), ("TL", 12.0), ("Ts", 3.0)] {
+                assert!(it.text_state(op, &nums(&[v]), None));
+            }
+            it.text_state("Tr", &[Object::Integer(3)], None);
+            let gs = &it.gs;
+            assert_eq!((gs.char_spacing, gs.word_spacing, gs.h_scale), (1.5, 2.5, 0.5));
+            assert_eq!((gs.leading, gs.rise, gs.render_mode), (12.0, 3.0, 3));
+            it.text_state("BT", &[], None);
+            it.text_state("Td", &nums(&[100.0, 700.0]), None);
+            it.text_state("T*", &[], None);
+            assert_eq!(it.tm.apply(0.0, 0.0), (100.0, 688.0));
+            // `TD` also sets the leading to minus its y.
+            it.text_state("TD", &nums(&[0.0, -20.0]), None);
+            assert_eq!((it.gs.leading, it.tm.apply(0.0, 0.0)), (20.0, (100.0, 668.0)));
+            it.text_state("Tm", &nums(&[1.0, 0.0, 0.0, 1.0, 50.0, 60.0]), None);
+            assert_eq!((it.tm, it.tlm), (it.tlm, Matrix::translate(50.0, 60.0)));
+            // A font the resources do not have is noted, not a failure.
+            it.text_state("Tf", &[Object::Name(b"F9".to_vec()), Object::Integer(10)], None);
+            assert!(it.gs.font.is_none() && it.gs.font_size == 10.0);
+        });
+        assert_eq!(c.missing_fonts.iter().collect::<Vec<_>>(), ["F9"]);
+    }
+
+    #[test]
+    fn text_showing_step_places_glyphs_and_kerns() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            it.gs.font_size = 10.0;
+            it.text_state("Td", &nums(&[100.0, 700.0]), None);
+            assert!(it.text_showing("Tj", &[Object::string_literal("A")]));
+            let after_tj = it.tm.apply(0.0, 0.0);
+            // A `TJ` number moves back by thousandths of the font size.
+            it.text_showing(
+                "TJ",
+                &[Object::Array(vec![Object::Integer(-1000), Object::string_literal("B")])],
+            );
+            let b = it.out.glyphs.last().map(|g| g.x);
+            assert_eq!(b, Some(after_tj.0 + 10.0));
+            // `"` sets word and character spacing, then moves to the next line.
+            it.gs.leading = 14.0;
+            it.text_showing("\"", &[Object::Real(1.0), Object::Real(2.0), Object::string_literal("C")]);
+            assert_eq!((it.gs.word_spacing, it.gs.char_spacing), (1.0, 2.0));
+            assert!(!it.text_showing("Tf", &[]));
+        });
+        // Shown without a font: placed with the stand-in font, the missing font noted.
+        assert_eq!(texts(&c), ["A", "B", "C"]);
+        assert!(close(c.glyphs[2].y, 142.0 + 14.0));
+        assert!(c.missing_fonts.contains("(none)"));
+    }
+
+    #[test]
+    fn marked_content_step_takes_inline_actual_text() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            it.gs.font_size = 10.0;
+            let props = Object::Dictionary(dictionary! { "ActualText" => Object::string_literal("ff") });
+            assert!(it.marked_content("BDC", &[Object::Name(b"Span".to_vec()), props], None));
+            it.text_showing("Tj", &[Object::string_literal("xy")]);
+            it.marked_content("EMC", &[], None);
+            // Marked content without /ActualText changes no text.
+            it.marked_content("BMC", &[Object::Name(b"Artifact".to_vec())], None);
+            it.text_showing("Tj", &[Object::string_literal("z")]);
+            it.marked_content("EMC", &[], None);
+        });
+        assert_eq!(texts(&c), ["ff", "", "z"]);
+    }
+
+    #[test]
+    fn xobject_step_ignores_what_is_not_a_form() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            assert!(it.xobject("Do", &[Object::Name(b"Im1".to_vec())], None));
+            assert!(!it.xobject("BI", &[], None));
+        });
+        assert!(c.glyphs.is_empty() && c.problems.is_empty());
+    }
+
+    #[test]
+    fn path_step_keeps_axis_strokes_and_thin_fills() {
+        let doc = Document::with_version("1.7");
+        let mut caches = Caches::default();
+        let c = bare(&doc, &mut caches, |it| {
+            // An unpainted path (`n`) leaves nothing.
+            it.path_operator("m", &nums(&[0.0, 0.0]));
+            it.path_operator("l", &nums(&[50.0, 0.0]));
+            it.path_operator("n", &[]);
+            assert!(it.path.is_empty());
+            // A curve breaks the subpath: only the straight piece after it is a rule.
+            it.path_operator("m", &nums(&[10.0, 800.0]));
+            it.path_operator("c", &nums(&[20.0, 810.0, 30.0, 810.0, 40.0, 800.0]));
+            it.path_operator("l", &nums(&[90.0, 800.0]));
+            it.path_operator("S", &[]);
+            // `s` closes the triangle: its closing edge is axis-parallel too.
+            it.path_operator("m", &nums(&[100.0, 100.0]));
+            it.path_operator("l", &nums(&[200.0, 100.0]));
+            it.path_operator("l", &nums(&[100.0, 150.0]));
+            it.path_operator("s", &[]);
+            // A thin filled rectangle is a rule along its length.
+            it.path_operator("re", &nums(&[300.0, 400.0, 0.5, 60.0]));
+            it.path_operator("f", &[]);
+            assert!(!it.path_operator("Tj", &[]));
+        });
+        let r: Vec<[f32; 4]> = c.rules.iter().map(|r| [r.x0, r.y0, r.x1, r.y1]).collect();
+        assert_eq!(r.len(), 4, "{r:?}");
+        assert!(r.contains(&[40.0, 42.0, 90.0, 42.0]), "{r:?}");
+        assert!(
+            r.contains(&[100.0, 742.0, 200.0, 742.0]) && r.contains(&[100.0, 692.0, 100.0, 742.0]),
+            "{r:?}"
+        );
+        assert!(r.iter().any(|r| close(r[0], 300.25) && close(r[1], 382.0) && close(r[3], 442.0)), "{r:?}");
     }
 
     #[test]

@@ -128,17 +128,7 @@ impl Font {
         mut to_unicode: Option<CMap>,
         budget: &Budget,
     ) -> Font {
-        let enc = dict.get(b"Encoding").ok();
-        let enc_name = enc.and_then(|o| name_of(doc, o));
-        // An embedded CMap stream carries its name in /CMapName.
-        let embedded = if enc_name.is_none() { enc.and_then(|o| stream_bytes(doc, o, budget)) } else { None };
-        let enc_name = enc_name
-            .or_else(|| {
-                enc.and_then(|o| dict_of(doc, o))
-                    .and_then(|d| d.get(b"CMapName").ok())
-                    .and_then(|o| name_of(doc, o))
-            })
-            .unwrap_or_default();
+        let (enc_name, embedded) = composite_encoding(doc, dict, budget);
         let coding = Coding::of(enc_name);
         let vertical = enc_name.ends_with(b"-V") || enc_name == b"V";
         let cids = match (&embedded, coding) {
@@ -175,23 +165,7 @@ impl Font {
         let widths = match (descendant, &program) {
             (Some(d), _) if has_widths => cid_widths(doc, d),
             // No /W: the program's advances, by glyph through the CID → glyph map.
-            (_, Some(p)) => {
-                let by_gid = p.advances();
-                let cids = match cid_to_gid {
-                    CidToGid::Identity => by_gid.len(),
-                    // CIDs are 16-bit (PDF 32000 annex C): a longer map is padding or
-                    // hostile, and must not become millions of entries.
-                    CidToGid::Table(ref t) => (t.len() / 2).min(MAX_CIDS),
-                };
-                let map = (0..u32::try_from(cids).unwrap_or(u32::MAX))
-                    .filter_map(|cid| Some((cid, *by_gid.get(usize::from(cid_to_gid.gid(cid)?))?)))
-                    .collect();
-                let default = descendant
-                    .and_then(|d| d.get(b"DW").ok())
-                    .and_then(|o| number(doc, o))
-                    .unwrap_or(DEFAULT_CID_WIDTH);
-                Widths::Cid { map, default }
-            }
+            (_, Some(p)) => program_cid_widths(doc, descendant, p, &cid_to_gid),
             // /DW (or the specification's 1000) for every glyph.
             (Some(d), None) => cid_widths(doc, d),
             // Without a CIDFont at all the widths are truly unknown.
@@ -614,6 +588,50 @@ fn vertical_metrics(doc: &Document, cid_font: &Dictionary) -> (HashMap<u32, f32>
         }
     }
     (map, default)
+}
+
+/// A composite font's `/Encoding`: the CMap's name (a predefined CMap's, or an embedded
+/// stream's `/CMapName`) and the embedded CMap stream's bytes, if it is one.
+fn composite_encoding<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    budget: &Budget,
+) -> (&'a [u8], Option<Vec<u8>>) {
+    let enc = dict.get(b"Encoding").ok();
+    let enc_name = enc.and_then(|o| name_of(doc, o));
+    // An embedded CMap stream carries its name in /CMapName.
+    let embedded = if enc_name.is_none() { enc.and_then(|o| stream_bytes(doc, o, budget)) } else { None };
+    let enc_name = enc_name
+        .or_else(|| {
+            enc.and_then(|o| dict_of(doc, o))
+                .and_then(|d| d.get(b"CMapName").ok())
+                .and_then(|o| name_of(doc, o))
+        })
+        .unwrap_or_default();
+    (enc_name, embedded)
+}
+
+/// Widths of a CIDFont without `/W`: its embedded program's advances, by glyph through
+/// the CID → glyph map, and `/DW` (or the specification's 1000) for the rest.
+fn program_cid_widths(
+    doc: &Document,
+    descendant: Option<&Dictionary>,
+    p: &Program,
+    cid_to_gid: &CidToGid,
+) -> Widths {
+    let by_gid = p.advances();
+    let cids = match cid_to_gid {
+        CidToGid::Identity => by_gid.len(),
+        // CIDs are 16-bit (PDF 32000 annex C): a longer map is padding or hostile, and
+        // must not become millions of entries.
+        CidToGid::Table(t) => (t.len() / 2).min(MAX_CIDS),
+    };
+    let map = (0..u32::try_from(cids).unwrap_or(u32::MAX))
+        .filter_map(|cid| Some((cid, *by_gid.get(usize::from(cid_to_gid.gid(cid)?))?)))
+        .collect();
+    let default =
+        descendant.and_then(|d| d.get(b"DW").ok()).and_then(|o| number(doc, o)).unwrap_or(DEFAULT_CID_WIDTH);
+    Widths::Cid { map, default }
 }
 
 /// `/W` (`c [w1 w2 …]` and `c1 c2 w` forms) and `/DW` of a CIDFont.

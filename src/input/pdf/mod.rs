@@ -10,6 +10,7 @@ pub(crate) mod cmap;
 pub(crate) mod content;
 pub(crate) mod font;
 pub(crate) mod glyph;
+pub(crate) mod layout;
 pub mod objects;
 pub(crate) mod predefined;
 pub(crate) mod program;
@@ -23,7 +24,6 @@ use lopdf::Object;
 
 use crate::doc::Document;
 use crate::error::{Error, Result};
-use crate::layout;
 use crate::model::{Code, Diagnostic};
 
 use content::{Caches, Direction, Interpreter, PageContent};
@@ -31,6 +31,14 @@ use objects::{dict_of, number, rect, stream_bytes_checked, Budget};
 
 /// A4 portrait, for a page whose boxes are missing or broken.
 const DEFAULT_PAGE_BOX: [f32; 4] = [0.0, 0.0, 595.0, 842.0];
+
+/// Runs of consecutive pages per worker thread: a few each, so that a run of slow pages
+/// does not leave the other cores idle, while each run still reuses its font cache.
+const RUNS_PER_THREAD: usize = 3;
+
+/// Repaired characters named in a `pdf.tounicode_repaired` message (the count gives
+/// the rest): enough to recognise the variant, short enough to read.
+const REPAIRS_SHOWN: usize = 5;
 
 /// Read a PDF into pages of positioned lines: [`parse`], [`interpret`], [`lay_out`].
 pub fn read(bytes: &[u8]) -> Result<(Document, Vec<Diagnostic>)> {
@@ -76,7 +84,7 @@ pub fn interpret(pdf: &lopdf::Document) -> Result<(Vec<InkedPage>, Vec<Diagnosti
     // Pages are independent; each worker takes a run of consecutive pages with its own
     // font and form caches (a report's pages share a handful of fonts, so a few runs
     // per thread keep both the cores and the caches busy).
-    let runs = rayon::current_num_threads().max(1) * 3;
+    let runs = rayon::current_num_threads().max(1) * RUNS_PER_THREAD;
     let run_len = page_refs.len().div_ceil(runs).max(1);
     let done: Vec<Vec<(InkedPage, Vec<Diagnostic>)>> = page_refs
         .par_chunks(run_len)
@@ -161,7 +169,7 @@ fn interpret_page(
     (InkedPage { index, size, content }, diagnostics)
 }
 
-/// Stage 3: glyphs → lines and spans per page (see [`crate::layout`]); says which
+/// Stage 3: glyphs → lines and spans per page (the `layout` module); says which
 /// pages had only invisible text or none.
 pub fn lay_out(inked: Vec<InkedPage>, diagnostics: &mut Vec<Diagnostic>) -> Result<Document> {
     use rayon::prelude::*;
@@ -269,7 +277,8 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
         );
     }
     for (font, (count, pairs)) in &content.repaired {
-        let shown: Vec<String> = pairs.iter().take(5).map(|(was, now)| format!("{was}→{now}")).collect();
+        let shown: Vec<String> =
+            pairs.iter().take(REPAIRS_SHOWN).map(|(was, now)| format!("{was}→{now}")).collect();
         out.push(
             Diagnostic::new(
                 Code::PdfTounicodeRepaired,
@@ -320,9 +329,6 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
         }
     }
 }
-
-/// Re-exported for layout, which consumes the interpreter's glyphs.
-pub use glyph::Glyph;
 
 /// Page-level PDF warnings that make every card on the page uncertain (a font with
 /// unknown widths moves text between columns), repeated on each card of that page so

@@ -1,4 +1,5 @@
-//! Layout: positioned glyphs → lines → spans, plus ruling lines.
+//! PDF layout: positioned glyphs → lines → spans, plus ruling lines: the third stage of
+//! the PDF front end, called only by [`super::lay_out`].
 //!
 //! Glyphs sharing a baseline form a line, whatever column they belong to; within a line,
 //! a horizontal gap much wider than a character splits it into spans, so that the two
@@ -6,8 +7,11 @@
 //! x-range for the report grammar). The footer page number is lifted out of the lines
 //! into [`Page::printed`].
 
-use crate::doc::{Line, LineGeom, Page, Rule, Span};
-use crate::input::pdf::Glyph;
+use std::sync::Arc;
+
+use super::glyph::Glyph;
+use crate::doc::{Line, LineGeom, Page, PageGeom, Rule, Span};
+use crate::normalize;
 
 /// Glyphs whose baselines differ by less than this fraction of the font size share a
 /// line: enough for rounding and small baseline jitter between columns, well below the
@@ -31,6 +35,26 @@ const OVERPRINT_OFFSET: f32 = 0.2;
 /// and still count as lying between two glyphs.
 const RULE_SLACK: f32 = 0.15;
 
+/// A footer page number has at most this many digits: a longer number at the foot of
+/// a page is something else (a telephone number, a document code).
+const MAX_PAGE_NUMBER_DIGITS: usize = 6;
+
+/// A drawn line thinner than this (points) across and longer than it along is a rule
+/// in that direction: borders are drawn 0.1–1 pt wide.
+const RULE_THICKNESS: f32 = 1.0;
+
+/// A vertical rule parts two glyphs of a line only where it overlaps the band of their
+/// bodies, from `BODY_LOW` to `BODY_HIGH` font sizes above the baseline: a rule that
+/// stops at the border just above or below the line (a cell's edge in the next row)
+/// stays out of it.
+const BODY_LOW: f32 = 0.2;
+const BODY_HIGH: f32 = 0.6;
+
+/// Font sizes are compared in steps of 1/`SIZE_STEPS_PER_POINT` pt: producers write
+/// sizes with rounding noise (9.96 for 10), and no report sets two sizes closer.
+const SIZE_STEPS_PER_POINT: f32 = 10.0;
+const SIZE_STEP: f32 = 1.0 / SIZE_STEPS_PER_POINT;
+
 /// Only a line in the bottom part of the page (fraction of the page height from the
 /// top) can be the footer page number.
 const FOOTER_ZONE: f32 = 0.85;
@@ -43,19 +67,23 @@ pub fn page(index: u32, size: (f32, f32), glyphs: Vec<Glyph>, rules: Vec<Rule>) 
     let rules = clean_rules(rules);
     let mut lines = lines_with_rules(&glyphs, &rules);
     let printed = take_footer_number(&mut lines, size.1);
-    Page { index, printed, size: Some(size), lines, rules }
+    Page { index, printed, lines, geom: Some(Arc::new(PageGeom { size, rules })) }
 }
 
-/// Group glyphs into lines (top to bottom) and spans (left to right).
-pub fn lines(glyphs: &[Glyph]) -> Vec<Line> {
+/// Group glyphs into lines (top to bottom) and spans (left to right); with no rules, as
+/// the unit tests build them.
+#[cfg(test)]
+fn lines(glyphs: &[Glyph]) -> Vec<Line> {
     lines_with_rules(glyphs, &[])
 }
 
-/// As [`lines`], and a vertical rule between two glyphs of a line also ends a span
+/// Group glyphs into lines (top to bottom) and spans (left to right); a vertical rule
+/// between two glyphs of a line also ends a span
 /// however narrow the gap: text on both sides of a drawn border belongs to different
 /// boxes or cells (a card's cost and the card number in its own box, say).
 pub fn lines_with_rules(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Line> {
-    let verticals: Vec<&Rule> = rules.iter().filter(|r| r.x1 - r.x0 < 1.0 && r.y1 - r.y0 > 1.0).collect();
+    let verticals: Vec<&Rule> =
+        rules.iter().filter(|r| r.x1 - r.x0 < RULE_THICKNESS && r.y1 - r.y0 > RULE_THICKNESS).collect();
     let mut order: Vec<&Glyph> = glyphs.iter().filter(|g| usable(g)).collect();
     order.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
 
@@ -105,7 +133,7 @@ fn build_line(glyphs: &mut [&Glyph], verticals: &[&Rule]) -> Option<Line> {
     let base_y = glyphs.first().map_or(0.0, |g| g.y);
     let crossing: Vec<f32> = verticals
         .iter()
-        .filter(|r| r.y0 < base_y - 0.2 * size && r.y1 > base_y - 0.6 * size)
+        .filter(|r| r.y0 < base_y - BODY_LOW * size && r.y1 > base_y - BODY_HIGH * size)
         .map(|r| (r.x0 + r.x1) / 2.0)
         .collect();
     let mut spans: Vec<Span> = Vec::new();
@@ -127,7 +155,7 @@ fn build_line(glyphs: &mut [&Glyph], verticals: &[&Rule]) -> Option<Line> {
         }
         last_ink = Some(g);
         // The baseline is that of the line's main text, not of its superscripts.
-        if (g.font_size - size).abs() < 0.1 {
+        if (g.font_size - size).abs() < SIZE_STEP {
             y_sum += g.y;
             y_count += 1;
         }
@@ -189,17 +217,17 @@ fn needs_word_space(before: &str, after: &str) -> bool {
     latin(before.chars().next_back()) && latin(after.chars().next())
 }
 
-/// The font size most glyphs of the line use (sizes rounded to 0.1 pt).
+/// The font size most glyphs of the line use (sizes rounded to [`SIZE_STEP`]).
 fn dominant_size(glyphs: &[&Glyph]) -> f32 {
     let mut counts: Vec<(i32, usize)> = Vec::new();
     for g in glyphs.iter().filter(|g| !is_blank(g)) {
-        let key = (g.font_size * 10.0).round() as i32;
+        let key = (g.font_size * SIZE_STEPS_PER_POINT).round() as i32;
         match counts.iter_mut().find(|(k, _)| *k == key) {
             Some((_, n)) => *n += 1,
             None => counts.push((key, 1)),
         }
     }
-    counts.iter().max_by_key(|(k, n)| (*n, *k)).map_or(0.0, |(k, _)| *k as f32 / 10.0)
+    counts.iter().max_by_key(|(k, n)| (*n, *k)).map_or(0.0, |(k, _)| *k as f32 / SIZE_STEPS_PER_POINT)
 }
 
 /// Remove the footer page number (the bottom-most line, if it is only a number in the
@@ -216,27 +244,25 @@ pub fn take_footer_number(lines: &mut Vec<Line>, page_height: f32) -> Option<u32
 }
 
 fn parse_page_number(text: &str) -> Option<u32> {
-    let core = text.trim().trim_matches(|c: char| c.is_whitespace() || "-‐－―—–".contains(c));
-    if core.is_empty() || core.chars().count() > 6 {
+    // Widths and dashes are folded by `normalize`, as for every other text, so that
+    // `２４` and `－ 24 －` read as 24 here too (the page is laid out before normalizing).
+    let folded = normalize::text(text);
+    let core = folded.trim_matches(|c: char| c.is_whitespace() || normalize::is_dash(c));
+    if core.is_empty() || core.len() > MAX_PAGE_NUMBER_DIGITS || !core.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let mut n: u32 = 0;
-    for c in core.chars() {
-        let d = match c {
-            '0'..='9' => c as u32 - '0' as u32,
-            '０'..='９' => c as u32 - '０' as u32,
-            _ => return None,
-        };
-        n = n.checked_mul(10)?.checked_add(d)?;
-    }
-    Some(n)
+    core.parse().ok()
 }
+
+/// Rules are told apart in steps of 1/`RULE_STEPS_PER_POINT` pt: a border drawn twice
+/// lands within rounding noise of itself, and real rules are points apart.
+const RULE_STEPS_PER_POINT: f32 = 10.0;
 
 /// Drop degenerate and duplicate rules (producers often draw a border twice) and sort
 /// them top to bottom, left to right.
 fn clean_rules(mut rules: Vec<Rule>) -> Vec<Rule> {
     rules.retain(|r| [r.x0, r.y0, r.x1, r.y1].iter().all(|v| v.is_finite()));
-    let key = |r: &Rule| [r.y0, r.x0, r.y1, r.x1].map(|v| (v * 10.0).round() as i64);
+    let key = |r: &Rule| [r.y0, r.x0, r.y1, r.x1].map(|v| (v * RULE_STEPS_PER_POINT).round() as i64);
     rules.sort_by_key(key);
     rules.dedup_by_key(|r| key(r));
     rules
