@@ -6,6 +6,7 @@
 //! lines into paragraphs.
 
 pub mod card;
+pub mod column_runs;
 pub mod case_study;
 pub mod department;
 pub mod geometry;

@@ -46,11 +46,19 @@ fn heading_kind(s: &str) -> (bool, bool) {
     (q.contains("【事業概要】"), q.contains("【事業実績】"))
 }
 
-/// Reassemble a text dump's document (one page of plain lines) for `kind`. Also returns
-/// the items of metric rows whose cells were placed by a guess (stacked cells in a dump
-/// without positions), for a `metrics.uncertain` warning on their cards.
-pub fn document(doc: Document, kind: DumpKind) -> (Document, Vec<String>) {
-    let mut guesses = Vec::new();
+/// What reassembly could not tell from a dump: the items of metric rows whose cells were
+/// placed by a guess (stacked cells in a dump without positions), for a
+/// `metrics.uncertain` warning on their cards, and summary rows rebuilt from column runs
+/// with a doubt ([`super::column_runs::Doubt`]).
+#[derive(Debug, Default)]
+pub struct Guesses {
+    pub metric_items: Vec<String>,
+    pub summary: Vec<super::column_runs::Doubt>,
+}
+
+/// Reassemble a text dump's document (one page of plain lines) for `kind`.
+pub fn document(doc: Document, kind: DumpKind) -> (Document, Guesses) {
+    let mut guesses = Guesses::default();
     let pages = doc
         .pages
         .into_iter()
@@ -60,11 +68,33 @@ pub fn document(doc: Document, kind: DumpKind) -> (Document, Vec<String>) {
             }
             let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
             let (texts, mut g) = lines_and_guesses(texts, kind);
-            guesses.append(&mut g);
+            guesses.metric_items.append(&mut g.metric_items);
+            guesses.summary.append(&mut g.summary);
             Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
         })
         .collect();
     (Document { pages }, guesses)
+}
+
+/// `pdftotext` default mode: summary tables printed as column runs are rebuilt one line a
+/// row ([`super::column_runs`]). Done before normalization, while each page still starts
+/// with its form feed (a table's region ends with a page).
+pub fn column_tables(doc: Document) -> (Document, Vec<super::column_runs::Doubt>) {
+    let mut doubts = Vec::new();
+    let pages = doc
+        .pages
+        .into_iter()
+        .map(|p| {
+            if p.lines.iter().any(|l| l.geom.is_some()) {
+                return p;
+            }
+            let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
+            let (texts, mut d) = super::column_runs::rebuild(texts);
+            doubts.append(&mut d);
+            Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
+        })
+        .collect();
+    (Document { pages }, doubts)
 }
 
 /// A dump with form feeds (poppler's `pdftotext`) ends each page with its footer: a lone
@@ -106,8 +136,8 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
     lines_and_guesses(input, kind).0
 }
 
-/// [`lines`], with the items of metric rows whose cells were placed by a guess.
-pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Vec<String>) {
+/// [`lines`], with what was placed by a guess.
+pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Guesses) {
     let mut guesses = Vec::new();
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
@@ -124,7 +154,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Ve
     if kind != DumpKind::Plain {
         ls = cell_fragments(ls);
     }
-    (ls, guesses)
+    (ls, Guesses { metric_items: guesses, summary: Vec::new() })
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.
