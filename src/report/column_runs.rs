@@ -181,6 +181,22 @@ fn tokens(lines: &[String]) -> Vec<(Tok, usize)> {
     out
 }
 
+/// An amount of the cost column.
+#[derive(Debug, Clone)]
+struct Cost {
+    text: String,
+    /// Read right after a 小計 line.
+    after_subtotal: bool,
+    /// The row whose name it follows in reading order (the row is printed row-wise there).
+    row: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum NewMark {
+    Cost(usize),
+    Row(usize),
+}
+
 #[derive(Debug, Default, Clone)]
 struct Row {
     no: u32,
@@ -194,11 +210,11 @@ struct Columns {
     headings: Vec<String>,
     rows: Vec<Row>,
     /// Amounts in reading order, with whether each came right after 小計.
-    costs: Vec<(String, bool)>,
+    costs: Vec<Cost>,
     /// Per page read, the departments read since the previous page.
     pages: Vec<(u32, Vec<String>)>,
-    /// 新規 marks by cost index.
-    new: Vec<usize>,
+    /// 新規 marks: by the cost they follow, or by the row whose 掲載頁 comes next.
+    new: Vec<NewMark>,
     /// Marks placed on no row.
     loose_marks: usize,
     /// Policy marks read before the No. they belong to.
@@ -257,19 +273,19 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
             Tok::Subtotal(amount) => {
                 after_subtotal = true;
                 if let Some(a) = amount {
-                    c.costs.push((a.clone(), true));
+                    c.costs.push(Cost { text: a.clone(), after_subtotal: true, row: None });
                     after_subtotal = false;
                 }
                 prev = Prev::Subtotal;
             }
             Tok::Marks(n) => {
                 if prev == Prev::Cost && !c.costs.is_empty() {
-                    c.new.push(c.costs.len() - 1);
+                    c.new.push(NewMark::Cost(c.costs.len() - 1));
                     if *n > 1 {
                         c.loose_marks += n - 1;
                     }
                 } else if c.costs.len() > c.pages.len() && !shared {
-                    c.new.push(c.pages.len());
+                    c.new.push(NewMark::Row(c.pages.len()));
                     if *n > 1 {
                         c.loose_marks += n - 1;
                     }
@@ -282,7 +298,7 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
                 prev = Prev::Mark;
             }
             Tok::Amount(a) => {
-                c.costs.push((a.clone(), after_subtotal));
+                c.costs.push(Cost { text: a.clone(), after_subtotal, row: anchor_row(&c, prev == Prev::Name) });
                 after_subtotal = false;
                 prev = Prev::Cost;
             }
@@ -314,7 +330,7 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
                     c.pages.push((n, std::mem::take(&mut depts)));
                     prev = Prev::Page;
                 } else {
-                    c.costs.push((n.to_string(), after_subtotal));
+                    c.costs.push(Cost { text: n.to_string(), after_subtotal, row: anchor_row(&c, prev == Prev::Name) });
                     after_subtotal = false;
                     prev = Prev::Cost;
                 }
@@ -364,6 +380,12 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
     }
     c.loose_marks += std::mem::take(&mut c.pending);
     c
+}
+
+/// A cost read right after a row's name is that row's, when the row has none yet.
+fn anchor_row(c: &Columns, after_name: bool) -> Option<u32> {
+    let r = c.rows.last().filter(|_| after_name)?;
+    (!c.costs.iter().any(|k| k.row == Some(r.no))).then_some(r.no)
 }
 
 fn start_row(c: &mut Columns, no: u32) {
@@ -452,32 +474,65 @@ fn deal(mut c: Columns, shared: bool) -> (Vec<String>, Vec<Doubt>) {
         message,
     };
     // The 小計: the amount that is the sum of the others; else the first after 小計.
-    let values: Vec<Option<i64>> = c.costs.iter().map(|(s, _)| amount_value(s)).collect();
+    let values: Vec<Option<i64>> = c.costs.iter().map(|k| amount_value(&k.text)).collect();
     let total: i64 = values.iter().flatten().sum();
     let sub_at = values
         .iter()
         .rposition(|v| v.is_some_and(|v| 2 * v == total && c.costs.len() > 1))
-        .or_else(|| c.costs.iter().position(|(_, after)| *after))
+        .or_else(|| c.costs.iter().position(|k| k.after_subtotal))
         .or_else(|| c.costs.len().checked_sub(1).filter(|&n| n >= c.rows.len()));
-    let subtotal = sub_at.map(|k| c.costs.remove(k).0);
-    let row_of_cost = |ci: usize| match sub_at {
-        Some(s) if ci > s => ci - 1,
-        _ => ci,
-    };
-    let new: Vec<usize> = c.new.iter().map(|&ci| row_of_cost(ci)).collect();
+    let subtotal = sub_at.and_then(|k| c.costs.get(k)).map(|k| k.text.clone());
     c.rows.sort_by_key(|r| r.no);
     let n = c.rows.len();
-    if c.costs.len() != n || c.pages.len() != n {
+    // Costs to rows: a cost read right after its row's name is that row's; the others
+    // go, in reading order, to the rows left without one.
+    let mut cost_row: Vec<Option<usize>> = vec![None; c.costs.len()];
+    let mut row_cost: Vec<Option<usize>> = vec![None; n];
+    for (ci, k) in c.costs.iter().enumerate() {
+        if Some(ci) == sub_at {
+            continue;
+        }
+        if let Some(r) = k.row.and_then(|no| c.rows.iter().position(|r| r.no == no)) {
+            if row_cost[r].is_none() {
+                row_cost[r] = Some(ci);
+                cost_row[ci] = Some(r);
+            }
+        }
+    }
+    let mut free = (0..n).filter(|&r| row_cost[r].is_none()).collect::<Vec<_>>().into_iter();
+    let mut unplaced = 0;
+    for ci in 0..c.costs.len() {
+        if Some(ci) == sub_at || cost_row[ci].is_some() {
+            continue;
+        }
+        match free.next() {
+            Some(r) => {
+                row_cost[r] = Some(ci);
+                cost_row[ci] = Some(r);
+            }
+            None => unplaced += 1,
+        }
+    }
+    let new: Vec<usize> = c
+        .new
+        .iter()
+        .filter_map(|m| match m {
+            NewMark::Cost(ci) => cost_row.get(*ci).copied().flatten(),
+            NewMark::Row(r) => Some(*r),
+        })
+        .collect();
+    let missing = row_cost.iter().filter(|r| r.is_none()).count();
+    if missing + unplaced > 0 || c.pages.len() != n {
         doubts.push(table_doubt(
             &c.rows,
             format!(
                 "summary table printed as column runs: {n} rows but {} costs and {} 掲載頁; rows after the first difference may hold another row's cells",
-                c.costs.len(),
+                n + unplaced - missing,
                 c.pages.len()
             ),
         ));
     }
-    if c.loose_marks > 0 && !shared {
+    if c.loose_marks > 0 {
         doubts.push(table_doubt(
             &c.rows,
             format!(
@@ -497,9 +552,9 @@ fn deal(mut c: Columns, shared: bool) -> (Vec<String>, Vec<Doubt>) {
             line.push_str("○ ");
         }
         line.push_str(&format!("{} {}", r.no, name));
-        if let Some((cost, _)) = c.costs.get(k) {
+        if let Some(cost) = row_cost.get(k).copied().flatten().and_then(|ci| c.costs.get(ci)) {
             line.push(' ');
-            line.push_str(cost);
+            line.push_str(&cost.text);
         }
         if new.contains(&k) {
             line.push_str(" ○");
