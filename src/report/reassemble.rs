@@ -32,6 +32,9 @@ static COST_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// How far (lines) a box heading printed apart looks for its partner: between them an
 /// extractor can put the cost line, the card number and a title line or two.
 const HEADING_REACH: usize = 6;
+/// How far (lines) a 【事業概要】 heading looks for its 【事業実績】 partner when the left
+/// column is printed between them: a box column holds at most a few dozen lines.
+const BOX_REACH: usize = 40;
 /// Columns of a `-layout` line within which two text runs count as aligned with the box
 /// headings' columns (pdftotext rounds positions to whole characters, and wide
 /// characters are one column each however wide their glyphs).
@@ -234,7 +237,25 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
             let (pa, pb) = heading_kind(&ls[j]);
             pa != pb && pa == b && pb == a
         });
+        // The left column printed between the headings (`【 事業概要 】`, its sentences,
+        // the card number, `【 事業実績 】`): further away, and its lines end sentences.
+        let column_between = || {
+            let j = (i + 1..ls.len().min(i + 1 + BOX_REACH))
+                .take_while(|&j| !ends_box(&ls[j]))
+                .find(|&j| heading_kind(&ls[j]) != (false, false))?;
+            let (pa, pb) = heading_kind(&ls[j]);
+            (a && pb && !pa && ls[i + 1..j].iter().any(|l| l.trim_end().ends_with('。'))).then_some(j)
+        };
         let Some(j) = partner else {
+            if let Some(j) = column_between() {
+                // Head lines (cost, number) caught in the column go back before the box.
+                let head = |l: &String| COST_ONLY.is_match(l.trim()) || super::lines::is_page_number(l);
+                out.extend(ls[i + 1..j].iter().filter(|l| head(l)).cloned());
+                out.push("【 事業概要 】 【 事業実績 】".to_string());
+                out.extend(ls[i + 1..j].iter().filter(|l| !head(l)).cloned());
+                i = j + 1;
+                continue;
+            }
             out.push(ls[i].clone());
             i += 1;
             continue;
