@@ -448,7 +448,7 @@ pub fn rebuild(ls: Vec<String>) -> (Vec<String>, Vec<Doubt>) {
             .collect();
         let shared = region.iter().take_while(|l| !l.trim().starts_with("No")).any(|l| l.chars().any(is_circled));
         let cols = read(&region, &page_of, shared);
-        let (lines, mut d) = deal(cols, shared);
+        let (lines, mut d) = deal(cols);
         if std::env::var_os("DEBUG_RUNS").is_some() {
             eprintln!("{}\n{d:?}", lines.join("\n"));
         }
@@ -466,7 +466,7 @@ fn amount_value(s: &str) -> Option<i64> {
 }
 
 /// Deal the columns to the rows (in No. order) and print one line a row.
-fn deal(mut c: Columns, shared: bool) -> (Vec<String>, Vec<Doubt>) {
+fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
     let mut doubts = Vec::new();
     let table_doubt = |rows: &[Row], message: String| Doubt {
         no: None,

@@ -151,6 +151,9 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     }
     if kind.cell_per_line() {
         ls = headings_apart(ls);
+        if kind == DumpKind::Pdftotext {
+            ls = stacked_numbers(ls);
+        }
         ls = metric_headers(ls);
         ls = subtotal_amount(ls);
     }
@@ -276,6 +279,49 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
         i = k;
     }
     out
+}
+
+/// A card number printed one digit a line (a narrow number box): `pdftotext` reads the
+/// digits in reading order before the box (`1` / `0`), or one before the box and one
+/// between its columns (`6` … `1`). The digits are joined into the head's number line;
+/// of the two orders, the one that follows the previous card's number, else reading order.
+fn stacked_numbers(ls: Vec<String>) -> Vec<String> {
+    let digit = |l: &str| {
+        let t = l.trim();
+        t.len() == 1 && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    let mut out = ls.clone();
+    let mut drop = vec![false; ls.len()];
+    let mut last_no: Option<u32> = None;
+    for h in 0..ls.len() {
+        if heading_kind(&ls[h]) != (true, true) {
+            continue;
+        }
+        let mut s = h;
+        while s > 0 && h - s < 3 && digit(&ls[s - 1]) {
+            s -= 1;
+        }
+        let end = (h + 1..ls.len().min(h + 1 + BOX_REACH))
+            .find(|&k| ends_box(&ls[k]) || heading_kind(&ls[k]) != (false, false) || COST_ONLY.is_match(ls[k].trim()))
+            .unwrap_or(ls.len().min(h + 1 + BOX_REACH));
+        let in_box: Vec<usize> = (h + 1..end).filter(|&k| digit(&ls[k])).collect();
+        let head: String = ls[s..h].iter().map(|l| l.trim()).collect();
+        let boxed: String = in_box.iter().map(|&k| ls[k].trim()).collect();
+        if s == h || head.len() + boxed.len() < 2 {
+            last_no = (s..h).last().and_then(|k| ls[k].trim().parse().ok()).or(last_no);
+            continue;
+        }
+        let reading = format!("{head}{boxed}");
+        let turned = format!("{boxed}{head}");
+        let follows = |n: &str| n.parse::<u32>().ok().zip(last_no).is_some_and(|(n, l)| n == l + 1);
+        let number = if !follows(&reading) && follows(&turned) { turned } else { reading };
+        last_no = number.parse().ok();
+        out[s] = number;
+        for k in (s + 1..h).chain(in_box) {
+            drop[k] = true;
+        }
+    }
+    out.into_iter().zip(drop).filter(|(_, d)| !d).map(|(l, _)| l).collect()
 }
 
 /// A summary row's own line in a dump that sets cells side by side: `[○…] No [name…]
