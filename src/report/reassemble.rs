@@ -241,7 +241,7 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
             pa != pb && pa == b && pb == a
         });
         // The left column printed between the headings (`【 事業概要 】`, its sentences,
-        // the card number, `【 事業実績 】`): further away, and its lines end sentences.
+        // the card number, `【 事業実績 】`): its lines end sentences; head lines do not.
         let column_between = || {
             let j = (i + 1..ls.len().min(i + 1 + BOX_REACH))
                 .take_while(|&j| !ends_box(&ls[j]))
@@ -249,16 +249,16 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
             let (pa, pb) = heading_kind(&ls[j]);
             (a && pb && !pa && ls[i + 1..j].iter().any(|l| l.trim_end().ends_with('。'))).then_some(j)
         };
+        if let Some(j) = column_between() {
+            // Head lines (cost, number) caught in the column go back before the box.
+            let head = |l: &String| COST_ONLY.is_match(l.trim()) || super::lines::is_page_number(l);
+            out.extend(ls[i + 1..j].iter().filter(|l| head(l)).cloned());
+            out.push("【 事業概要 】 【 事業実績 】".to_string());
+            out.extend(ls[i + 1..j].iter().filter(|l| !head(l)).cloned());
+            i = j + 1;
+            continue;
+        }
         let Some(j) = partner else {
-            if let Some(j) = column_between() {
-                // Head lines (cost, number) caught in the column go back before the box.
-                let head = |l: &String| COST_ONLY.is_match(l.trim()) || super::lines::is_page_number(l);
-                out.extend(ls[i + 1..j].iter().filter(|l| head(l)).cloned());
-                out.push("【 事業概要 】 【 事業実績 】".to_string());
-                out.extend(ls[i + 1..j].iter().filter(|l| !head(l)).cloned());
-                i = j + 1;
-                continue;
-            }
             out.push(ls[i].clone());
             i += 1;
             continue;
