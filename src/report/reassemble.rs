@@ -247,7 +247,7 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
                 .take_while(|&j| !ends_box(&ls[j]))
                 .find(|&j| heading_kind(&ls[j]) != (false, false))?;
             let (pa, pb) = heading_kind(&ls[j]);
-            (a && pb && !pa && ls[i + 1..j].iter().any(|l| l.trim_end().ends_with('。'))).then_some(j)
+            (a && pb && !pa && ls[i + 1..j].iter().any(|l| l.contains('。'))).then_some(j)
         };
         if let Some(j) = column_between() {
             // Head lines (cost, number) caught in the column go back before the box.
