@@ -32,6 +32,9 @@ static COST_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// How far (lines) a box heading printed apart looks for its partner: between them an
 /// extractor can put the cost line, the card number and a title line or two.
 const HEADING_REACH: usize = 6;
+/// Lines of a card's head before its box (title lines, cost, breakdown, number digits,
+/// a page footer) searched for a card number printed one digit a line.
+const HEAD_REACH: usize = 8;
 /// How far (lines) a 【事業概要】 heading looks for its 【事業実績】 partner when the left
 /// column is printed between them: a box column holds at most a few dozen lines.
 const BOX_REACH: usize = 40;
@@ -151,13 +154,12 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     }
     if kind.cell_per_line() {
         ls = headings_apart(ls);
-        if kind == DumpKind::Pdftotext {
-            ls = stacked_numbers(ls);
-        }
+
         ls = metric_headers(ls);
         ls = subtotal_amount(ls);
     }
     if kind != DumpKind::Plain {
+        ls = stacked_numbers(ls);
         ls = cell_fragments(ls);
     }
     (ls, Guesses { metric_items: guesses, summary: Vec::new() })
@@ -281,9 +283,9 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
     out
 }
 
-/// A card number printed one digit a line (a narrow number box): `pdftotext` reads the
-/// digits in reading order before the box (`1` / `0`), or one before the box and one
-/// between its columns (`6` … `1`). The digits are joined into the head's number line;
+/// A card number printed one digit a line (a narrow number box): extractors give the
+/// digits in reading order in the card's head (`1` / `0`, before or after the title), or
+/// (`pdftotext`) one right before the box and one between its columns (`6` … `1`). The digits are joined into the head's number line;
 /// of the two orders, the one that follows the previous card's number, else reading order.
 fn stacked_numbers(ls: Vec<String>) -> Vec<String> {
     let digit = |l: &str| {
@@ -297,18 +299,26 @@ fn stacked_numbers(ls: Vec<String>) -> Vec<String> {
         if heading_kind(&ls[h]) != (true, true) {
             continue;
         }
-        let mut s = h;
-        while s > 0 && h - s < 3 && digit(&ls[s - 1]) {
+        // The last run of lone digits in the card's head (back to the previous card's
+        // department line); a page footer of two digits or more is no part of it.
+        let head_start = (h.saturating_sub(HEAD_REACH)..h).rev().find(|&k| ends_box(&ls[k])).map_or(h.saturating_sub(HEAD_REACH), |k| k + 1);
+        let Some(run_end) = (head_start..h).rev().find(|&k| digit(&ls[k])).map(|k| k + 1) else {
+            continue;
+        };
+        let mut s = run_end;
+        while s > head_start && digit(&ls[s - 1]) {
             s -= 1;
         }
+        // Digits in the box count only when the run is right before it.
+        let before_box = run_end == h;
         let end = (h + 1..ls.len().min(h + 1 + BOX_REACH))
             .find(|&k| ends_box(&ls[k]) || heading_kind(&ls[k]) != (false, false) || COST_ONLY.is_match(ls[k].trim()))
             .unwrap_or(ls.len().min(h + 1 + BOX_REACH));
-        let in_box: Vec<usize> = (h + 1..end).filter(|&k| digit(&ls[k])).collect();
-        let head: String = ls[s..h].iter().map(|l| l.trim()).collect();
+        let in_box: Vec<usize> = (h + 1..end).filter(|&k| before_box && digit(&ls[k])).collect();
+        let head: String = ls[s..run_end].iter().map(|l| l.trim()).collect();
         let boxed: String = in_box.iter().map(|&k| ls[k].trim()).collect();
-        if s == h || head.len() + boxed.len() < 2 {
-            last_no = (s..h).last().and_then(|k| ls[k].trim().parse().ok()).or(last_no);
+        if head.len() + boxed.len() < 2 {
+            last_no = head.parse().ok().or(last_no);
             continue;
         }
         let reading = format!("{head}{boxed}");
@@ -317,7 +327,7 @@ fn stacked_numbers(ls: Vec<String>) -> Vec<String> {
         let number = if !follows(&reading) && follows(&turned) { turned } else { reading };
         last_no = number.parse().ok();
         out[s] = number;
-        for k in (s + 1..h).chain(in_box) {
+        for k in (s + 1..run_end).chain(in_box) {
             drop[k] = true;
         }
     }
