@@ -449,9 +449,6 @@ pub fn rebuild(ls: Vec<String>) -> (Vec<String>, Vec<Doubt>) {
         let shared = region.iter().take_while(|l| !l.trim().starts_with("No")).any(|l| l.chars().any(is_circled));
         let cols = read(&region, &page_of, shared);
         let (lines, mut d) = deal(cols);
-        if std::env::var_os("DEBUG_RUNS").is_some() {
-            eprintln!("{}\n{d:?}", lines.join("\n"));
-        }
         out.extend(lines);
         doubts.append(&mut d);
         i = end;
@@ -483,6 +480,10 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         .or_else(|| c.costs.len().checked_sub(1).filter(|&n| n >= c.rows.len()));
     let subtotal = sub_at.and_then(|k| c.costs.get(k)).map(|k| k.text.clone());
     c.rows.sort_by_key(|r| r.no);
+    // Cards are printed in the order of the rows, so 掲載頁 never decrease down the table:
+    // pages read out of order (a writer's blocks taken in another order) are put back
+    // in order, each with the departments read before it.
+    c.pages.sort_by_key(|p| p.0);
     let n = c.rows.len();
     // Costs to rows: a cost read right after its row's name is that row's; the others
     // go, in reading order, to the rows left without one.
@@ -577,4 +578,92 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
     }
     out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
     (out, doubts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn rows_from_row_and_column_runs() {
+        // Page 1 row by row, with the heading cut into pieces and a department wrapped;
+        // page 2 as column runs (departments and pages first, costs after 小計), its
+        // footer before the form feed, a mark after its row's cost and one apart.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "事業名",
+            "1",
+            "甲の推進事業",
+            "R5事業",
+            "費",
+            "（千円）",
+            "1,200",
+            "産業振興推進",
+            "課",
+            "24",
+            "2",
+            "乙の整備事業",
+            "590",
+            "○",
+            "観光企画課",
+            "25",
+            "\u{c}No.",
+            "3",
+            "丙の支援事業（再",
+            "掲）",
+            "4",
+            "丁の補助",
+            "観光企画課",
+            "26",
+            "観光企画課（西部地域県民局）",
+            "27",
+            "小計",
+            "○",
+            "3,000",
+            "1,000",
+            "5,790",
+            "23",
+            "\u{c}次の章",
+        ]));
+        assert_eq!(
+            got,
+            v(&[
+                "【基本方針事業一覧】",
+                "No. 事業名",
+                "1 甲の推進事業 1,200 産業振興推進課 24",
+                "2 乙の整備事業 590 ○ 観光企画課 25",
+                "3 丙の支援事業（再掲） 3,000 観光企画課 26",
+                "4 丁の補助 1,000 観光企画課（西部地域県民局） 27",
+                "小計 5,790",
+                "\u{c}次の章",
+            ])
+        );
+        // The mark printed apart from every row is not guessed: it is said.
+        assert_eq!(doubts.len(), 1, "{doubts:?}");
+        assert!(doubts[0].message.contains("新規"));
+    }
+
+    #[test]
+    fn region_stops_at_a_card_on_the_subtotal_page() {
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "100",
+            "観光企画課",
+            "30",
+            "小計",
+            "100",
+            "カードの題名",
+            "事業費 100 千円",
+        ]));
+        assert_eq!(got[got.len() - 3..], v(&["小計 100", "カードの題名", "事業費 100 千円"]));
+        assert_eq!(got[2], "1 甲事業 100 観光企画課 30");
+    }
 }

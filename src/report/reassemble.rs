@@ -303,6 +303,9 @@ fn stacked_numbers(ls: Vec<String>) -> Vec<String> {
         // department line); a page footer of two digits or more is no part of it.
         let head_start = (h.saturating_sub(HEAD_REACH)..h).rev().find(|&k| ends_box(&ls[k])).map_or(h.saturating_sub(HEAD_REACH), |k| k + 1);
         let Some(run_end) = (head_start..h).rev().find(|&k| digit(&ls[k])).map(|k| k + 1) else {
+            // A number printed whole: the card's number is the head's last number line.
+            let whole = (head_start..h).rev().find(|&k| super::lines::is_page_number(&ls[k]));
+            last_no = whole.and_then(|k| ls[k].trim().parse().ok()).or(last_no);
             continue;
         };
         let mut s = run_end;
@@ -914,6 +917,49 @@ mod tests {
             DumpKind::Pymupdf,
         );
         assert_eq!(got, v(&["名前事業", "事業費 1千円", "2", "【 事業概要 】 【 事業実績 】"]));
+    }
+
+    #[test]
+    fn stacked_card_numbers_are_joined() {
+        // In the head, before the title (PyMuPDF, `-raw`): `1` / `0` → 10.
+        let got = lines(
+            v(&["（担当課：甲課）", "30", "1", "0", "題名事業", "事業費 1千円", "【 事業概要 】 【 事業実績 】"]),
+            DumpKind::PdftotextRaw,
+        );
+        assert_eq!(got[1..4], v(&["30", "10", "題名事業"]));
+        // `pdftotext`: one digit before the box, the other between its columns; the
+        // order that follows the previous card (15) wins over reading order.
+        let got = lines(
+            v(&[
+                "甲事業",
+                "事業費 1千円",
+                "15",
+                "【 事業概要 】 【 事業実績 】",
+                "（担当課：甲課）",
+                "乙事業",
+                "事業費 2千円",
+                "【 事業概要 】",
+                "6",
+                "【 事業実績 】",
+                "計画する。",
+                "1",
+                "実施した。",
+            ]),
+            DumpKind::Pdftotext,
+        );
+        assert_eq!(got[5..], v(&["乙事業", "事業費 2千円", "16", "【 事業概要 】 【 事業実績 】", "計画する。", "実施した。"]));
+    }
+
+    #[test]
+    fn left_column_between_the_headings() {
+        let got = lines(
+            v(&["名前事業", "事業費 1千円", "【 事業概要 】", "計画する。", "1", "【 事業実績 】", "実施した。"]),
+            DumpKind::Pdftotext,
+        );
+        assert_eq!(
+            got,
+            v(&["名前事業", "事業費 1千円", "1", "【 事業概要 】 【 事業実績 】", "計画する。", "実施した。"])
+        );
     }
 
     #[test]
