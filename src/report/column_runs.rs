@@ -71,10 +71,8 @@ fn is_circled(c: char) -> bool {
 
 /// The table heading test with circled numbers set apart (`針⑥` → `針 ⑥`).
 fn heading(s: &str) -> bool {
-    let spaced: String = s
-        .chars()
-        .flat_map(|c| if is_circled(c) { vec![' ', c, ' '] } else { vec![c] })
-        .collect();
+    let spaced: String =
+        s.chars().flat_map(|c| if is_circled(c) { vec![' ', c, ' '] } else { vec![c] }).collect();
     is_table_heading(&spaced)
 }
 
@@ -298,7 +296,11 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
                 prev = Prev::Mark;
             }
             Tok::Amount(a) => {
-                c.costs.push(Cost { text: a.clone(), after_subtotal, row: anchor_row(&c, prev == Prev::Name) });
+                c.costs.push(Cost {
+                    text: a.clone(),
+                    after_subtotal,
+                    row: anchor_row(&c, prev == Prev::Name),
+                });
                 after_subtotal = false;
                 prev = Prev::Cost;
             }
@@ -330,7 +332,11 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
                     c.pages.push((n, std::mem::take(&mut depts)));
                     prev = Prev::Page;
                 } else {
-                    c.costs.push(Cost { text: n.to_string(), after_subtotal, row: anchor_row(&c, prev == Prev::Name) });
+                    c.costs.push(Cost {
+                        text: n.to_string(),
+                        after_subtotal,
+                        row: anchor_row(&c, prev == Prev::Name),
+                    });
                     after_subtotal = false;
                     prev = Prev::Cost;
                 }
@@ -437,7 +443,8 @@ pub fn rebuild(ls: Vec<String>) -> (Vec<String>, Vec<Doubt>) {
             }
             end = e;
         }
-        let region: Vec<String> = ls[i..end].iter().map(|l| l.trim_start_matches('\u{c}').to_string()).collect();
+        let region: Vec<String> =
+            ls[i..end].iter().map(|l| l.trim_start_matches('\u{c}').to_string()).collect();
         let mut page = 0;
         let page_of: Vec<usize> = ls[i..end]
             .iter()
@@ -446,7 +453,8 @@ pub fn rebuild(ls: Vec<String>) -> (Vec<String>, Vec<Doubt>) {
                 page
             })
             .collect();
-        let shared = region.iter().take_while(|l| !l.trim().starts_with("No")).any(|l| l.chars().any(is_circled));
+        let shared =
+            region.iter().take_while(|l| !l.trim().starts_with("No")).any(|l| l.chars().any(is_circled));
         let cols = read(&region, &page_of, shared);
         let (lines, mut d) = deal(cols);
         out.extend(lines);
@@ -502,14 +510,16 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
     }
     let mut free = (0..n).filter(|&r| row_cost[r].is_none()).collect::<Vec<_>>().into_iter();
     let mut unplaced = 0;
-    for ci in 0..c.costs.len() {
-        if Some(ci) == sub_at || cost_row[ci].is_some() {
+    for (ci, placed) in cost_row.iter_mut().enumerate() {
+        if Some(ci) == sub_at || placed.is_some() {
             continue;
         }
         match free.next() {
             Some(r) => {
-                row_cost[r] = Some(ci);
-                cost_row[ci] = Some(r);
+                if let Some(slot) = row_cost.get_mut(r) {
+                    *slot = Some(ci);
+                }
+                *placed = Some(r);
             }
             None => unplaced += 1,
         }
@@ -546,7 +556,11 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
     for (k, r) in c.rows.iter().enumerate() {
         let name = r.name.concat();
         if name.is_empty() {
-            doubts.push(Doubt { no: Some(r.no), name: String::new(), message: "no 事業名 read for this row".into() });
+            doubts.push(Doubt {
+                no: Some(r.no),
+                name: String::new(),
+                message: "no 事業名 read for this row".into(),
+            });
         }
         let mut line = String::new();
         for _ in 0..r.marks {

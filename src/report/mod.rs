@@ -6,8 +6,8 @@
 //! lines into paragraphs.
 
 pub mod card;
-pub mod column_runs;
 pub mod case_study;
+pub mod column_runs;
 pub mod department;
 pub mod geometry;
 pub mod lines;

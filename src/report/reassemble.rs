@@ -301,7 +301,10 @@ fn stacked_numbers(ls: Vec<String>) -> Vec<String> {
         }
         // The last run of lone digits in the card's head (back to the previous card's
         // department line); a page footer of two digits or more is no part of it.
-        let head_start = (h.saturating_sub(HEAD_REACH)..h).rev().find(|&k| ends_box(&ls[k])).map_or(h.saturating_sub(HEAD_REACH), |k| k + 1);
+        let head_start = (h.saturating_sub(HEAD_REACH)..h)
+            .rev()
+            .find(|&k| ends_box(&ls[k]))
+            .map_or(h.saturating_sub(HEAD_REACH), |k| k + 1);
         let Some(run_end) = (head_start..h).rev().find(|&k| digit(&ls[k])).map(|k| k + 1) else {
             // A number printed whole: the card's number is the head's last number line.
             let whole = (head_start..h).rev().find(|&k| super::lines::is_page_number(&ls[k]));
@@ -315,7 +318,9 @@ fn stacked_numbers(ls: Vec<String>) -> Vec<String> {
         // Digits in the box count only when the run is right before it.
         let before_box = run_end == h;
         let end = (h + 1..ls.len().min(h + 1 + BOX_REACH))
-            .find(|&k| ends_box(&ls[k]) || heading_kind(&ls[k]) != (false, false) || COST_ONLY.is_match(ls[k].trim()))
+            .find(|&k| {
+                ends_box(&ls[k]) || heading_kind(&ls[k]) != (false, false) || COST_ONLY.is_match(ls[k].trim())
+            })
             .unwrap_or(ls.len().min(h + 1 + BOX_REACH));
         let in_box: Vec<usize> = (h + 1..end).filter(|&k| before_box && digit(&ls[k])).collect();
         let head: String = ls[s..run_end].iter().map(|l| l.trim()).collect();
@@ -923,7 +928,15 @@ mod tests {
     fn stacked_card_numbers_are_joined() {
         // In the head, before the title (PyMuPDF, `-raw`): `1` / `0` → 10.
         let got = lines(
-            v(&["（担当課：甲課）", "30", "1", "0", "題名事業", "事業費 1千円", "【 事業概要 】 【 事業実績 】"]),
+            v(&[
+                "（担当課：甲課）",
+                "30",
+                "1",
+                "0",
+                "題名事業",
+                "事業費 1千円",
+                "【 事業概要 】 【 事業実績 】",
+            ]),
             DumpKind::PdftotextRaw,
         );
         assert_eq!(got[1..4], v(&["30", "10", "題名事業"]));
@@ -947,18 +960,36 @@ mod tests {
             ]),
             DumpKind::Pdftotext,
         );
-        assert_eq!(got[5..], v(&["乙事業", "事業費 2千円", "16", "【 事業概要 】 【 事業実績 】", "計画する。", "実施した。"]));
+        assert_eq!(
+            got[5..],
+            v(&["乙事業", "事業費 2千円", "16", "【 事業概要 】 【 事業実績 】", "計画する。", "実施した。"])
+        );
     }
 
     #[test]
     fn left_column_between_the_headings() {
         let got = lines(
-            v(&["名前事業", "事業費 1千円", "【 事業概要 】", "計画する。", "1", "【 事業実績 】", "実施した。"]),
+            v(&[
+                "名前事業",
+                "事業費 1千円",
+                "【 事業概要 】",
+                "計画する。",
+                "1",
+                "【 事業実績 】",
+                "実施した。",
+            ]),
             DumpKind::Pdftotext,
         );
         assert_eq!(
             got,
-            v(&["名前事業", "事業費 1千円", "1", "【 事業概要 】 【 事業実績 】", "計画する。", "実施した。"])
+            v(&[
+                "名前事業",
+                "事業費 1千円",
+                "1",
+                "【 事業概要 】 【 事業実績 】",
+                "計画する。",
+                "実施した。"
+            ])
         );
     }
 
