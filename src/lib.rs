@@ -145,7 +145,8 @@ fn warn_guessed_metrics(report: &mut Report, guesses: &[String]) {
 /// column runs, in the chapter whose table holds the row (found by the row's No. and
 /// name, or, for a doubt on a whole table, its first row's name).
 fn warn_summary_doubts(report: &mut Report, doubts: &[report::column_runs::Doubt]) {
-    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    // The doubt's name was read before normalization; the report's names after it.
+    let squash = |s: &str| normalize::text(s).chars().filter(|c| !c.is_whitespace()).collect::<String>();
     for d in doubts {
         let name = squash(&d.name);
         let policy = report.policies.iter().find(|p| {

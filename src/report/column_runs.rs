@@ -532,6 +532,8 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
             NewMark::Row(r) => Some(*r),
         })
         .collect();
+    // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
+    c.loose_marks += c.new.len() - new.len();
     let missing = row_cost.iter().filter(|r| r.is_none()).count();
     if missing + unplaced > 0 || c.pages.len() != n {
         doubts.push(table_doubt(
