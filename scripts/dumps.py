@@ -5,7 +5,8 @@ People who cannot hand over a PDF send a text dump made by whatever extractor th
 shisaku detects the dump's kind and reads it (README, "Text dumps"). This script makes
 one dump per extractor and PDF so that tests can check each kind:
 
-    python3 scripts/dumps.py [PDF...]        # default: the two fixtures PDFs
+    python3 scripts/dumps.py [PDF...]        # default: the two fixture PDFs and the
+                                             # renditions of distinct writers
 
 writes fixtures/dumps/<stem>.<kind>.txt for kind in
   pdftotext         poppler `pdftotext` default (reading order, form feed per page)
@@ -24,10 +25,15 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "fixtures", "dumps")
+# The renditions made by distinct PDF writers (fixtures/renditions/, scripts/render/):
+# each writer orders and splits its text its own way, and so each extractor's dump of it
+# differs. (gs-redistill and rotated are re-writes of another rendition; nospace-excerpt
+# is a part of the report.)
+RENDITIONS = ["reportlab-ttf", "reportlab-cid", "fpdf2", "libreoffice-docx", "weasyprint", "r6-reportlab"]
 DEFAULT = [
     os.path.join(ROOT, "fixtures", "aomori-r5.libreoffice.pdf"),
     os.path.join(ROOT, "fixtures", "aomori-r5.chromium.pdf"),
-]
+] + [os.path.join(ROOT, "fixtures", "renditions", f"{r}.pdf") for r in RENDITIONS]
 
 
 def pdftotext(pdf, *flags):

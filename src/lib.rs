@@ -74,6 +74,10 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     if kind.is_some_and(|k| k != input::dump_kind::DumpKind::Plain) {
         document = report::reassemble::drop_page_footers(document);
     }
+    let mut summary_doubts = Vec::new();
+    if kind == Some(input::dump_kind::DumpKind::Pdftotext) {
+        (document, summary_doubts) = report::reassemble::column_tables(document);
+    }
     let controls = normalize::control_characters(&document);
     if controls > 0 {
         diagnostics.push(model::Diagnostic::new(
@@ -82,14 +86,16 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
         ));
     }
     let mut document = normalize::document(document);
-    let mut guesses = Vec::new();
+    let mut guesses = report::reassemble::Guesses::default();
     if let Some(kind) = kind {
         (document, guesses) = report::reassemble::document(document, kind);
     }
     let dump_kind = kind.filter(|k| *k != input::dump_kind::DumpKind::Plain).map(|k| k.name().to_string());
     let source = model::Source { file: name.to_string(), format: source_format, sha256, pages, dump_kind };
     let mut report = report::build(&document, source)?;
-    warn_guessed_metrics(&mut report, &guesses);
+    warn_guessed_metrics(&mut report, &guesses.metric_items);
+    guesses.summary.append(&mut summary_doubts);
+    warn_summary_doubts(&mut report, &guesses.summary);
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
     input::pdf::per_card(&mut report);
@@ -125,6 +131,28 @@ fn warn_guessed_metrics(report: &mut Report, guesses: &[String]) {
                 }
             }
         }
+    }
+}
+
+/// A `summary.columns_uncertain` warning for each doubt of a summary table rebuilt from
+/// column runs, in the chapter whose table holds the row (found by the row's No. and
+/// name, or, for a doubt on a whole table, its first row's name).
+fn warn_summary_doubts(report: &mut Report, doubts: &[report::column_runs::Doubt]) {
+    // The doubt's name was read before normalization; the report's names after it.
+    let squash = |s: &str| normalize::text(s).chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    for d in doubts {
+        let name = squash(&d.name);
+        let policy = report.policies.iter().find(|p| {
+            p.summary.rows.iter().any(|r| match d.no {
+                Some(no) => r.no == no && (name.is_empty() || squash(&r.name) == name),
+                None => r.no == 1 && squash(&r.name) == name,
+            })
+        });
+        report.diagnostics.push(
+            model::Diagnostic::new(model::Level::Warning, "summary.columns_uncertain", d.message.clone())
+                .in_policy(policy.and_then(|p| p.numbers.first().copied()))
+                .on_card(d.no),
+        );
     }
 }
 

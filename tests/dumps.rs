@@ -53,7 +53,11 @@ impl Tally {
 }
 
 fn gold() -> Value {
-    let text = std::fs::read_to_string(common::fixture("aomori-r5.gold.json")).expect("gold");
+    gold_at("aomori-r5.gold.json")
+}
+
+fn gold_at(name: &str) -> Value {
+    let text = std::fs::read_to_string(common::fixture(name)).expect("gold");
     serde_json::from_str(&text).expect("gold json")
 }
 
@@ -188,7 +192,75 @@ fn pdfplumber() {
 
 #[test]
 fn pdftotext_default() {
-    // Open: poppler's default mode prints a summary page's columns as separate blocks
-    // (the ○ marks apart from their rows); the floor only keeps what is read now.
-    check(DumpKind::Pdftotext, 0.55, 0.3);
+    // Summary tables are rebuilt from their column runs; open: 新規 ○ marks printed
+    // apart from every row (warned, `summary.columns_uncertain`) and metrics tables
+    // printed as column runs (items, then cells).
+    check(DumpKind::Pdftotext, 0.992, 0.926);
+}
+
+/// The renditions of distinct PDF writers (`fixtures/renditions/`), dumped by each
+/// extractor (`scripts/dumps.py`). Each dump is scored against its rendition's answer key
+/// (`<name>.gold.json` beside the PDF, else the R5 key) with a floor per rendition and
+/// kind: (structure, all fields) as measured, so that a loss fails and a gain shows.
+const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
+    ("reportlab-ttf", DumpKind::Pdftotext, 0.8225, 0.7813),
+    ("reportlab-ttf", DumpKind::PdftotextLayout, 0.9858, 0.9814),
+    ("reportlab-ttf", DumpKind::PdftotextRaw, 0.9999, 0.9984),
+    ("reportlab-ttf", DumpKind::Pymupdf, 0.9999, 0.9999),
+    ("reportlab-ttf", DumpKind::PymupdfBlocks, 0.9999, 0.9999),
+    ("reportlab-ttf", DumpKind::Pdfplumber, 0.8828, 0.7997),
+    ("reportlab-cid", DumpKind::Pdftotext, 0.7720, 0.7750),
+    ("reportlab-cid", DumpKind::PdftotextLayout, 0.9858, 0.9825),
+    ("reportlab-cid", DumpKind::PdftotextRaw, 0.9999, 0.9984),
+    ("reportlab-cid", DumpKind::Pymupdf, 0.9999, 0.9999),
+    ("reportlab-cid", DumpKind::PymupdfBlocks, 0.9999, 0.9999),
+    ("reportlab-cid", DumpKind::Pdfplumber, 0.9858, 0.9721),
+    ("fpdf2", DumpKind::Pdftotext, 0.8857, 0.7749),
+    ("fpdf2", DumpKind::PdftotextLayout, 0.9957, 0.9840),
+    ("fpdf2", DumpKind::PdftotextRaw, 0.9999, 0.9984),
+    ("fpdf2", DumpKind::Pymupdf, 0.9999, 0.9999),
+    ("fpdf2", DumpKind::PymupdfBlocks, 0.9999, 0.9999),
+    ("fpdf2", DumpKind::Pdfplumber, 0.9957, 0.9754),
+    ("libreoffice-docx", DumpKind::Pdftotext, 0.8559, 0.7236),
+    ("libreoffice-docx", DumpKind::PdftotextLayout, 0.9858, 0.9825),
+    ("libreoffice-docx", DumpKind::PdftotextRaw, 0.9991, 0.9980),
+    ("libreoffice-docx", DumpKind::Pymupdf, 0.9991, 0.9995),
+    ("libreoffice-docx", DumpKind::PymupdfBlocks, 0.9991, 0.9995),
+    ("libreoffice-docx", DumpKind::Pdfplumber, 0.9858, 0.9721),
+    ("weasyprint", DumpKind::Pdftotext, 0.9445, 0.5506),
+    ("weasyprint", DumpKind::PdftotextLayout, 0.9941, 0.9754),
+    ("weasyprint", DumpKind::PdftotextRaw, 0.9999, 0.9984),
+    ("weasyprint", DumpKind::Pymupdf, 0.9999, 0.9999),
+    ("weasyprint", DumpKind::PymupdfBlocks, 0.9999, 0.9999),
+    ("weasyprint", DumpKind::Pdfplumber, 0.9941, 0.9706),
+    ("r6-reportlab", DumpKind::Pdftotext, 0.8318, 0.7606),
+    ("r6-reportlab", DumpKind::PdftotextLayout, 0.9966, 0.9884),
+    ("r6-reportlab", DumpKind::PdftotextRaw, 0.9999, 0.9984),
+    ("r6-reportlab", DumpKind::Pymupdf, 0.9999, 0.9999),
+    ("r6-reportlab", DumpKind::PymupdfBlocks, 0.9999, 0.9999),
+    ("r6-reportlab", DumpKind::Pdfplumber, 0.9966, 0.9780),
+];
+
+#[test]
+fn rendition_dumps() {
+    let mut failures = Vec::new();
+    for &(name, kind, floor_structure, floor_all) in RENDITION_FLOORS {
+        let gold_name = format!("renditions/{name}.gold.json");
+        let gold = if common::fixture(&gold_name).exists() { gold_at(&gold_name) } else { gold() };
+        let file = format!("dumps/{name}.{}.txt", kind.name());
+        let path = common::fixture(&file);
+        let text = std::fs::read_to_string(&path).expect("dump fixture");
+        assert_eq!(dump_kind::detect(&text), kind, "{file}: detected kind");
+        let report = convert_path(&path, &Options::default()).expect("dump converts");
+        let t = score(&report, &gold);
+        let (st, all) = (Tally::rate(t.structure), Tally::rate(t.all));
+        eprintln!("    (\"{name}\", DumpKind::{kind:?}, {st:.4}, {all:.4}),");
+        if st < floor_structure || all < floor_all {
+            failures.push(format!(
+                "{file}: structure {st:.4} (floor {floor_structure}), all {all:.4} (floor {floor_all}); misses: {:#?}",
+                t.misses
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -7,6 +7,7 @@
 
 pub mod card;
 pub mod case_study;
+pub mod column_runs;
 pub mod department;
 pub mod geometry;
 pub mod lines;

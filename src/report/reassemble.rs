@@ -32,6 +32,12 @@ static COST_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// How far (lines) a box heading printed apart looks for its partner: between them an
 /// extractor can put the cost line, the card number and a title line or two.
 const HEADING_REACH: usize = 6;
+/// Lines of a card's head before its box (title lines, cost, breakdown, number digits,
+/// a page footer) searched for a card number printed one digit a line.
+const HEAD_REACH: usize = 8;
+/// How far (lines) a 【事業概要】 heading looks for its 【事業実績】 partner when the left
+/// column is printed between them: a box column holds at most a few dozen lines.
+const BOX_REACH: usize = 40;
 /// Columns of a `-layout` line within which two text runs count as aligned with the box
 /// headings' columns (pdftotext rounds positions to whole characters, and wide
 /// characters are one column each however wide their glyphs).
@@ -46,11 +52,19 @@ fn heading_kind(s: &str) -> (bool, bool) {
     (q.contains("【事業概要】"), q.contains("【事業実績】"))
 }
 
-/// Reassemble a text dump's document (one page of plain lines) for `kind`. Also returns
-/// the items of metric rows whose cells were placed by a guess (stacked cells in a dump
-/// without positions), for a `metrics.uncertain` warning on their cards.
-pub fn document(doc: Document, kind: DumpKind) -> (Document, Vec<String>) {
-    let mut guesses = Vec::new();
+/// What reassembly could not tell from a dump: the items of metric rows whose cells were
+/// placed by a guess (stacked cells in a dump without positions), for a
+/// `metrics.uncertain` warning on their cards, and summary rows rebuilt from column runs
+/// with a doubt ([`super::column_runs::Doubt`]).
+#[derive(Debug, Default)]
+pub struct Guesses {
+    pub metric_items: Vec<String>,
+    pub summary: Vec<super::column_runs::Doubt>,
+}
+
+/// Reassemble a text dump's document (one page of plain lines) for `kind`.
+pub fn document(doc: Document, kind: DumpKind) -> (Document, Guesses) {
+    let mut guesses = Guesses::default();
     let pages = doc
         .pages
         .into_iter()
@@ -60,11 +74,33 @@ pub fn document(doc: Document, kind: DumpKind) -> (Document, Vec<String>) {
             }
             let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
             let (texts, mut g) = lines_and_guesses(texts, kind);
-            guesses.append(&mut g);
+            guesses.metric_items.append(&mut g.metric_items);
+            guesses.summary.append(&mut g.summary);
             Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
         })
         .collect();
     (Document { pages }, guesses)
+}
+
+/// `pdftotext` default mode: summary tables printed as column runs are rebuilt one line a
+/// row ([`super::column_runs`]). Done before normalization, while each page still starts
+/// with its form feed (a table's region ends with a page).
+pub fn column_tables(doc: Document) -> (Document, Vec<super::column_runs::Doubt>) {
+    let mut doubts = Vec::new();
+    let pages = doc
+        .pages
+        .into_iter()
+        .map(|p| {
+            if p.lines.iter().any(|l| l.geom.is_some()) {
+                return p;
+            }
+            let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
+            let (texts, mut d) = super::column_runs::rebuild(texts);
+            doubts.append(&mut d);
+            Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
+        })
+        .collect();
+    (Document { pages }, doubts)
 }
 
 /// A dump with form feeds (poppler's `pdftotext`) ends each page with its footer: a lone
@@ -106,8 +142,8 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
     lines_and_guesses(input, kind).0
 }
 
-/// [`lines`], with the items of metric rows whose cells were placed by a guess.
-pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Vec<String>) {
+/// [`lines`], with what was placed by a guess.
+pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Guesses) {
     let mut guesses = Vec::new();
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
@@ -118,13 +154,15 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Ve
     }
     if kind.cell_per_line() {
         ls = headings_apart(ls);
+
         ls = metric_headers(ls);
         ls = subtotal_amount(ls);
     }
     if kind != DumpKind::Plain {
+        ls = stacked_numbers(ls);
         ls = cell_fragments(ls);
     }
-    (ls, guesses)
+    (ls, Guesses { metric_items: guesses, summary: Vec::new() })
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.
@@ -204,6 +242,24 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
             let (pa, pb) = heading_kind(&ls[j]);
             pa != pb && pa == b && pb == a
         });
+        // The left column printed between the headings (`【 事業概要 】`, its sentences,
+        // the card number, `【 事業実績 】`): its lines end sentences; head lines do not.
+        let column_between = || {
+            let j = (i + 1..ls.len().min(i + 1 + BOX_REACH))
+                .take_while(|&j| !ends_box(&ls[j]))
+                .find(|&j| heading_kind(&ls[j]) != (false, false))?;
+            let (pa, pb) = heading_kind(&ls[j]);
+            (a && pb && !pa && ls[i + 1..j].iter().any(|l| l.contains('。'))).then_some(j)
+        };
+        if let Some(j) = column_between() {
+            // Head lines (cost, number) caught in the column go back before the box.
+            let head = |l: &String| COST_ONLY.is_match(l.trim()) || super::lines::is_page_number(l);
+            out.extend(ls[i + 1..j].iter().filter(|l| head(l)).cloned());
+            out.push("【 事業概要 】 【 事業実績 】".to_string());
+            out.extend(ls[i + 1..j].iter().filter(|l| !head(l)).cloned());
+            i = j + 1;
+            continue;
+        }
         let Some(j) = partner else {
             out.push(ls[i].clone());
             i += 1;
@@ -225,6 +281,65 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
         i = k;
     }
     out
+}
+
+/// A card number printed one digit a line (a narrow number box): extractors give the
+/// digits in reading order in the card's head (`1` / `0`, before or after the title), or
+/// (`pdftotext`) one right before the box and one between its columns (`6` … `1`). The digits are joined into the head's number line;
+/// of the two orders, the one that follows the previous card's number, else reading order.
+fn stacked_numbers(ls: Vec<String>) -> Vec<String> {
+    let digit = |l: &str| {
+        let t = l.trim();
+        t.len() == 1 && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    let mut out = ls.clone();
+    let mut drop = vec![false; ls.len()];
+    let mut last_no: Option<u32> = None;
+    for h in 0..ls.len() {
+        if heading_kind(&ls[h]) != (true, true) {
+            continue;
+        }
+        // The last run of lone digits in the card's head (back to the previous card's
+        // department line); a page footer of two digits or more is no part of it.
+        let head_start = (h.saturating_sub(HEAD_REACH)..h)
+            .rev()
+            .find(|&k| ends_box(&ls[k]))
+            .map_or(h.saturating_sub(HEAD_REACH), |k| k + 1);
+        let Some(run_end) = (head_start..h).rev().find(|&k| digit(&ls[k])).map(|k| k + 1) else {
+            // A number printed whole: the card's number is the head's last number line.
+            let whole = (head_start..h).rev().find(|&k| super::lines::is_page_number(&ls[k]));
+            last_no = whole.and_then(|k| ls[k].trim().parse().ok()).or(last_no);
+            continue;
+        };
+        let mut s = run_end;
+        while s > head_start && digit(&ls[s - 1]) {
+            s -= 1;
+        }
+        // Digits in the box count only when the run is right before it.
+        let before_box = run_end == h;
+        let end = (h + 1..ls.len().min(h + 1 + BOX_REACH))
+            .find(|&k| {
+                ends_box(&ls[k]) || heading_kind(&ls[k]) != (false, false) || COST_ONLY.is_match(ls[k].trim())
+            })
+            .unwrap_or(ls.len().min(h + 1 + BOX_REACH));
+        let in_box: Vec<usize> = (h + 1..end).filter(|&k| before_box && digit(&ls[k])).collect();
+        let head: String = ls[s..run_end].iter().map(|l| l.trim()).collect();
+        let boxed: String = in_box.iter().map(|&k| ls[k].trim()).collect();
+        if head.len() + boxed.len() < 2 {
+            last_no = head.parse().ok().or(last_no);
+            continue;
+        }
+        let reading = format!("{head}{boxed}");
+        let turned = format!("{boxed}{head}");
+        let follows = |n: &str| n.parse::<u32>().ok().zip(last_no).is_some_and(|(n, l)| n == l + 1);
+        let number = if !follows(&reading) && follows(&turned) { turned } else { reading };
+        last_no = number.parse().ok();
+        out[s] = number;
+        for k in (s + 1..run_end).chain(in_box) {
+            drop[k] = true;
+        }
+    }
+    out.into_iter().zip(drop).filter(|(_, d)| !d).map(|(l, _)| l).collect()
 }
 
 /// A summary row's own line in a dump that sets cells side by side: `[○…] No [name…]
@@ -807,6 +922,75 @@ mod tests {
             DumpKind::Pymupdf,
         );
         assert_eq!(got, v(&["名前事業", "事業費 1千円", "2", "【 事業概要 】 【 事業実績 】"]));
+    }
+
+    #[test]
+    fn stacked_card_numbers_are_joined() {
+        // In the head, before the title (PyMuPDF, `-raw`): `1` / `0` → 10.
+        let got = lines(
+            v(&[
+                "（担当課：甲課）",
+                "30",
+                "1",
+                "0",
+                "題名事業",
+                "事業費 1千円",
+                "【 事業概要 】 【 事業実績 】",
+            ]),
+            DumpKind::PdftotextRaw,
+        );
+        assert_eq!(got[1..4], v(&["30", "10", "題名事業"]));
+        // `pdftotext`: one digit before the box, the other between its columns; the
+        // order that follows the previous card (15) wins over reading order.
+        let got = lines(
+            v(&[
+                "甲事業",
+                "事業費 1千円",
+                "15",
+                "【 事業概要 】 【 事業実績 】",
+                "（担当課：甲課）",
+                "乙事業",
+                "事業費 2千円",
+                "【 事業概要 】",
+                "6",
+                "【 事業実績 】",
+                "計画する。",
+                "1",
+                "実施した。",
+            ]),
+            DumpKind::Pdftotext,
+        );
+        assert_eq!(
+            got[5..],
+            v(&["乙事業", "事業費 2千円", "16", "【 事業概要 】 【 事業実績 】", "計画する。", "実施した。"])
+        );
+    }
+
+    #[test]
+    fn left_column_between_the_headings() {
+        let got = lines(
+            v(&[
+                "名前事業",
+                "事業費 1千円",
+                "【 事業概要 】",
+                "計画する。",
+                "1",
+                "【 事業実績 】",
+                "実施した。",
+            ]),
+            DumpKind::Pdftotext,
+        );
+        assert_eq!(
+            got,
+            v(&[
+                "名前事業",
+                "事業費 1千円",
+                "1",
+                "【 事業概要 】 【 事業実績 】",
+                "計画する。",
+                "実施した。"
+            ])
+        );
     }
 
     #[test]

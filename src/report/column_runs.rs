@@ -1,0 +1,685 @@
+//! Summary tables printed as column runs (poppler's `pdftotext` default mode), rebuilt
+//! into one line a row.
+//!
+//! In its default mode `pdftotext` reads a table by text blocks: sometimes row by row,
+//! sometimes a column's cells one after another (all the 担当課 and 掲載頁 of a page,
+//! then names and costs), with the 新規 ○ marks often at the end of the page and a
+//! row's No. glued to its name (`10 中南地域…`). What survives is the order *within*
+//! each column, and what each cell looks like:
+//!
+//! - No.: the next number in sequence (or any unused number glued to a name);
+//! - 事業名: text that follows its No. in reading order (its wrapped lines too);
+//! - cost: an amount with thousands commas, or a plain number that is neither the next
+//!   No. nor a plausible 掲載頁; the table's 小計 is the amount that is the sum of the
+//!   others (or, when the printed sum is off, the first amount after 小計);
+//! - 担当課: text ending like a department (課, 室, 局, センター…), or a line that such
+//!   a line completes, grouped by the 掲載頁 that follows them;
+//! - 掲載頁: a plain number not below the last page read and not far above it;
+//! - ○: the 新規 mark of the row whose cost it follows, or (in a table shared by several
+//!   basic policies) the policy marks of the row whose No. comes next.
+//!
+//! Each column is then dealt to the rows in order. Nothing here knows a report's words:
+//! only the table's own heading words ([`super::segment::is_table_heading`]) and the
+//! shapes above. Where the text does not say which row a cell belongs to (a ○ printed
+//! apart from every row, columns that do not count up to the rows), the rows are
+//! returned with [`Doubt`]s so that their cards are warned, never silently guessed.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::segment::is_table_heading;
+
+static AMOUNT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[▲△-]?[0-9]{1,3}(?:,[0-9]{3})+$").expect("static regex"));
+static PLAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]{1,6}$").expect("static regex"));
+/// A No. glued to its name: `10 中南地域…` (the name does not start with a digit, a
+/// mark or a comma).
+static GLUED_NO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,3})\s+([^0-9,○〇◯\s].*)$").expect("static regex"));
+
+/// How far above the last 掲載頁 read a plain number is still taken for a page: the
+/// cards of consecutive rows sit within a few pages of each other, while a cost printed
+/// without commas (under 1,000) is rarely that close.
+const PAGE_REACH: u32 = 10;
+/// How far past the highest No. read a glued No. may be (rows printed out of order).
+const NO_REACH: u32 = 3;
+/// Card title lines between a summary table's end and the card's cost line on the same
+/// page: they are the card's, not the table's.
+const MAX_TITLE_LINES: usize = 3;
+
+/// Something the reassembly could not tell from the text, for a warning on the row's card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doubt {
+    /// The row's No. (`None`: the table as a whole).
+    pub no: Option<u32>,
+    /// The row's name as rebuilt, to find the row's chapter.
+    pub name: String,
+    pub message: String,
+}
+
+fn is_mark(s: &str) -> bool {
+    !s.is_empty() && s.split_whitespace().all(|t| matches!(t, "○" | "〇" | "◯"))
+}
+
+fn marks_in(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+fn is_circled(c: char) -> bool {
+    ('\u{2460}'..='\u{2473}').contains(&c)
+}
+
+/// The table heading test with circled numbers set apart (`針⑥` → `針 ⑥`).
+fn heading(s: &str) -> bool {
+    let spaced: String =
+        s.chars().flat_map(|c| if is_circled(c) { vec![' ', c, ' '] } else { vec![c] }).collect();
+    is_table_heading(&spaced)
+}
+
+/// A department's last line: `…課`, `…室`, `…局`, `…センター`, maybe closed by `）`.
+fn ends_department(s: &str) -> bool {
+    let t = s.trim_end_matches([')', '）']).trim_end();
+    ["課", "室", "局", "センター", "所", "部", "庁"].iter().any(|e| t.ends_with(e))
+}
+
+/// A whole department line: it ends like one and does not name a project (事業, 補助,
+/// 費 end project names; a department never holds them).
+fn department_line(s: &str) -> bool {
+    ends_department(s) && !["事業", "補助", "費"].iter().any(|w| s.contains(w))
+}
+
+fn width(s: &str) -> f32 {
+    s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
+}
+
+fn paren_open(s: &str) -> bool {
+    let open = s.chars().filter(|c| matches!(c, '（' | '(')).count();
+    open > s.chars().filter(|c| matches!(c, '）' | ')')).count()
+}
+
+/// One classified line of a table region.
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Heading(String),
+    Subtotal(Option<String>),
+    Marks(usize),
+    Amount(String),
+    Plain(u32),
+    Text(String),
+}
+
+fn classify(l: &str) -> Tok {
+    let t = l.trim();
+    if let Some(rest) = t.strip_prefix("小計") {
+        let rest = rest.trim();
+        return Tok::Subtotal((!rest.is_empty()).then(|| rest.to_string()));
+    }
+    if is_mark(t) {
+        return Tok::Marks(marks_in(t));
+    }
+    if AMOUNT.is_match(t) {
+        return Tok::Amount(t.to_string());
+    }
+    if PLAIN.is_match(t) {
+        if let Ok(n) = t.parse() {
+            return Tok::Plain(n);
+        }
+    }
+    Tok::Text(t.to_string())
+}
+
+/// The lines of a region, each classified; pieces of the heading (also split over two or
+/// three lines: `R5事業` / `費`, `掲載` / `頁`) become [`Tok::Heading`].
+fn tokens(lines: &[String]) -> Vec<(Tok, usize)> {
+    let ls: Vec<String> = lines.iter().map(|l| l.trim().to_string()).collect();
+    let mut is_head = vec![false; ls.len()];
+    for i in 0..ls.len() {
+        if ls[i].is_empty() || ls[i].starts_with("小計") {
+            continue;
+        }
+        let only_circled = ls[i].chars().all(|c| is_circled(c) || c.is_whitespace());
+        if heading(&ls[i]) || only_circled {
+            is_head[i] = true;
+            continue;
+        }
+        // Pieces of one heading word over consecutive lines.
+        for len in 2..=3 {
+            for start in i.saturating_sub(len - 1)..=i {
+                let Some(group) = ls.get(start..start + len) else { continue };
+                if group.iter().any(|g| g.is_empty() || g.starts_with("小計")) {
+                    continue;
+                }
+                if heading(&group.concat()) {
+                    is_head[i] = true;
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, l) in ls.iter().enumerate() {
+        if l.is_empty() {
+            continue;
+        }
+        if is_head[i] {
+            out.push((Tok::Heading(l.clone()), i));
+            continue;
+        }
+        match GLUED_NO.captures(l) {
+            Some(c) if !heading(c.get(2).map_or("", |m| m.as_str())) => {
+                if let Some(n) = c.get(1).and_then(|m| m.as_str().parse().ok()) {
+                    out.push((Tok::Plain(n), i));
+                    out.push((Tok::Text(c.get(2).map_or("", |m| m.as_str()).to_string()), i));
+                    continue;
+                }
+                out.push((classify(l), i));
+            }
+            _ => out.push((classify(l), i)),
+        }
+    }
+    out
+}
+
+/// An amount of the cost column.
+#[derive(Debug, Clone)]
+struct Cost {
+    text: String,
+    /// Read right after a 小計 line.
+    after_subtotal: bool,
+    /// The row whose name it follows in reading order (the row is printed row-wise there).
+    row: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum NewMark {
+    Cost(usize),
+    Row(usize),
+}
+
+#[derive(Debug, Default, Clone)]
+struct Row {
+    no: u32,
+    name: Vec<String>,
+    marks: usize,
+}
+
+/// What a region's tokens are read into.
+#[derive(Debug, Default)]
+struct Columns {
+    headings: Vec<String>,
+    rows: Vec<Row>,
+    /// Amounts in reading order, with whether each came right after 小計.
+    costs: Vec<Cost>,
+    /// Per page read, the departments read since the previous page.
+    pages: Vec<(u32, Vec<String>)>,
+    /// 新規 marks: by the cost they follow, or by the row whose 掲載頁 comes next.
+    new: Vec<NewMark>,
+    /// Marks placed on no row.
+    loose_marks: usize,
+    /// Policy marks read before the No. they belong to.
+    pending: usize,
+}
+
+/// Read a region (one table, over its pages). `page_of[i]`: the physical page of line i.
+fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
+    let toks = tokens(lines);
+    // A page's footer: its last plain number, when it is below a 掲載頁 read before it
+    // (the cards come after their table).
+    let mut last_plain_on_page: Vec<Option<usize>> = Vec::new();
+    for (k, (t, i)) in toks.iter().enumerate() {
+        if matches!(t, Tok::Plain(_)) {
+            let p = page_of.get(*i).copied().unwrap_or(0);
+            if last_plain_on_page.len() <= p {
+                last_plain_on_page.resize(p + 1, None);
+            }
+            last_plain_on_page[p] = Some(k);
+        }
+    }
+    let mut c = Columns::default();
+    let mut depts: Vec<String> = Vec::new();
+    let mut dept_width = 0.0f32;
+    for (t, _) in &toks {
+        if let Tok::Text(s) = t {
+            if department_line(s) {
+                dept_width = dept_width.max(width(s));
+            }
+        }
+    }
+    // What the previous token was, to tell a name line from a department line.
+    #[derive(PartialEq, Clone, Copy)]
+    enum Prev {
+        Start,
+        No,
+        Name,
+        Cost,
+        Mark,
+        DeptOpen,
+        DeptDone,
+        Page,
+        Subtotal,
+    }
+    let mut prev = Prev::Start;
+    let mut after_subtotal = false;
+    let max_no = |c: &Columns| c.rows.iter().map(|r| r.no).max().unwrap_or(0);
+    for (k, (t, i)) in toks.iter().enumerate() {
+        match t {
+            Tok::Heading(h) => {
+                if c.rows.is_empty() {
+                    c.headings.push(h.clone());
+                }
+                continue;
+            }
+            Tok::Subtotal(amount) => {
+                after_subtotal = true;
+                if let Some(a) = amount {
+                    c.costs.push(Cost { text: a.clone(), after_subtotal: true, row: None });
+                    after_subtotal = false;
+                }
+                prev = Prev::Subtotal;
+            }
+            Tok::Marks(n) => {
+                if prev == Prev::Cost && !c.costs.is_empty() {
+                    c.new.push(NewMark::Cost(c.costs.len() - 1));
+                    if *n > 1 {
+                        c.loose_marks += n - 1;
+                    }
+                } else if c.costs.len() > c.pages.len() && !shared {
+                    c.new.push(NewMark::Row(c.pages.len()));
+                    if *n > 1 {
+                        c.loose_marks += n - 1;
+                    }
+                } else if shared && prev != Prev::Subtotal && !after_subtotal {
+                    // Policy marks come before their row's No.
+                    c.pending += n;
+                } else {
+                    c.loose_marks += n;
+                }
+                prev = Prev::Mark;
+            }
+            Tok::Amount(a) => {
+                c.costs.push(Cost {
+                    text: a.clone(),
+                    after_subtotal,
+                    row: anchor_row(&c, prev == Prev::Name),
+                });
+                after_subtotal = false;
+                prev = Prev::Cost;
+            }
+            Tok::Plain(n) => {
+                let n = *n;
+                let glued = matches!(toks.get(k + 1), Some((Tok::Text(_), j)) if j == i);
+                let last_page = c.pages.last().map(|p| p.0);
+                let page_ok = last_page.is_none_or(|lp| n >= lp && n <= lp + PAGE_REACH);
+                let footer = last_plain_on_page.get(page_of.get(*i).copied().unwrap_or(0)) == Some(&Some(k))
+                    && last_page.is_some_and(|lp| n < lp)
+                    && n != max_no(&c) + 1;
+                let used = c.rows.iter().any(|r| r.no == n);
+                if footer {
+                    continue;
+                }
+                if glued && !used && n >= 1 && n <= max_no(&c) + NO_REACH {
+                    start_row(&mut c, n);
+                    prev = Prev::No;
+                    continue;
+                }
+                let dept_before = matches!(prev, Prev::DeptDone) || !depts.is_empty();
+                if dept_before && page_ok && last_page.is_some() || (dept_before && last_page.is_none()) {
+                    c.pages.push((n, std::mem::take(&mut depts)));
+                    prev = Prev::Page;
+                } else if n == max_no(&c) + 1 && !after_subtotal {
+                    start_row(&mut c, n);
+                    prev = Prev::No;
+                } else if page_ok && last_page.is_some() {
+                    c.pages.push((n, std::mem::take(&mut depts)));
+                    prev = Prev::Page;
+                } else {
+                    c.costs.push(Cost {
+                        text: n.to_string(),
+                        after_subtotal,
+                        row: anchor_row(&c, prev == Prev::Name),
+                    });
+                    after_subtotal = false;
+                    prev = Prev::Cost;
+                }
+            }
+            Tok::Text(s) => {
+                let next_text = match toks.get(k + 1) {
+                    Some((Tok::Text(n), _)) => Some(n.as_str()),
+                    _ => None,
+                };
+                // A department's first line, completed by the next one (`産業イノベーション推進` / `課`).
+                let opens_dept = next_text.is_some_and(|n| {
+                    ends_department(n)
+                        && !ends_department(s)
+                        && !format!("{s}{n}").contains("事業")
+                        && width(s) + 1.0 >= dept_width.min(width(s) + width(n))
+                });
+                let name_open = c.rows.last().is_some_and(|r| paren_open(&r.name.concat()));
+                // A department's whole line is one wherever it comes (a page's 担当課
+                // column can follow a row's No. in reading order); a line after a No.
+                // or inside a name's open parenthesis is the name's.
+                let is_dept = match prev {
+                    Prev::DeptOpen => true,
+                    Prev::Name if name_open => false,
+                    _ if department_line(s) => true,
+                    Prev::No => false,
+                    _ => opens_dept,
+                };
+                if is_dept {
+                    match (prev, depts.last_mut()) {
+                        (Prev::DeptOpen, Some(d)) => d.push_str(s),
+                        _ => depts.push(s.clone()),
+                    }
+                    prev = if ends_department(s) || !opens_dept && prev == Prev::DeptOpen {
+                        Prev::DeptDone
+                    } else {
+                        Prev::DeptOpen
+                    };
+                } else {
+                    match c.rows.last_mut() {
+                        Some(r) => r.name.push(s.clone()),
+                        None => c.headings.push(s.clone()),
+                    }
+                    prev = Prev::Name;
+                }
+            }
+        }
+    }
+    c.loose_marks += std::mem::take(&mut c.pending);
+    c
+}
+
+/// A cost read right after a row's name is that row's, when the row has none yet.
+fn anchor_row(c: &Columns, after_name: bool) -> Option<u32> {
+    let r = c.rows.last().filter(|_| after_name)?;
+    (!c.costs.iter().any(|k| k.row == Some(r.no))).then_some(r.no)
+}
+
+fn start_row(c: &mut Columns, no: u32) {
+    let marks = std::mem::take(&mut c.pending);
+    c.rows.push(Row { no, name: Vec::new(), marks });
+}
+
+static BOX_OR_COST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"【\s*事\s*業\s*(概\s*要|実\s*績)\s*】|事\s*業\s*費\s*[▲△-]?\s*[0-9][0-9,.]*\s*(千\s*円|百\s*万\s*円|億\s*円|円)")
+        .expect("static regex")
+});
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect()
+}
+
+/// Rebuild every summary table of a `pdftotext` default dump into one line a row. The
+/// lines still carry their form feeds (a page starts with one): a table's region runs
+/// from its 【基本方針事業一覧】 line to the end of the page that prints its 小計 (the
+/// page's cells may come after the 小計 line), or to a card starting on that page.
+pub fn rebuild(ls: Vec<String>) -> (Vec<String>, Vec<Doubt>) {
+    let mut out = Vec::with_capacity(ls.len());
+    let mut doubts = Vec::new();
+    let mut i = 0;
+    while i < ls.len() {
+        let line = &ls[i];
+        out.push(line.clone());
+        i += 1;
+        if !squash(line).contains("【基本方針事業一覧】") {
+            continue;
+        }
+        let starts_page = |l: &String| l.starts_with('\u{c}');
+        let is_table_start = |l: &String| squash(l).contains("【基本方針事業一覧】");
+        let Some(sub) = (i..ls.len())
+            .take_while(|&k| !is_table_start(&ls[k]) && !BOX_OR_COST.is_match(&ls[k]))
+            .find(|&k| squash(&ls[k]).starts_with("小計"))
+        else {
+            continue;
+        };
+        let mut end = (sub + 1..ls.len()).find(|&k| starts_page(&ls[k])).unwrap_or(ls.len());
+        if let Some(card) = (sub + 1..end).find(|&k| BOX_OR_COST.is_match(&ls[k]) || is_table_start(&ls[k])) {
+            // The card's title lines printed before its cost line are the card's.
+            let mut e = card;
+            while e > sub + 1
+                && card - e < MAX_TITLE_LINES
+                && matches!(classify(ls[e - 1].trim_start_matches('\u{c}')), Tok::Text(ref t) if !ends_department(t))
+            {
+                e -= 1;
+            }
+            end = e;
+        }
+        let region: Vec<String> =
+            ls[i..end].iter().map(|l| l.trim_start_matches('\u{c}').to_string()).collect();
+        let mut page = 0;
+        let page_of: Vec<usize> = ls[i..end]
+            .iter()
+            .map(|l| {
+                page += usize::from(starts_page(l));
+                page
+            })
+            .collect();
+        let shared =
+            region.iter().take_while(|l| !l.trim().starts_with("No")).any(|l| l.chars().any(is_circled));
+        let cols = read(&region, &page_of, shared);
+        let (lines, mut d) = deal(cols);
+        out.extend(lines);
+        doubts.append(&mut d);
+        i = end;
+    }
+    (out, doubts)
+}
+
+fn amount_value(s: &str) -> Option<i64> {
+    let neg = s.starts_with(['▲', '△', '-']);
+    let v: i64 = s.trim_start_matches(['▲', '△', '-']).replace(',', "").parse().ok()?;
+    Some(if neg { -v } else { v })
+}
+
+/// Deal the columns to the rows (in No. order) and print one line a row.
+fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
+    let mut doubts = Vec::new();
+    let table_doubt = |rows: &[Row], message: String| Doubt {
+        no: None,
+        name: rows.first().map(|r| r.name.concat()).unwrap_or_default(),
+        message,
+    };
+    // The 小計: the amount that is the sum of the others; else the first after 小計.
+    let values: Vec<Option<i64>> = c.costs.iter().map(|k| amount_value(&k.text)).collect();
+    let total: i64 = values.iter().flatten().sum();
+    let sub_at = values
+        .iter()
+        .rposition(|v| v.is_some_and(|v| 2 * v == total && c.costs.len() > 1))
+        .or_else(|| c.costs.iter().position(|k| k.after_subtotal))
+        .or_else(|| c.costs.len().checked_sub(1).filter(|&n| n >= c.rows.len()));
+    let subtotal = sub_at.and_then(|k| c.costs.get(k)).map(|k| k.text.clone());
+    c.rows.sort_by_key(|r| r.no);
+    // Cards are printed in the order of the rows, so 掲載頁 never decrease down the table:
+    // pages read out of order (a writer's blocks taken in another order) are put back
+    // in order, each with the departments read before it.
+    c.pages.sort_by_key(|p| p.0);
+    let n = c.rows.len();
+    // Costs to rows: a cost read right after its row's name is that row's; the others
+    // go, in reading order, to the rows left without one.
+    let mut cost_row: Vec<Option<usize>> = vec![None; c.costs.len()];
+    let mut row_cost: Vec<Option<usize>> = vec![None; n];
+    for (ci, k) in c.costs.iter().enumerate() {
+        if Some(ci) == sub_at {
+            continue;
+        }
+        if let Some(r) = k.row.and_then(|no| c.rows.iter().position(|r| r.no == no)) {
+            if row_cost[r].is_none() {
+                row_cost[r] = Some(ci);
+                cost_row[ci] = Some(r);
+            }
+        }
+    }
+    let mut free = (0..n).filter(|&r| row_cost[r].is_none()).collect::<Vec<_>>().into_iter();
+    let mut unplaced = 0;
+    for (ci, placed) in cost_row.iter_mut().enumerate() {
+        if Some(ci) == sub_at || placed.is_some() {
+            continue;
+        }
+        match free.next() {
+            Some(r) => {
+                if let Some(slot) = row_cost.get_mut(r) {
+                    *slot = Some(ci);
+                }
+                *placed = Some(r);
+            }
+            None => unplaced += 1,
+        }
+    }
+    let new: Vec<usize> = c
+        .new
+        .iter()
+        .filter_map(|m| match m {
+            NewMark::Cost(ci) => cost_row.get(*ci).copied().flatten(),
+            NewMark::Row(r) => Some(*r),
+        })
+        .collect();
+    // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
+    c.loose_marks += c.new.len() - new.len();
+    let missing = row_cost.iter().filter(|r| r.is_none()).count();
+    if missing + unplaced > 0 || c.pages.len() != n {
+        doubts.push(table_doubt(
+            &c.rows,
+            format!(
+                "summary table printed as column runs: {n} rows but {} costs and {} 掲載頁; rows after the first difference may hold another row's cells",
+                n + unplaced - missing,
+                c.pages.len()
+            ),
+        ));
+    }
+    if c.loose_marks > 0 {
+        doubts.push(table_doubt(
+            &c.rows,
+            format!(
+                "{} 新規 ○ mark(s) printed apart from every row: which rows are new is not in the text (only the rows whose mark follows their cost are marked)",
+                c.loose_marks
+            ),
+        ));
+    }
+    let mut out = vec![c.headings.join(" ")];
+    for (k, r) in c.rows.iter().enumerate() {
+        let name = r.name.concat();
+        if name.is_empty() {
+            doubts.push(Doubt {
+                no: Some(r.no),
+                name: String::new(),
+                message: "no 事業名 read for this row".into(),
+            });
+        }
+        let mut line = String::new();
+        for _ in 0..r.marks {
+            line.push_str("○ ");
+        }
+        line.push_str(&format!("{} {}", r.no, name));
+        if let Some(cost) = row_cost.get(k).copied().flatten().and_then(|ci| c.costs.get(ci)) {
+            line.push(' ');
+            line.push_str(&cost.text);
+        }
+        if new.contains(&k) {
+            line.push_str(" ○");
+        }
+        let (page, depts) = c.pages.get(k).cloned().unwrap_or((0, Vec::new()));
+        let mut depts = depts.into_iter();
+        if let Some(d) = depts.next() {
+            line.push(' ');
+            line.push_str(&d);
+        }
+        out.push(line);
+        for d in depts {
+            out.push(d);
+        }
+        if page > 0 {
+            if let Some(last) = out.last_mut() {
+                last.push_str(&format!(" {page}"));
+            }
+        }
+    }
+    out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
+    (out, doubts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn rows_from_row_and_column_runs() {
+        // Page 1 row by row, with the heading cut into pieces and a department wrapped;
+        // page 2 as column runs (departments and pages first, costs after 小計), its
+        // footer before the form feed, a mark after its row's cost and one apart.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "事業名",
+            "1",
+            "甲の推進事業",
+            "R5事業",
+            "費",
+            "（千円）",
+            "1,200",
+            "産業振興推進",
+            "課",
+            "24",
+            "2",
+            "乙の整備事業",
+            "590",
+            "○",
+            "観光企画課",
+            "25",
+            "\u{c}No.",
+            "3",
+            "丙の支援事業（再",
+            "掲）",
+            "4",
+            "丁の補助",
+            "観光企画課",
+            "26",
+            "観光企画課（西部地域県民局）",
+            "27",
+            "小計",
+            "○",
+            "3,000",
+            "1,000",
+            "5,790",
+            "23",
+            "\u{c}次の章",
+        ]));
+        assert_eq!(
+            got,
+            v(&[
+                "【基本方針事業一覧】",
+                "No. 事業名",
+                "1 甲の推進事業 1,200 産業振興推進課 24",
+                "2 乙の整備事業 590 ○ 観光企画課 25",
+                "3 丙の支援事業（再掲） 3,000 観光企画課 26",
+                "4 丁の補助 1,000 観光企画課（西部地域県民局） 27",
+                "小計 5,790",
+                "\u{c}次の章",
+            ])
+        );
+        // The mark printed apart from every row is not guessed: it is said.
+        assert_eq!(doubts.len(), 1, "{doubts:?}");
+        assert!(doubts[0].message.contains("新規"));
+    }
+
+    #[test]
+    fn region_stops_at_a_card_on_the_subtotal_page() {
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "100",
+            "観光企画課",
+            "30",
+            "小計",
+            "100",
+            "カードの題名",
+            "事業費 100 千円",
+        ]));
+        assert_eq!(got[got.len() - 3..], v(&["小計 100", "カードの題名", "事業費 100 千円"]));
+        assert_eq!(got[2], "1 甲事業 100 観光企画課 30");
+    }
+}
