@@ -92,6 +92,8 @@ codes! {
         "a summary row could not be read (no cost, or no No.) and is left out";
     SummaryRowUncertain = "summary.row_uncertain", Warning,
         "a summary row was read, but part of it is a guess";
+    SummaryColumnsUncertain = "summary.columns_uncertain", Warning,
+        "a summary table printed column by column was rebuilt, but part of it is a guess";
     SummarySubtotalMismatch = "summary.subtotal_mismatch", Warning,
         "小計 is not the sum of the rows";
     SummaryRowDuplicated = "summary.row_duplicated", Warning,

@@ -149,7 +149,7 @@ fn warn_summary_doubts(report: &mut Report, doubts: &[report::column_runs::Doubt
             })
         });
         report.diagnostics.push(
-            model::Diagnostic::new(model::Level::Warning, "summary.columns_uncertain", d.message.clone())
+            model::Diagnostic::new(model::Code::SummaryColumnsUncertain, d.message.clone())
                 .in_policy(policy.and_then(|p| p.numbers.first().copied()))
                 .on_card(d.no),
         );

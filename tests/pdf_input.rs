@@ -734,7 +734,9 @@ fn tounicode_variants_without_a_font_cmap() {
         read(&tounicode_page("Japan1", "UniJIS-UCS2-H", cmap, "<623865E5>")).expect("readable");
     assert_eq!(all_text(&doc), "戸日");
     assert!(
-        diags.iter().any(|d| d.code == shisaku::model::Code::PdfTounicodeRepaired && d.message.contains("戶→戸")),
+        diags
+            .iter()
+            .any(|d| d.code == shisaku::model::Code::PdfTounicodeRepaired && d.message.contains("戶→戸")),
         "{diags:?}"
     );
     assert!(!diags.iter().any(|d| d.level == shisaku::model::Level::Warning), "{diags:?}");
@@ -743,7 +745,8 @@ fn tounicode_variants_without_a_font_cmap() {
         2 beginbfchar <0003> <6236> <0005> <65E5> endbfchar";
     let (doc, diags) = read(&tounicode_page("Identity", "Identity-H", cmap, "<00030005>")).expect("readable");
     assert_eq!(all_text(&doc), "戶日");
-    let unverified: Vec<_> = diags.iter().filter(|d| d.code == shisaku::model::Code::PdfTounicodeUnverified).collect();
+    let unverified: Vec<_> =
+        diags.iter().filter(|d| d.code == shisaku::model::Code::PdfTounicodeUnverified).collect();
     assert_eq!(unverified.len(), 1, "{diags:?}");
     assert!(unverified[0].message.contains("(戶)") && unverified[0].page == Some(1), "{unverified:?}");
 }
