@@ -10,6 +10,7 @@ pub mod case_study;
 pub mod department;
 pub mod geometry;
 pub mod lines;
+mod marks;
 pub mod metrics;
 pub mod money;
 pub mod paragraph;
