@@ -1,25 +1,26 @@
 //! The report grammar: normalized pages → chapters, summary tables, cards, case studies.
 //!
-//! [`segment`] finds the parts by the report's fixed markers; [`summary`], [`card`]
-//! (with [`split`], [`metrics`], [`department`], [`money`]) and [`case_study`] read
-//! each part into the output types; [`paragraph`] then joins the long texts' wrapped
-//! lines into paragraphs.
+//! `segment` finds the parts by the report's fixed markers; `summary`, `card` (with
+//! `split`, [`metrics`], `department`, [`money`]) and `case_study` read each part into
+//! the output types; `paragraph` then joins the long texts' wrapped lines into
+//! paragraphs. `marks` holds the character rules they share. Only [`build`] and what
+//! the tests and benches call are public; the steps are crate-internal.
 
-pub mod card;
-pub mod case_study;
-pub mod department;
-pub mod geometry;
-pub mod lines;
+pub(crate) mod card;
+pub(crate) mod case_study;
+pub(crate) mod department;
+pub(crate) mod geometry;
+pub(crate) mod lines;
 mod marks;
 pub mod metrics;
 pub mod money;
-pub mod paragraph;
+pub(crate) mod paragraph;
 pub mod reassemble;
-pub mod regions;
-pub mod segment;
-pub mod split;
-pub mod summary;
-pub mod table;
+pub(crate) mod regions;
+pub(crate) mod segment;
+pub(crate) mod split;
+pub(crate) mod summary;
+pub(crate) mod table;
 
 use regex::Regex;
 use std::sync::LazyLock;

@@ -714,10 +714,10 @@ mod tests {
     #[test]
     fn columns_are_told_by_most_of_their_cells() {
         let headed = [Col::No, Col::Name, Col::Cost, Col::Page];
-        // Four of five rows (80 %) are enough; three of five are not.
-        assert!(kinds_fit(&headed, &data(5, 1)));
-        assert!(!kinds_fit(&headed, &data(5, 2)));
-        assert_eq!(kinds_from_content(&data(5, 1), 4, &[1]), headed);
-        assert_eq!(kinds_from_content(&data(5, 2), 4, &[1]), [Col::Other; 4]);
+        // Eight of ten rows (80 %) are enough; seven of ten are not.
+        assert!(kinds_fit(&headed, &data(10, 2)));
+        assert!(!kinds_fit(&headed, &data(10, 3)));
+        assert_eq!(kinds_from_content(&data(10, 2), 4, &[1]), headed);
+        assert_eq!(kinds_from_content(&data(10, 3), 4, &[1]), [Col::Other; 4]);
     }
 }
