@@ -267,11 +267,14 @@ fn parse_row(acc: &RowAcc, numbers: &[u8]) -> (Option<SummaryRow>, Option<String
     (Some(row), problem)
 }
 
+/// A token with the index of its source line within the row.
+type LineToken = (usize, String);
+
 /// A row's name (the tokens before the cost), its cost (the first plain number after
 /// at least one name token) and the tokens after it with their source line.
-fn split_at_cost(acc: &RowAcc) -> Option<(String, i64, Vec<(usize, String)>)> {
+fn split_at_cost(acc: &RowAcc) -> Option<(String, i64, Vec<LineToken>)> {
     let mut name_parts: Vec<String> = Vec::new();
-    let mut after: Vec<(usize, String)> = Vec::new();
+    let mut after: Vec<LineToken> = Vec::new();
     let mut cost = None;
     for (li, toks) in acc.lines.iter().enumerate() {
         let mut line_name = Vec::new();
@@ -296,7 +299,7 @@ fn split_at_cost(acc: &RowAcc) -> Option<(String, i64, Vec<(usize, String)>)> {
 /// Departments from the tokens between the cost (and 新規 mark) and the page: one per
 /// source line; a parenthesised token (a bureau) joins the one before, and so does the
 /// rest of a department wrapped inside its parentheses (`ＤＸ推進課（西北地域県` / `民局）`).
-fn departments(rest: &[(usize, String)]) -> Vec<String> {
+fn departments(rest: &[LineToken]) -> Vec<String> {
     let mut departments: Vec<String> = Vec::new();
     let mut last_line = usize::MAX;
     for (li, tok) in rest {
