@@ -1,12 +1,12 @@
 //! The report grammar: normalized pages → chapters, summary tables, cards, case studies.
 //!
-//! `segment` finds the parts by the report's fixed markers; `summary`, `card` (with
-//! `split`, [`metrics`], `department`, [`money`]) and `case_study` read each part into
-//! the output types; `paragraph` then joins the long texts' wrapped lines into
-//! paragraphs. `marks` holds the character rules they share. Only [`build`] and what
-//! the tests and benches call are public; the steps are crate-internal.
+//! [`segment`] finds the parts by the report's fixed markers; [`summary`], [`card`]
+//! (with `split`, [`metrics`], `department`, [`money`]) and `case_study` read each part
+//! into the output types; `paragraph` then joins the long texts' wrapped lines into
+//! paragraphs. `marks` holds the character rules they share. The modules other code
+//! links to stay public; the steps inside them are crate-internal.
 
-pub(crate) mod card;
+pub mod card;
 pub(crate) mod case_study;
 pub(crate) mod department;
 pub(crate) mod geometry;
@@ -17,9 +17,9 @@ pub mod money;
 pub(crate) mod paragraph;
 pub mod reassemble;
 pub(crate) mod regions;
-pub(crate) mod segment;
+pub mod segment;
 pub(crate) mod split;
-pub(crate) mod summary;
+pub mod summary;
 pub(crate) mod table;
 
 use regex::Regex;
