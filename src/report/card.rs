@@ -32,67 +32,155 @@ pub struct Ctx {
     pub position: u32,
 }
 
+/// Read one card: its head (title, cost, number), its box, its metrics table and its
+/// department, each in its own step; diagnostics are collected per card and then
+/// placed (page, policy, card number).
 pub fn parse(card: &CardLines, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Project {
     let first = card.head.iter().chain(&card.body).next();
     let page = first.and_then(|l| l.printed);
     let pdf_page = first.filter(|l| l.geom.is_some()).map(|l| l.pdf_page);
     let mut local: Vec<Diagnostic> = Vec::new();
-    let warn = |code: Code, msg: String| Diagnostic::new(code, msg);
 
-    // Head: title lines, cost line (maybe with the title's tail before it and the card
-    // number after it), an optional breakdown line, the card number.
-    let cost_at = card.head.iter().position(|l| COST.is_match(l.trimmed()));
-    // With geometry the head's regions come from where each piece is printed.
-    let geo = geometry::head(&card.head, card.body.first().filter(|l| is_box_header(&l.text)));
-    let mut title_parts: Vec<String> = Vec::new();
-    let mut cost = None;
-    let mut breakdown = Vec::new();
-    let mut number: Option<u32> = None;
+    // With geometry the head's pieces come from where each is printed.
+    let mut head = match geometry::head(&card.head, card.body.first().filter(|l| is_box_header(&l.text))) {
+        Some(g) => head_from_geometry(&g, &mut local),
+        None => head_from_text(&card.head, &mut local),
+    };
+    let no = card_number(&mut head).unwrap_or_else(|| {
+        local.push(Diagnostic::new(Code::CardNoNumber, "no card number printed; numbered by position"));
+        ctx.position
+    });
+    let (name, relisted) = card_name(&head.title);
+    if name.is_empty() {
+        local.push(Diagnostic::new(Code::CardNoTitle, "card has no title"));
+    }
+
+    // Body: box header, box text, then the metrics table from 項目名 on.
+    let body: Vec<&SrcLine> = card.body.iter().collect();
+    let metrics_at =
+        body.iter().position(|l| super::segment::starts_with_marker(&l.text, "項目名")).unwrap_or(body.len());
+    let sp = read_box(&body, metrics_at, &mut local);
+    let metrics = read_metrics(body.get(metrics_at..).unwrap_or(&[]), ctx, &mut local);
+    let department = department::parse(&card.department.iter().map(|l| l.text.clone()).collect::<Vec<_>>());
+    if department.is_none() {
+        local.push(Diagnostic::new(Code::CardNoDepartment, "no （担当課：…） line"));
+    }
+    for d in local {
+        diags.push(d.at_page(page).in_policy(ctx.policy).on_card(Some(no)));
+    }
+    Project {
+        no,
+        name,
+        relisted,
+        cost_thousand_yen: head.cost,
+        cost_breakdown: head.breakdown,
+        overview: sp.overview.join("\n"),
+        results: sp.results.join("\n"),
+        metrics,
+        department,
+        page,
+        pdf_page,
+        bbox: bbox(card),
+        regions: None,
+    }
+}
+
+/// What a card's head says, before the card number is settled.
+#[derive(Debug, Default, PartialEq)]
+struct Head {
+    /// Title pieces in reading order (title lines, a tail before or after the cost).
+    title: Vec<String>,
+    cost: Option<i64>,
+    breakdown: Vec<CostItem>,
+    /// The number printed after the cost (on its line or the lines after it).
+    number: Option<u32>,
+    /// The last lone number among the lines before the cost line: a number box taller
+    /// than the title's first line comes out there.
+    number_before_cost: Option<u32>,
+    has_cost_line: bool,
+}
+
+/// The head as the geometry front end read it (each piece where it is printed).
+fn head_from_geometry(g: &geometry::Head, local: &mut Vec<Diagnostic>) -> Head {
+    let cost = g.cost.as_deref().and_then(|a| parse_amount(&a.replace(' ', "")));
+    match &g.cost {
+        None => local.push(no_cost()),
+        Some(a) if cost.is_none() => local.push(cost_unreadable(a)),
+        Some(_) => {}
+    }
+    Head {
+        title: g.title.clone(),
+        cost,
+        breakdown: g.breakdown.iter().flat_map(|b| parse_breakdown(b)).collect(),
+        number: g.number,
+        number_before_cost: None,
+        has_cost_line: g.cost.is_some(),
+    }
+}
+
+fn no_cost() -> Diagnostic {
+    Diagnostic::new(Code::CardNoCost, "no 事業費 line in the card's head")
+}
+
+fn cost_unreadable(amount: &str) -> Diagnostic {
+    Diagnostic::new(Code::CardCostUnreadable, format!("cost unreadable: {amount}"))
+}
+
+/// The head of a text dump: title lines, cost line (maybe with the title's tail before
+/// it and the card number after it), an optional breakdown line, the card number.
+fn head_from_text(lines: &[SrcLine], local: &mut Vec<Diagnostic>) -> Head {
+    let cost_at = lines.iter().position(|l| COST.is_match(l.trimmed()));
     let title_end = cost_at.unwrap_or_else(|| {
         // No cost line: the card number is the last lone number of the head.
-        card.head.iter().rposition(|l| is_page_number(&l.text)).unwrap_or(card.head.len())
+        lines.iter().rposition(|l| is_page_number(&l.text)).unwrap_or(lines.len())
     });
-    // A card number in a box taller than the title's first line can come out between
-    // the title's lines, before the cost line.
-    let mut number_before_cost: Option<u32> = None;
-    for l in card.head.iter().take(title_end) {
+    let mut head = Head { has_cost_line: cost_at.is_some(), ..Head::default() };
+    for l in lines.iter().take(title_end) {
         if is_page_number(&l.text) {
             // The last one: a page footer printed before the title comes first.
-            number_before_cost = l.trimmed().parse().ok().or(number_before_cost);
+            head.number_before_cost = l.trimmed().parse().ok().or(head.number_before_cost);
         } else {
-            title_parts.push(l.trimmed().to_string());
+            head.title.push(l.trimmed().to_string());
         }
     }
-    let after: Vec<&SrcLine> = card.head.iter().skip(title_end + usize::from(cost_at.is_some())).collect();
-    if let Some(ci) = cost_at {
-        if let Some(caps) = card.head.get(ci).and_then(|l| COST.captures(l.trimmed())) {
-            let prefix = caps.get(1).map_or("", |m| m.as_str()).trim();
-            if !prefix.is_empty() {
-                title_parts.push(prefix.to_string());
-            }
-            let amount = caps.get(2).map_or("", |m| m.as_str()).replace(' ', "");
-            cost = parse_amount(&amount);
-            if cost.is_none() {
-                local.push(warn(Code::CardCostUnreadable, format!("cost unreadable: {amount}")));
-            }
-            let tail = caps.get(3).map_or("", |m| m.as_str()).trim();
-            if let Ok(n) = tail.replace(' ', "").parse::<u32>() {
-                number = Some(n);
-            } else if !tail.is_empty() {
-                breakdown.extend(parse_breakdown(tail));
-            }
-        }
-    } else {
-        local.push(warn(Code::CardNoCost, "no 事業費 line in the card's head".into()));
+    match cost_at.and_then(|ci| lines.get(ci)) {
+        Some(line) => read_cost_line(line.trimmed(), &mut head, local),
+        None => local.push(no_cost()),
     }
-    // Lines after the cost: a breakdown in parentheses, the card number (maybe printed
-    // in a narrow box, one digit a line: １ / ０ for 10), and, where a long title wraps
-    // past the cost line, the title's last words.
+    let after = lines.get(title_end + usize::from(cost_at.is_some())..).unwrap_or(&[]);
+    read_after_cost(after, &mut head);
+    head
+}
+
+/// The cost line: `[title tail] 事業費 N千円 [card number | breakdown]`.
+fn read_cost_line(t: &str, head: &mut Head, local: &mut Vec<Diagnostic>) {
+    let Some(caps) = COST.captures(t) else { return };
+    let prefix = caps.get(1).map_or("", |m| m.as_str()).trim();
+    if !prefix.is_empty() {
+        head.title.push(prefix.to_string());
+    }
+    let amount = caps.get(2).map_or("", |m| m.as_str()).replace(' ', "");
+    head.cost = parse_amount(&amount);
+    if head.cost.is_none() {
+        local.push(cost_unreadable(&amount));
+    }
+    let tail = caps.get(3).map_or("", |m| m.as_str()).trim();
+    if let Ok(n) = tail.replace(' ', "").parse::<u32>() {
+        head.number = Some(n);
+    } else if !tail.is_empty() {
+        head.breakdown.extend(parse_breakdown(tail));
+    }
+}
+
+/// Lines after the cost: a breakdown in parentheses, the card number (maybe printed in
+/// a narrow box, one digit a line: １ / ０ for 10), and, where a long title wraps past
+/// the cost line, the title's last words.
+fn read_after_cost(after: &[SrcLine], head: &mut Head) {
     let mut digits = String::new();
-    for l in after.iter().filter(|_| geo.is_none()) {
+    for l in after {
         let mut t = l.trimmed().to_string();
         while let Some(m) = BREAKDOWN_GROUP.find(&t) {
-            breakdown.extend(parse_breakdown(m.as_str()));
+            head.breakdown.extend(parse_breakdown(m.as_str()));
             t.replace_range(m.range(), " ");
         }
         let mut words: Vec<&str> = t.split_whitespace().collect();
@@ -107,64 +195,54 @@ pub fn parse(card: &CardLines, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Projec
             }
         }
         digits.push_str(&line_digits);
-        if !words.is_empty() && cost_at.is_some() {
-            title_parts.push(words.concat());
+        if !words.is_empty() && head.has_cost_line {
+            head.title.push(words.concat());
         }
     }
     if !digits.is_empty() {
-        number = Some(match number {
+        head.number = Some(match head.number {
             Some(n) => format!("{n}{digits}").parse().unwrap_or(n),
             None => digits.parse().unwrap_or(0),
         });
     }
-    if let Some(h) = &geo {
-        title_parts = h.title.clone();
-        breakdown = h.breakdown.iter().flat_map(|g| parse_breakdown(g)).collect();
-        number = h.number;
-        number_before_cost = None;
-        cost = h.cost.as_deref().and_then(|a| parse_amount(&a.replace(' ', "")));
-        local.retain(|d| d.code != Code::CardCostUnreadable && d.code != Code::CardNoCost);
-        match &h.cost {
-            None => local.push(warn(Code::CardNoCost, "no 事業費 line in the card's head".into())),
-            Some(a) if cost.is_none() => {
-                local.push(warn(Code::CardCostUnreadable, format!("cost unreadable: {a}")))
-            }
-            Some(_) => {}
-        }
-    }
-    // A dump can print the number on the title's line before it (`1 西北地域の…事業`).
-    let number_before_title = if number.is_none() && number_before_cost.is_none() {
-        title_parts.first_mut().and_then(|first| {
+}
+
+/// A number printed before the title on its line (`1 西北地域の…事業`) has at most
+/// this many digits, as card numbers do; a longer one is part of the title.
+const MAX_CARD_NUMBER_DIGITS: usize = 3;
+
+/// The card's printed number: after the cost, else a lone number before the cost line,
+/// else one printed before the title on its line (which is then cut off the title).
+fn card_number(head: &mut Head) -> Option<u32> {
+    let before_title = if head.number.is_none() && head.number_before_cost.is_none() {
+        head.title.first_mut().and_then(|first| {
             let (n, rest) = first.split_once(' ')?;
-            let n: u32 = n.parse().ok().filter(|_| n.len() <= 3 && !rest.trim().is_empty())?;
+            let n: u32 =
+                n.parse().ok().filter(|_| n.len() <= MAX_CARD_NUMBER_DIGITS && !rest.trim().is_empty())?;
             *first = rest.trim().to_string();
             Some(n)
         })
     } else {
         None
     };
-    let no = number
-        .or(number_before_cost.filter(|_| cost_at.is_some()))
-        .or(number_before_title)
-        .unwrap_or_else(|| {
-            local.push(warn(Code::CardNoNumber, "no card number printed; numbered by position".into()));
-            ctx.position
-        });
-    let mut name = title_parts.concat();
-    let relisted = RELISTED.is_match(&name);
-    if relisted {
-        name = RELISTED.replace(&name, "").to_string();
-    }
-    if name.is_empty() {
-        local.push(warn(Code::CardNoTitle, "card has no title".into()));
-    }
+    head.number.or(head.number_before_cost.filter(|_| head.has_cost_line)).or(before_title)
+}
 
-    // Body: box header, box text, then the metrics table from 項目名 on.
-    let body: Vec<&SrcLine> = card.body.iter().collect();
+/// The card's name from its title pieces, and whether it is marked （再掲）.
+fn card_name(parts: &[String]) -> (String, bool) {
+    let name = parts.concat();
+    if RELISTED.is_match(&name) {
+        (RELISTED.replace(&name, "").to_string(), true)
+    } else {
+        (name, false)
+    }
+}
+
+/// The 事業概要/事業実績 box (the body's lines before the metrics table) split into its
+/// two columns: by position when the input has geometry, else by the text.
+fn read_box(body: &[&SrcLine], metrics_at: usize, local: &mut Vec<Diagnostic>) -> split::Split {
     let header = body.first().filter(|l| is_box_header(&l.text)).copied();
     let box_start = usize::from(header.is_some());
-    let metrics_at =
-        body.iter().position(|l| super::segment::starts_with_marker(&l.text, "項目名")).unwrap_or(body.len());
     let box_lines: Vec<SrcLine> =
         body.get(box_start..metrics_at).unwrap_or(&[]).iter().map(|l| (*l).clone()).collect();
     let boundary =
@@ -174,49 +252,35 @@ pub fn parse(card: &CardLines, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Projec
         _ => split::split_text(&box_lines.iter().map(|l| l.trimmed().to_string()).collect::<Vec<_>>()),
     };
     if let Some(d) = &sp.doubt {
-        local.push(warn(Code::CardSplitUncertain, format!("事業概要/事業実績 split: {d}")));
+        local.push(Diagnostic::new(Code::CardSplitUncertain, format!("事業概要/事業実績 split: {d}")));
     }
-    let metrics = match body.get(metrics_at) {
-        Some(h) => {
-            let columns = metrics::columns(h.trimmed(), ctx.era);
-            let table: Vec<&SrcLine> = body.iter().skip(metrics_at).copied().collect();
-            let (rows, doubts) = match metrics_geometry(&table, columns.len()) {
-                Some(rows) => (rows, Vec::new()),
-                None => {
-                    let lines: Vec<String> = table.iter().skip(1).map(|l| l.trimmed().to_string()).collect();
-                    metrics::rows(&lines, columns.len())
-                }
-            };
-            for d in doubts {
-                local.push(warn(Code::MetricsUncertain, d));
-            }
-            Metrics { columns, rows }
-        }
-        None => Metrics::default(),
-    };
-    let department = department::parse(&card.department.iter().map(|l| l.text.clone()).collect::<Vec<_>>());
-    if department.is_none() {
-        local.push(warn(Code::CardNoDepartment, "no （担当課：…） line".into()));
-    }
-    for d in local {
-        diags.push(d.at_page(page).in_policy(ctx.policy).on_card(Some(no)));
-    }
-    Project {
-        no,
-        name,
-        relisted,
-        cost_thousand_yen: cost,
-        cost_breakdown: breakdown,
-        overview: sp.overview.join("\n"),
-        results: sp.results.join("\n"),
-        metrics,
-        department,
-        page,
-        pdf_page,
-        bbox: bbox(card),
-        regions: None,
-    }
+    sp
 }
+
+/// The metrics table (its 項目名 header line first): by its ruling lines when the input
+/// has them, else from the text.
+fn read_metrics(table: &[&SrcLine], ctx: &Ctx, local: &mut Vec<Diagnostic>) -> Metrics {
+    let Some(h) = table.first() else { return Metrics::default() };
+    let columns = metrics::columns(h.trimmed(), ctx.era);
+    let (rows, doubts) = match metrics_geometry(table, columns.len()) {
+        Some(rows) => (rows, Vec::new()),
+        None => {
+            let lines: Vec<String> = table.iter().skip(1).map(|l| l.trimmed().to_string()).collect();
+            metrics::rows(&lines, columns.len())
+        }
+    };
+    for d in doubts {
+        local.push(Diagnostic::new(Code::MetricsUncertain, d));
+    }
+    Metrics { columns, rows }
+}
+
+/// A vertical rule this close right of a year heading's left edge (rounding, a rule
+/// drawn through the glyph's side bearing) still counts as left of it.
+const RULE_SLACK: f32 = 0.5;
+/// A year column's left rule is within two heading widths of its heading; a rule
+/// further left belongs to the column before (the item column is wider than that).
+const MAX_RULE_DISTANCE_IN_HEADINGS: f32 = 2.0;
 
 /// Read the metrics table by its ruling lines, when the input has geometry: rows lie
 /// between horizontal rules, cells between the columns of the header line.
@@ -237,9 +301,9 @@ fn metrics_geometry(table: &[&SrcLine], ncols: usize) -> Option<Vec<crate::model
             verticals
                 .iter()
                 .copied()
-                .filter(|&x| x <= s.x0 + 0.5)
+                .filter(|&x| x <= s.x0 + RULE_SLACK)
                 .fold(None, |best: Option<f32>, x| Some(best.map_or(x, |b| b.max(x))))
-                .filter(|&x| s.x0 - x < (s.x1 - s.x0) * 2.0)
+                .filter(|&x| s.x0 - x < (s.x1 - s.x0) * MAX_RULE_DISTANCE_IN_HEADINGS)
                 .unwrap_or(s.x0 - (s.x1 - s.x0) / 2.0)
         })
         .collect();
@@ -267,6 +331,13 @@ fn metrics_geometry(table: &[&SrcLine], ncols: usize) -> Option<Vec<crate::model
     )
 }
 
+/// How far below the baseline a line's glyphs reach, in font sizes (descenders of
+/// Japanese fonts take about a fifth of the em).
+const DESCENT: f32 = 0.2;
+/// Box coordinates are rounded to a tenth of a point: finer digits are float noise that
+/// would make the same PDF's output differ between builds.
+const BBOX_STEPS_PER_POINT: f32 = 10.0;
+
 /// The card's extent on its first page: every line of it that has geometry there.
 fn bbox(card: &CardLines) -> Option<[f32; 4]> {
     let lines: Vec<&SrcLine> = card.head.iter().chain(&card.body).chain(&card.department).collect();
@@ -274,8 +345,8 @@ fn bbox(card: &CardLines) -> Option<[f32; 4]> {
     let mut b: Option<[f32; 4]> = None;
     for g in lines.iter().filter(|l| l.pdf_page == page).filter_map(|l| l.geom.as_ref()) {
         for s in &g.spans {
-            let r =
-                [s.x0, g.y - g.font_size, s.x1, g.y + g.font_size * 0.2].map(|v| (v * 10.0).round() / 10.0);
+            let r = [s.x0, g.y - g.font_size, s.x1, g.y + g.font_size * DESCENT]
+                .map(|v| (v * BBOX_STEPS_PER_POINT).round() / BBOX_STEPS_PER_POINT);
             b = Some(match b {
                 None => r,
                 Some(o) => [o[0].min(r[0]), o[1].min(r[1]), o[2].max(r[2]), o[3].max(r[3])],
@@ -316,5 +387,135 @@ mod tests {
         assert_eq!(b.len(), 2);
         assert_eq!(b[0].label, "①");
         assert_eq!(b[1].cost_thousand_yen, 11002);
+    }
+
+    fn text_lines(text: &str) -> Vec<SrcLine> {
+        text.lines()
+            .map(|l| SrcLine {
+                text: l.to_string(),
+                line: 0,
+                pdf_page: 1,
+                printed: None,
+                geom: None,
+                page_geom: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn text_head_title_cost_and_number() {
+        let mut local = Vec::new();
+        let head = head_from_text(&text_lines("西北地域の\n事業 事業費 4,789千円\n1\n0"), &mut local);
+        assert_eq!(head.title, ["西北地域の", "事業"]);
+        assert_eq!(head.cost, Some(4789));
+        assert_eq!(head.number, Some(10));
+        assert!(local.is_empty());
+        let head = head_from_text(&text_lines("事業\n事業費 4,789千円 (①9千円、②11千円)\n2"), &mut local);
+        assert_eq!(head.breakdown.len(), 2);
+        assert_eq!(head.number, Some(2));
+        let head = head_from_text(&text_lines("7\n事業\n事業費 9,9,9.9.9千円"), &mut local);
+        assert_eq!(head.number_before_cost, Some(7));
+        assert_eq!(local.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["card.cost_unreadable"]);
+        let head = head_from_text(&text_lines("事業\n3"), &mut local);
+        assert!(!head.has_cost_line);
+        assert_eq!(local.last().map(|d| d.code.as_str()), Some("card.no_cost"));
+    }
+
+    #[test]
+    fn number_before_the_title_has_at_most_three_digits() {
+        let mut head =
+            Head { title: vec!["120 西北地域の事業".into()], has_cost_line: true, ..Head::default() };
+        assert_eq!(card_number(&mut head), Some(120));
+        assert_eq!(head.title, ["西北地域の事業"]);
+        let mut head =
+            Head { title: vec!["2024 年の事業".into()], has_cost_line: true, ..Head::default() };
+        assert_eq!(card_number(&mut head), None);
+        assert_eq!(head.title, ["2024 年の事業"]);
+        // A number after the cost wins, and the title is left alone.
+        let mut head = Head { title: vec!["1 事業".into()], number: Some(5), ..Head::default() };
+        assert_eq!(card_number(&mut head), Some(5));
+        assert_eq!(head.title, ["1 事業"]);
+        // A lone number before the cost counts only where there is a cost line.
+        let mut head = Head { title: vec!["事業".into()], number_before_cost: Some(4), ..Head::default() };
+        assert_eq!(card_number(&mut head), None);
+        head.has_cost_line = true;
+        assert_eq!(card_number(&mut head), Some(4));
+    }
+
+    #[test]
+    fn relisted_mark_is_cut_from_the_name() {
+        assert_eq!(card_name(&["事業".into(), "（再掲）".into()]), ("事業".to_string(), true));
+        assert_eq!(card_name(&["事業(再掲)".into()]), ("事業".to_string(), true));
+        assert_eq!(card_name(&["（再掲）の事業".into()]), ("（再掲）の事業".to_string(), false));
+    }
+
+    fn geom_line(text: &str, y: f32, spans: &[(&str, f32, f32)]) -> SrcLine {
+        let spans = spans.iter().map(|&(t, x0, x1)| crate::doc::Span { text: t.into(), x0, x1 }).collect();
+        SrcLine {
+            text: text.into(),
+            line: 0,
+            pdf_page: 1,
+            printed: None,
+            geom: Some(crate::doc::LineGeom { y, font_size: 10.0, spans }),
+            page_geom: None,
+        }
+    }
+
+    #[test]
+    fn bbox_reaches_below_the_baseline_and_is_rounded() {
+        let card = CardLines {
+            head: vec![geom_line("事業", 100.04, &[("事業", 50.0, 70.0)])],
+            body: vec![geom_line("【事業概要】", 120.0, &[("【事業概要】", 60.0, 200.06)])],
+            department: Vec::new(),
+        };
+        // Top: 100.04 - 10 → 90.0; bottom: 120 + 10 × 0.2.
+        assert_eq!(bbox(&card), Some([50.0, 90.0, 200.1, 122.0]));
+    }
+
+    #[test]
+    fn metric_columns_split_at_the_rule_left_of_each_year() {
+        let header = geom_line(
+            "項目名 4年度 5年度 6年度",
+            100.0,
+            &[
+                ("項目名", 50.0, 80.0),
+                ("4年度", 200.0, 230.0),
+                ("5年度", 300.0, 330.0),
+                ("6年度", 400.0, 430.0),
+            ],
+        );
+        let row = geom_line(
+            "事業参加者数（延べ人数の合計） 1件 2件 3件",
+            120.0,
+            &[
+                ("事業参加者数（延べ人数の合計）", 50.0, 198.0),
+                ("1件", 205.0, 215.0),
+                ("2件", 250.0, 265.0),
+                ("3件", 390.0, 405.0),
+            ],
+        );
+        let rule = |x0: f32, y0: f32, x1: f32, y1: f32| crate::doc::Rule { x0, y0, x1, y1 };
+        // Rows: rules above and below each line. Columns: a rule just right of 4年度's
+        // left edge (within the slack), one 59 pt left of 5年度 (inside two heading
+        // widths); none for 6年度, whose nearest rule is too far: half a heading left.
+        let rules = vec![
+            rule(40.0, 85.0, 450.0, 85.0),
+            rule(40.0, 105.0, 450.0, 105.0),
+            rule(40.0, 125.0, 450.0, 125.0),
+            rule(200.4, 85.0, 200.4, 125.0),
+            rule(241.0, 85.0, 241.0, 125.0),
+        ];
+        let page = std::sync::Arc::new(crate::doc::PageGeom { size: (595.0, 842.0), rules });
+        let (mut header, mut row) = (header, row);
+        header.page_geom = Some(page.clone());
+        row.page_geom = Some(page);
+        let rows = metrics_geometry(&[&header, &row], 3).unwrap_or_default();
+        let got: Vec<(&str, Vec<&str>)> = rows
+            .iter()
+            .map(|r| (r.item.as_str(), r.cells.iter().map(|c| c.text.as_str()).collect()))
+            .collect();
+        // Without the 4年度 rule the split would fall half a heading left of it (185),
+        // inside the item's last characters.
+        assert_eq!(got, [("事業参加者数（延べ人数の合計）", vec!["1件", "2件", "3件"])]);
     }
 }

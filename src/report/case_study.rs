@@ -1,6 +1,7 @@
 //! 事例紹介 case studies: `（project：company（city）、…）`, a heading, then the text.
 
 use super::lines::SrcLine;
+use super::marks::{is_open_paren, parens_closed};
 use crate::model::CaseStudy;
 
 /// Split a chapter's case-study lines (each study starts at an intro line) and read them.
@@ -16,10 +17,8 @@ pub fn parse(lines: &[SrcLine]) -> Vec<CaseStudy> {
     groups.into_iter().map(|g| one(&g)).collect()
 }
 
-/// The line that starts a case study.
-pub(crate) fn is_intro(s: &str) -> bool {
-    s.contains("事例紹介") && s.contains("活用した")
-}
+/// The line that starts a case study (one rule with the segmentation's).
+pub(crate) use super::marks::is_case_study_intro as is_intro;
 
 fn one(lines: &[&SrcLine]) -> CaseStudy {
     let page = lines.first().and_then(|l| l.printed);
@@ -27,13 +26,11 @@ fn one(lines: &[&SrcLine]) -> CaseStudy {
     // The parenthesised intro may wrap; it ends where its parentheses balance.
     let mut intro = String::new();
     let mut i = 0;
-    if lines.first().is_some_and(|l| l.trimmed().starts_with('（') || l.trimmed().starts_with('(')) {
+    if lines.first().is_some_and(|l| l.trimmed().starts_with(is_open_paren)) {
         while let Some(l) = lines.get(i) {
             intro.push_str(l.trimmed());
             i += 1;
-            let open = intro.chars().filter(|c| matches!(c, '（' | '(')).count();
-            let close = intro.chars().filter(|c| matches!(c, '）' | ')')).count();
-            if close >= open {
+            if parens_closed(&intro) {
                 break;
             }
         }

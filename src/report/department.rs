@@ -1,6 +1,7 @@
 //! The （担当課：…） line: the department's text and, where they can be told apart, its
 //! division (課・室・センター), group(s) (グループ) and bureau (…県民局 in parentheses).
 
+use super::marks::paren_depth;
 use crate::model::Department;
 
 /// Parse the joined department lines of a card.
@@ -10,9 +11,7 @@ pub fn parse(lines: &[String]) -> Option<Department> {
     let start = t.find("担当課")?;
     let mut inner = t[start + "担当課".len()..].trim_start_matches(['：', ':', ' ']).trim_end();
     // Drop the parenthesis that closes （担当課：…）.
-    let open = inner.chars().filter(|c| matches!(c, '（' | '(')).count();
-    let close = inner.chars().filter(|c| matches!(c, '）' | ')')).count();
-    if close > open {
+    if paren_depth(inner) < 0 {
         if let Some(s) = inner.strip_suffix('）').or_else(|| inner.strip_suffix(')')) {
             inner = s.trim_end();
         }

@@ -62,16 +62,28 @@ pub fn flatten(doc: &Document) -> Vec<SrcLine> {
     out
 }
 
+/// A page footer or card number has at most this many digits (reports have a few
+/// hundred pages); a longer lone number is content (a year, an amount).
+const MAX_PAGE_NUMBER_DIGITS: usize = 3;
+
 /// A line that is only a small integer (a page-number footer or a card number).
 pub fn is_page_number(s: &str) -> bool {
     let t = s.trim();
-    !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
+    !t.is_empty() && t.len() <= MAX_PAGE_NUMBER_DIGITS && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::doc::{Line, Page};
+
+    #[test]
+    fn page_numbers_have_one_to_three_digits() {
+        assert!(super::is_page_number(" 123 "));
+        assert!(!super::is_page_number("1234"));
+        assert!(!super::is_page_number(""));
+        assert!(!super::is_page_number("12頁"));
+    }
 
     fn page(index: u32, rule_x: Option<f32>, texts: &[&str]) -> Page {
         let geom = rule_x.map(|x| {

@@ -358,10 +358,14 @@ fn group<'a>(atoms: &'a [Atom], sizes: &[usize]) -> Vec<&'a [Atom]> {
 /// column: real rows have a handful, but 24 values over 12 columns would be 1.3 million.
 const MAX_GROUPINGS: u64 = 5_000;
 
+/// A row of more values than this is never grouped: real rows have at most a dozen, and
+/// the count of groupings ([`binomial`]) then stays far inside `u64`.
+const MAX_GROUPED_VALUES: usize = 24;
+
 /// All ways to write `n` as an ordered sum of `k` positive parts (none when there are
 /// more than [`MAX_GROUPINGS`]).
 fn compositions(n: usize, k: usize) -> Vec<Vec<usize>> {
-    if k == 0 || n < k || n > 24 || binomial(n - 1, k - 1) > MAX_GROUPINGS {
+    if k == 0 || n < k || n > MAX_GROUPED_VALUES || binomial(n - 1, k - 1) > MAX_GROUPINGS {
         return Vec::new();
     }
     compositions_unbounded(n, k)
@@ -555,5 +559,11 @@ mod column_tests {
         );
         // Labels that are not years are split at spaces.
         assert_eq!(years("項目名 目標 実績"), [("目標".into(), None), ("実績".into(), None)]);
+    }
+
+    #[test]
+    fn rows_of_more_than_24_values_are_not_grouped() {
+        assert_eq!(super::compositions(24, 1), [vec![24]]);
+        assert!(super::compositions(25, 1).is_empty());
     }
 }

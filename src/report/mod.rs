@@ -1,25 +1,27 @@
 //! The report grammar: normalized pages → chapters, summary tables, cards, case studies.
 //!
 //! [`segment`] finds the parts by the report's fixed markers; [`summary`], [`card`]
-//! (with [`split`], [`metrics`], [`department`], [`money`]) and [`case_study`] read
-//! each part into the output types; [`paragraph`] then joins the long texts' wrapped
-//! lines into paragraphs.
+//! (with `split`, [`metrics`], `department`, [`money`]) and `case_study` read each part
+//! into the output types; `paragraph` then joins the long texts' wrapped lines into
+//! paragraphs. `marks` holds the character rules they share. The modules other code
+//! links to stay public; the steps inside them are crate-internal.
 
 pub mod card;
-pub mod case_study;
-pub mod column_runs;
-pub mod department;
-pub mod geometry;
-pub mod lines;
+pub(crate) mod case_study;
+pub(crate) mod column_runs;
+pub(crate) mod department;
+pub(crate) mod geometry;
+pub(crate) mod lines;
+mod marks;
 pub mod metrics;
 pub mod money;
-pub mod paragraph;
+pub(crate) mod paragraph;
 pub mod reassemble;
-pub mod regions;
+pub(crate) mod regions;
 pub mod segment;
-pub mod split;
+pub(crate) mod split;
 pub mod summary;
-pub mod table;
+pub(crate) mod table;
 
 use regex::Regex;
 use std::sync::LazyLock;

@@ -55,7 +55,7 @@ fn heading_kind(s: &str) -> (bool, bool) {
 /// What reassembly could not tell from a dump: the items of metric rows whose cells were
 /// placed by a guess (stacked cells in a dump without positions), for a
 /// `metrics.uncertain` warning on their cards, and summary rows rebuilt from column runs
-/// with a doubt ([`super::column_runs::Doubt`]).
+/// with a doubt (`column_runs::Doubt`).
 #[derive(Debug, Default)]
 pub struct Guesses {
     pub metric_items: Vec<String>,
@@ -83,7 +83,7 @@ pub fn document(doc: Document, kind: DumpKind) -> (Document, Guesses) {
 }
 
 /// `pdftotext` default mode: summary tables printed as column runs are rebuilt one line a
-/// row ([`super::column_runs`]). Done before normalization, while each page still starts
+/// row (`column_runs`). Done before normalization, while each page still starts
 /// with its form feed (a table's region ends with a page).
 pub fn column_tables(doc: Document) -> (Document, Vec<super::column_runs::Doubt>) {
     let mut doubts = Vec::new();

@@ -15,6 +15,9 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use super::lines::{is_page_number, SrcLine};
+use super::marks::{
+    circled_number, compact, is_case_study_intro, is_close_paren, is_open_paren, parens_closed,
+};
 use crate::model::{Code, Diagnostic};
 
 // The space after the circled number is optional: writers set it as a space, a
@@ -70,52 +73,40 @@ enum State {
     Appendix,
 }
 
-/// The text without any whitespace: the report's fixed markers are compared this way,
-/// since a writer may or may not put spaces inside them (`【 事業概要 】`, `小 計`).
-pub fn compact(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// Whether `s`, spaces ignored, starts with `marker`.
-pub fn starts_with_marker(s: &str, marker: &str) -> bool {
+pub(crate) fn starts_with_marker(s: &str, marker: &str) -> bool {
     compact(s).starts_with(marker)
 }
 
-pub fn is_box_header(s: &str) -> bool {
+pub(crate) fn is_box_header(s: &str) -> bool {
     let t = compact(s);
     t.contains("【事業概要】") || t.contains("【事業実績】")
 }
 
-pub fn is_cost_line(s: &str) -> bool {
+pub(crate) fn is_cost_line(s: &str) -> bool {
     COST_LINE.is_match(s)
 }
 
 fn is_department_start(s: &str) -> bool {
     let t = compact(s);
-    (t.starts_with('（') || t.starts_with('(')) && t.contains("担当課")
-}
-
-fn parens_balanced(s: &str) -> bool {
-    let open = s.chars().filter(|c| matches!(c, '（' | '(')).count();
-    let close = s.chars().filter(|c| matches!(c, '）' | ')')).count();
-    close >= open
+    t.starts_with(is_open_paren) && t.contains("担当課")
 }
 
 /// A line made only of the summary table's heading words (No. 事業名 R5事業費 …).
-pub fn is_table_heading(s: &str) -> bool {
+pub(crate) fn is_table_heading(s: &str) -> bool {
     let mut toks = s.split_whitespace().peekable();
     toks.peek().is_some() && toks.all(|t| TABLE_HEADING_WORD.is_match(t))
 }
 
-fn is_case_study_intro(s: &str) -> bool {
-    let t = compact(s);
-    t.contains("事例紹介") && t.contains("活用した")
-}
+/// An ordinance's or its rules' name is a short heading (R5's longest has 25
+/// characters); a sentence of prose that happens to end in 条例 is longer.
+const MAX_APPENDIX_HEADING_CHARS: usize = 40;
 
 /// A short line naming an ordinance or its rules (条例/要綱): the appendix starts there.
 fn is_appendix_heading(s: &str) -> bool {
     let t = compact(s);
-    t.chars().count() <= 40 && (t.ends_with("条例") || t.ends_with("要綱") || t.ends_with("規則"))
+    t.chars().count() <= MAX_APPENDIX_HEADING_CHARS
+        && (t.ends_with("条例") || t.ends_with("要綱") || t.ends_with("規則"))
 }
 
 /// A card's title wraps onto at most this many lines before its cost line; when a card's
@@ -131,6 +122,16 @@ const TITLE_PAGE_LINES: usize = 12;
 /// A report title is one short line (R5's has 30 characters); prose that mentions an
 /// 実施状況 is longer or ends a sentence.
 const MAX_TITLE_CHARS: usize = 60;
+/// A chapter title is a phrase (R5's shortest has 13 characters); a circled number
+/// followed by only a few characters is a breakdown item (`①9千円`) or a list mark.
+const MIN_CHAPTER_TITLE_CHARS: usize = 6;
+/// A chapter's heading lines (one per policy it covers, titles that wrap) are followed
+/// by its 【取組の概要】 within this many lines; a circled line further from one is text.
+const HEADING_TO_OVERVIEW_LINES: usize = 4;
+/// A （担当課：…） wraps onto at most this many lines (R5's longest takes two); when its
+/// parentheses never balance (a lost `）`), the card ends here rather than swallowing
+/// the next card's head.
+const MAX_DEPARTMENT_LINES: usize = 4;
 
 fn is_title_like(s: &str) -> bool {
     let t = s.trim();
@@ -159,7 +160,7 @@ fn take_head(lines: &mut Vec<SrcLine>) -> Vec<SrcLine> {
     while s > 0 && k - s < MAX_TITLE_LINES {
         let Some(prev) = lines.get(s - 1) else { break };
         let p = prev.trimmed();
-        let closes_parens = (p.ends_with('）') || p.ends_with(')')) && !p.contains("再掲");
+        let closes_parens = p.ends_with(is_close_paren) && !p.contains("再掲");
         if p.ends_with('。')
             || is_metric_like(p)
             || is_department_start(p)
@@ -173,25 +174,37 @@ fn take_head(lines: &mut Vec<SrcLine>) -> Vec<SrcLine> {
     lines.split_off(s)
 }
 
-fn circled(c: char) -> Option<u8> {
-    let n = c as u32;
-    (0x2460..=0x2473).contains(&n).then(|| (n - 0x2460 + 1) as u8)
+/// Where the next card's head starts in the body of a card that lost its （担当課：…）
+/// line: at its last cost line, back over at most [`MAX_TITLE_LINES`] title lines that
+/// are not metric values. `None` when the body has no cost line.
+fn next_head_start(body: &[SrcLine]) -> Option<usize> {
+    let k = body.iter().rposition(|l| is_cost_line(&l.text))?;
+    let mut s = k;
+    while s > 0 && k - s < MAX_TITLE_LINES && body.get(s - 1).is_some_and(|l| !is_metric_like(&l.text)) {
+        s -= 1;
+    }
+    Some(s)
 }
 
 /// `Some((number, title))` for a chapter heading line such as `① 中小企業の…`.
 fn heading(s: &str) -> Option<(u8, String)> {
     let caps = HEADING.captures(s.trim())?;
-    let n = circled(caps.get(1)?.as_str().chars().next()?)?;
+    let n = circled_number(caps.get(1)?.as_str().chars().next()?)?;
     let title = caps.get(2)?.as_str().trim().to_string();
-    (title.chars().count() >= 6).then_some((n, title))
+    (title.chars().count() >= MIN_CHAPTER_TITLE_CHARS).then_some((n, title))
 }
 
-/// Whether line `i` starts a chapter: heading lines, then 【取組の概要】 within a few lines.
+/// Whether line `i` starts a chapter: heading lines, then 【取組の概要】 within
+/// [`HEADING_TO_OVERVIEW_LINES`] lines.
 fn starts_chapter(lines: &[SrcLine], i: usize) -> bool {
-    if heading(&lines[i].text).is_none() {
+    if lines.get(i).and_then(|l| heading(&l.text)).is_none() {
         return false;
     }
-    lines.iter().skip(i + 1).take(4).any(|l| starts_with_marker(&l.text, "【取組の概要】"))
+    lines
+        .iter()
+        .skip(i + 1)
+        .take(HEADING_TO_OVERVIEW_LINES)
+        .any(|l| starts_with_marker(&l.text, "【取組の概要】"))
 }
 
 /// How a chapter whose heading line was lost shows itself.
@@ -209,20 +222,92 @@ enum Lost {
 /// there can take its head back; this many are enough for a head.
 const LOOSE_LINES_KEPT: usize = 2 * (MAX_TITLE_LINES + MAX_LINES_AFTER_COST + 1);
 
-pub fn segment(lines: &[SrcLine]) -> Segmented {
-    let mut out = Segmented::default();
-    let mut state = State::Preamble;
-    let mut chapter: Option<ChapterLines> = None;
-    let mut pending: Vec<SrcLine> = Vec::new();
-    let mut card: Option<CardLines> = None;
-    let mut loose: Vec<SrcLine> = Vec::new();
-    // Basic-policy numbers read so far in this report (a second report starts afresh).
-    let mut seen: Vec<u8> = Vec::new();
+/// Split the report's lines into its title and chapters (see the module doc).
+pub(crate) fn segment(lines: &[SrcLine]) -> Segmented {
+    let mut s = Segmenter::new(lines);
+    for (i, line) in lines.iter().enumerate() {
+        s.step(i, line);
+    }
+    s.finish()
+}
 
-    let unassigned = |pending: &mut Vec<SrcLine>, diags: &mut Vec<Diagnostic>, numbers: Option<u8>| {
-        for l in pending.drain(..) {
+/// The state machine's memory while it walks the lines.
+struct Segmenter<'a> {
+    lines: &'a [SrcLine],
+    out: Segmented,
+    state: State,
+    chapter: Option<ChapterLines>,
+    /// Lines between cards: the next card's head, or lines of no part.
+    pending: Vec<SrcLine>,
+    card: Option<CardLines>,
+    /// The last lines outside any chapter (see [`LOOSE_LINES_KEPT`]).
+    loose: Vec<SrcLine>,
+    /// Basic-policy numbers read so far in this report (a second report starts afresh).
+    seen: Vec<u8>,
+}
+
+impl<'a> Segmenter<'a> {
+    fn new(lines: &'a [SrcLine]) -> Self {
+        Segmenter {
+            lines,
+            out: Segmented::default(),
+            state: State::Preamble,
+            chapter: None,
+            pending: Vec::new(),
+            card: None,
+            loose: Vec::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// Read line `i`: the cross-cutting checks (a second report, a chapter start, a card
+    /// in an open part) first, then the handler of the current state.
+    fn step(&mut self, i: usize, line: &SrcLine) {
+        if self.state != State::Preamble
+            && self.out.title.as_ref().is_some_and(|first| is_repeated_title(self.lines, i, first))
+        {
+            self.repeated_title(line);
+            return;
+        }
+        if let Some(lost) = self.chapter_start(i, line.trimmed()) {
+            self.start_chapter(lost, line);
+            return;
+        }
+        if matches!(self.state, State::Overview | State::Summary) && is_box_header(line.trimmed()) {
+            self.card_in_open_part(line);
+            return;
+        }
+        match self.state {
+            State::Preamble => self.preamble(line),
+            State::Headings => self.headings(line),
+            State::Overview => self.overview(line),
+            State::Summary => self.summary(line),
+            State::BetweenCards => self.between_cards(line),
+            State::CardBody => self.card_body(line),
+            State::Department => self.department(line),
+            State::CaseStudies => self.case_studies(line),
+            State::Appendix => keep_loose(&mut self.loose, line),
+        }
+    }
+
+    /// End of input: close what is open.
+    fn finish(mut self) -> Segmented {
+        self.cut_card();
+        self.close_chapter();
+        self.out
+    }
+
+    /// The basic-policy number of the chapter being read.
+    fn policy(&self) -> Option<u8> {
+        self.chapter.as_ref().and_then(|c| c.numbers.first().copied())
+    }
+
+    /// Report the pending lines as belonging to no part (page footers aside).
+    fn flush_unassigned(&mut self) {
+        let numbers = self.policy();
+        for l in self.pending.drain(..) {
             if !is_page_number(&l.text) {
-                diags.push(
+                self.out.diagnostics.push(
                     Diagnostic::new(
                         Code::TextUnassigned,
                         format!("line not part of any card or section: {}", l.trimmed()),
@@ -232,265 +317,271 @@ pub fn segment(lines: &[SrcLine]) -> Segmented {
                 );
             }
         }
-    };
+    }
 
-    for (i, line) in lines.iter().enumerate() {
-        let t = line.trimmed();
-        // A second title page: reports concatenated into one file. What follows is read
-        // as chapters all the same, so nothing is lost, but the result is not one report.
-        if state != State::Preamble
-            && out.title.as_ref().is_some_and(|first| is_repeated_title(lines, i, first))
-        {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    Code::ReportRepeated,
-                    format!("a second report title 「{t}」: several reports in one file? Its chapters are read too"),
-                )
-                .at_page(line.printed),
-            );
-            if let Some(c) = card.take() {
-                close_cut_card(&mut out.diagnostics, chapter.as_mut(), c);
-            }
-            let first = chapter.as_ref().and_then(|c| c.numbers.first().copied());
-            unassigned(&mut pending, &mut out.diagnostics, first);
-            if let Some(c) = chapter.take() {
-                out.chapters.push(c);
-            }
-            seen.clear();
-            loose.clear();
-            state = State::Preamble;
-            continue;
+    /// The open card ends before its （担当課：…） line.
+    fn cut_card(&mut self) {
+        if let Some(c) = self.card.take() {
+            close_cut_card(&mut self.out.diagnostics, self.chapter.as_mut(), c);
         }
-        // A chapter starts at its heading; a chapter whose heading was lost (an
-        // unreadable page, a damaged dump) at the first of its parts that is found.
-        let start = if matches!(
-            state,
+    }
+
+    /// The open chapter ends: pending lines are reported, the chapter is kept.
+    fn close_chapter(&mut self) {
+        self.flush_unassigned();
+        if let Some(c) = self.chapter.take() {
+            self.out.chapters.push(c);
+        }
+    }
+
+    /// The open card is complete: file it in its chapter.
+    fn file_card(&mut self) {
+        if let (Some(ch), Some(c)) = (self.chapter.as_mut(), self.card.take()) {
+            ch.cards.push(c);
+        }
+        self.state = State::BetweenCards;
+    }
+
+    /// A second title page: reports concatenated into one file. What follows is read as
+    /// chapters all the same, so nothing is lost, but the result is not one report.
+    fn repeated_title(&mut self, line: &SrcLine) {
+        let t = line.trimmed();
+        self.out.diagnostics.push(
+            Diagnostic::new(
+                Code::ReportRepeated,
+                format!(
+                    "a second report title 「{t}」: several reports in one file? Its chapters are read too"
+                ),
+            )
+            .at_page(line.printed),
+        );
+        self.cut_card();
+        self.close_chapter();
+        self.seen.clear();
+        self.loose.clear();
+        self.state = State::Preamble;
+    }
+
+    /// Whether line `i` starts a chapter: `Some(None)` at its heading, `Some(Some(lost))`
+    /// at the first of its parts found when the heading was lost (an unreadable page, a
+    /// damaged dump). Only where a chapter can end.
+    fn chapter_start(&self, i: usize, t: &str) -> Option<Option<Lost>> {
+        if !matches!(
+            self.state,
             State::Preamble | State::BetweenCards | State::CaseStudies | State::CardBody | State::Appendix
         ) {
-            if starts_chapter(lines, i) {
-                Some(None)
-            } else if t.starts_with("【取組の概要】") {
-                Some(Some(Lost::Overview))
-            } else if t.starts_with("【基本方針事業一覧】") {
-                Some(Some(Lost::Summary))
-            } else if is_box_header(t)
-                && matches!(state, State::Preamble | State::CaseStudies | State::Appendix)
-            {
-                Some(Some(Lost::Card))
-            } else {
-                None
-            }
+            return None;
+        }
+        if starts_chapter(self.lines, i) {
+            Some(None)
+        } else if t.starts_with("【取組の概要】") {
+            Some(Some(Lost::Overview))
+        } else if t.starts_with("【基本方針事業一覧】") {
+            Some(Some(Lost::Summary))
+        } else if is_box_header(t)
+            && matches!(self.state, State::Preamble | State::CaseStudies | State::Appendix)
+        {
+            Some(Some(Lost::Card))
         } else {
             None
+        }
+    }
+
+    /// A new chapter starts at `line`: at its heading, or (`lost`) at a part of it.
+    fn start_chapter(&mut self, lost: Option<Lost>, line: &SrcLine) {
+        // An unfinished card ends here.
+        self.cut_card();
+        let head = match (lost, self.state, self.chapter.as_mut()) {
+            (Some(Lost::Card), State::CaseStudies, Some(ch)) => take_head(&mut ch.case_studies),
+            (Some(Lost::Card), _, _) => take_head(&mut self.loose),
+            _ => Vec::new(),
         };
-        if let Some(lost) = start {
-            // An unfinished card ends here.
-            if let Some(c) = card.take() {
-                close_cut_card(&mut out.diagnostics, chapter.as_mut(), c);
+        let previous = self.policy();
+        self.close_chapter();
+        self.loose.clear();
+        let Some(lost) = lost else {
+            self.chapter = Some(ChapterLines::default());
+            self.state = State::Headings;
+            continue_heading(&mut self.chapter, &mut self.out.diagnostics, &mut self.seen, line);
+            return;
+        };
+        let found = match lost {
+            Lost::Overview => "its 【取組の概要】",
+            Lost::Summary => "its 【基本方針事業一覧】",
+            Lost::Card => "a card",
+        };
+        let after = previous.map(|n| format!(" after the chapter of basic policy {n}")).unwrap_or_default();
+        self.out.diagnostics.push(
+            Diagnostic::new(
+                Code::ChapterNoHeading,
+                format!(
+                    "a chapter{after} has no heading (① … and title) before {found}: its policy number and \
+                     title are unknown"
+                ),
+            )
+            .at_page(line.printed),
+        );
+        let mut first = Some(line.clone());
+        self.state = match lost {
+            Lost::Overview => State::Overview,
+            Lost::Summary => State::Summary,
+            Lost::Card => {
+                self.card = Some(CardLines { head, body: vec![line.clone()], ..CardLines::default() });
+                State::CardBody
             }
-            let head = match (lost, state, chapter.as_mut()) {
-                (Some(Lost::Card), State::CaseStudies, Some(ch)) => take_head(&mut ch.case_studies),
-                (Some(Lost::Card), _, _) => take_head(&mut loose),
-                _ => Vec::new(),
-            };
-            let previous = chapter.as_ref().and_then(|c| c.numbers.first().copied());
-            unassigned(&mut pending, &mut out.diagnostics, previous);
-            if let Some(c) = chapter.take() {
-                out.chapters.push(c);
-            }
-            loose.clear();
-            let Some(lost) = lost else {
-                chapter = Some(ChapterLines::default());
-                state = State::Headings;
-                continue_heading(&mut chapter, &mut out.diagnostics, &mut seen, line);
-                continue;
-            };
-            let found = match lost {
-                Lost::Overview => "its 【取組の概要】",
-                Lost::Summary => "its 【基本方針事業一覧】",
-                Lost::Card => "a card",
-            };
-            let after =
-                previous.map(|n| format!(" after the chapter of basic policy {n}")).unwrap_or_default();
-            out.diagnostics.push(
-                Diagnostic::new(
-                    Code::ChapterNoHeading,
-                    format!(
-                        "a chapter{after} has no heading (① … and title) before {found}: its policy number and \
-                         title are unknown"
-                    ),
-                )
-                .at_page(line.printed),
-            );
-            let mut first = Some(line.clone());
-            state = match lost {
-                Lost::Overview => State::Overview,
-                Lost::Summary => State::Summary,
-                Lost::Card => {
-                    card = Some(CardLines { head, body: vec![line.clone()], ..CardLines::default() });
-                    State::CardBody
-                }
-            };
-            if let Some(start) = card.as_ref().and_then(|c| c.head.first()) {
-                first = Some(start.clone());
-            }
-            chapter = Some(ChapterLines { first, ..ChapterLines::default() });
-            continue;
+        };
+        if let Some(start) = self.card.as_ref().and_then(|c| c.head.first()) {
+            first = Some(start.clone());
         }
-        // A card inside the overview or the summary table: the lines that end those
-        // (【基本方針事業一覧】, 小計) were lost. The card is read; the part before it is cut.
-        if matches!(state, State::Overview | State::Summary) && is_box_header(t) {
-            let head = match (state, chapter.as_mut()) {
-                (State::Overview, Some(ch)) => take_head(&mut ch.overview),
-                (State::Summary, Some(ch)) => take_head(&mut ch.summary),
-                _ => Vec::new(),
-            };
-            let cut = if state == State::Overview { "【基本方針事業一覧】" } else { "小計" };
-            out.diagnostics.push(
-                Diagnostic::new(
-                    Code::ChapterIncomplete,
-                    format!("a card starts before the chapter's {cut} line: the part before it is cut short"),
-                )
-                .at_page(line.printed)
-                .in_policy(chapter.as_ref().and_then(|c| c.numbers.first().copied())),
-            );
-            card = Some(CardLines { head, body: vec![line.clone()], ..CardLines::default() });
-            state = State::CardBody;
-            continue;
-        }
-        let first_number = chapter.as_ref().and_then(|c| c.numbers.first().copied());
-        match state {
-            State::Preamble => {
-                if out.title.is_none() && compact(t).contains("年度") && compact(t).contains("実施状況")
-                {
-                    out.title = Some(line.clone());
-                } else {
-                    keep_loose(&mut loose, line);
-                }
-            }
-            State::Headings => {
-                if starts_with_marker(t, "【取組の概要】") {
-                    state = State::Overview;
-                } else {
-                    continue_heading(&mut chapter, &mut out.diagnostics, &mut seen, line);
-                }
-            }
-            State::Overview => {
-                if starts_with_marker(t, "【基本方針事業一覧】") {
-                    state = State::Summary;
-                } else if !is_page_number(t) {
-                    if let Some(ch) = chapter.as_mut() {
-                        ch.overview.push(line.clone());
-                    }
-                }
-            }
-            State::Summary => {
-                if let Some(ch) = chapter.as_mut() {
-                    ch.summary.push(line.clone());
-                }
-                if starts_with_marker(t, "小計") {
-                    state = State::BetweenCards;
-                }
-            }
-            State::BetweenCards => {
-                if is_box_header(t) {
-                    card = Some(CardLines {
-                        head: std::mem::take(&mut pending),
-                        body: vec![line.clone()],
-                        ..CardLines::default()
-                    });
-                    state = State::CardBody;
-                } else if is_case_study_intro(t) {
-                    unassigned(&mut pending, &mut out.diagnostics, first_number);
-                    if let Some(ch) = chapter.as_mut() {
-                        ch.case_studies.push(line.clone());
-                    }
-                    state = State::CaseStudies;
-                } else if is_table_heading(t) && chapter.as_ref().is_some_and(|c| c.cards.is_empty()) {
-                    // The summary table's heading cells, dumped after its 小計 line.
-                    if let Some(ch) = chapter.as_mut() {
-                        let at = ch.summary.len().saturating_sub(1);
-                        ch.summary.insert(at, line.clone());
-                    }
-                } else if is_appendix_heading(t) && chapter.is_some() {
-                    unassigned(&mut pending, &mut out.diagnostics, first_number);
-                    state = State::Appendix;
-                } else {
-                    pending.push(line.clone());
-                }
-            }
-            State::CardBody => {
-                let Some(c) = card.as_mut() else { continue };
-                if is_department_start(t) {
-                    c.department.push(line.clone());
-                    if parens_balanced(&c.department.iter().map(|l| l.text.as_str()).collect::<String>()) {
-                        if let (Some(ch), Some(c)) = (chapter.as_mut(), card.take()) {
-                            ch.cards.push(c);
-                        }
-                        state = State::BetweenCards;
-                    } else {
-                        state = State::Department;
-                    }
-                } else if is_box_header(t) {
-                    // The previous card lost its （担当課：…） line: its tail from the
-                    // last cost line on is the next card's head.
-                    let head_start = c.body.iter().rposition(|l| is_cost_line(&l.text)).map(|k| {
-                        let mut s = k;
-                        while s > 0 && k - s < 3 && !is_metric_like(&c.body[s - 1].text) {
-                            s -= 1;
-                        }
-                        s
-                    });
-                    let head = head_start.map(|s| c.body.split_off(s)).unwrap_or_default();
-                    if let Some(prev) = card.take() {
-                        close_cut_card(&mut out.diagnostics, chapter.as_mut(), prev);
-                    }
-                    card = Some(CardLines { head, body: vec![line.clone()], ..CardLines::default() });
-                } else if is_case_study_intro(t) {
-                    if let Some(prev) = card.take() {
-                        close_cut_card(&mut out.diagnostics, chapter.as_mut(), prev);
-                    }
-                    if let Some(ch) = chapter.as_mut() {
-                        ch.case_studies.push(line.clone());
-                    }
-                    state = State::CaseStudies;
-                } else if !(is_page_number(t) && line.geom.is_none()) {
-                    // A lone number in a text dump's card body is a page footer: cell
-                    // values always carry a unit.
-                    c.body.push(line.clone());
-                }
-            }
-            State::Department => {
-                let Some(c) = card.as_mut() else { continue };
-                c.department.push(line.clone());
-                if parens_balanced(&c.department.iter().map(|l| l.text.as_str()).collect::<String>())
-                    || c.department.len() >= 4
-                {
-                    if let (Some(ch), Some(c)) = (chapter.as_mut(), card.take()) {
-                        ch.cards.push(c);
-                    }
-                    state = State::BetweenCards;
-                }
-            }
-            State::CaseStudies => {
-                if is_appendix_heading(t) {
-                    state = State::Appendix;
-                } else if let Some(ch) = chapter.as_mut() {
-                    ch.case_studies.push(line.clone());
-                }
-            }
-            State::Appendix => keep_loose(&mut loose, line),
+        self.chapter = Some(ChapterLines { first, ..ChapterLines::default() });
+    }
+
+    /// A card inside the overview or the summary table: the lines that end those
+    /// (【基本方針事業一覧】, 小計) were lost. The card is read; the part before it is cut.
+    fn card_in_open_part(&mut self, line: &SrcLine) {
+        let head = match (self.state, self.chapter.as_mut()) {
+            (State::Overview, Some(ch)) => take_head(&mut ch.overview),
+            (State::Summary, Some(ch)) => take_head(&mut ch.summary),
+            _ => Vec::new(),
+        };
+        let cut = if self.state == State::Overview { "【基本方針事業一覧】" } else { "小計" };
+        self.out.diagnostics.push(
+            Diagnostic::new(
+                Code::ChapterIncomplete,
+                format!("a card starts before the chapter's {cut} line: the part before it is cut short"),
+            )
+            .at_page(line.printed)
+            .in_policy(self.policy()),
+        );
+        self.card = Some(CardLines { head, body: vec![line.clone()], ..CardLines::default() });
+        self.state = State::CardBody;
+    }
+
+    /// Before the first chapter: the report's title, else lines kept loose.
+    fn preamble(&mut self, line: &SrcLine) {
+        let t = compact(line.trimmed());
+        if self.out.title.is_none() && t.contains("年度") && t.contains("実施状況") {
+            self.out.title = Some(line.clone());
+        } else {
+            keep_loose(&mut self.loose, line);
         }
     }
-    if let Some(c) = card.take() {
-        close_cut_card(&mut out.diagnostics, chapter.as_mut(), c);
+
+    /// The chapter's heading lines, up to 【取組の概要】.
+    fn headings(&mut self, line: &SrcLine) {
+        if starts_with_marker(line.trimmed(), "【取組の概要】") {
+            self.state = State::Overview;
+        } else {
+            continue_heading(&mut self.chapter, &mut self.out.diagnostics, &mut self.seen, line);
+        }
     }
-    let first = chapter.as_ref().and_then(|c| c.numbers.first().copied());
-    unassigned(&mut pending, &mut out.diagnostics, first);
-    if let Some(c) = chapter.take() {
-        out.chapters.push(c);
+
+    /// The overview's text, up to 【基本方針事業一覧】.
+    fn overview(&mut self, line: &SrcLine) {
+        let t = line.trimmed();
+        if starts_with_marker(t, "【基本方針事業一覧】") {
+            self.state = State::Summary;
+        } else if !is_page_number(t) {
+            if let Some(ch) = self.chapter.as_mut() {
+                ch.overview.push(line.clone());
+            }
+        }
     }
-    out
+
+    /// The summary table's lines, its 小計 line included.
+    fn summary(&mut self, line: &SrcLine) {
+        if let Some(ch) = self.chapter.as_mut() {
+            ch.summary.push(line.clone());
+        }
+        if starts_with_marker(line.trimmed(), "小計") {
+            self.state = State::BetweenCards;
+        }
+    }
+
+    /// Between cards: a box header opens a card (the pending lines are its head); a
+    /// case-study intro or the appendix ends the cards.
+    fn between_cards(&mut self, line: &SrcLine) {
+        let t = line.trimmed();
+        if is_box_header(t) {
+            self.card = Some(CardLines {
+                head: std::mem::take(&mut self.pending),
+                body: vec![line.clone()],
+                ..CardLines::default()
+            });
+            self.state = State::CardBody;
+        } else if is_case_study_intro(t) {
+            self.flush_unassigned();
+            if let Some(ch) = self.chapter.as_mut() {
+                ch.case_studies.push(line.clone());
+            }
+            self.state = State::CaseStudies;
+        } else if is_table_heading(t) && self.chapter.as_ref().is_some_and(|c| c.cards.is_empty()) {
+            // The summary table's heading cells, dumped after its 小計 line.
+            if let Some(ch) = self.chapter.as_mut() {
+                let at = ch.summary.len().saturating_sub(1);
+                ch.summary.insert(at, line.clone());
+            }
+        } else if is_appendix_heading(t) && self.chapter.is_some() {
+            self.flush_unassigned();
+            self.state = State::Appendix;
+        } else {
+            self.pending.push(line.clone());
+        }
+    }
+
+    /// A card's box and metrics, up to its （担当課：…） line.
+    fn card_body(&mut self, line: &SrcLine) {
+        let t = line.trimmed();
+        let Some(c) = self.card.as_mut() else { return };
+        if is_department_start(t) {
+            c.department.push(line.clone());
+            if department_closed(&c.department) {
+                self.file_card();
+            } else {
+                self.state = State::Department;
+            }
+        } else if is_box_header(t) {
+            // The previous card lost its （担当課：…） line: its tail from the last cost
+            // line on is the next card's head.
+            let head = next_head_start(&c.body).map(|s| c.body.split_off(s)).unwrap_or_default();
+            self.cut_card();
+            self.card = Some(CardLines { head, body: vec![line.clone()], ..CardLines::default() });
+        } else if is_case_study_intro(t) {
+            self.cut_card();
+            if let Some(ch) = self.chapter.as_mut() {
+                ch.case_studies.push(line.clone());
+            }
+            self.state = State::CaseStudies;
+        } else if !(is_page_number(t) && line.geom.is_none()) {
+            // A lone number in a text dump's card body is a page footer: cell values
+            // always carry a unit.
+            c.body.push(line.clone());
+        }
+    }
+
+    /// A （担当課：…） that wraps: up to its closing parenthesis, or
+    /// [`MAX_DEPARTMENT_LINES`] lines.
+    fn department(&mut self, line: &SrcLine) {
+        let Some(c) = self.card.as_mut() else { return };
+        c.department.push(line.clone());
+        if department_closed(&c.department) || c.department.len() >= MAX_DEPARTMENT_LINES {
+            self.file_card();
+        }
+    }
+
+    /// Case-study text, up to the appendix.
+    fn case_studies(&mut self, line: &SrcLine) {
+        if is_appendix_heading(line.trimmed()) {
+            self.state = State::Appendix;
+        } else if let Some(ch) = self.chapter.as_mut() {
+            ch.case_studies.push(line.clone());
+        }
+    }
+}
+
+/// Whether a card's （担当課：…） lines so far close their parentheses.
+fn department_closed(lines: &[SrcLine]) -> bool {
+    parens_closed(&lines.iter().map(|l| l.text.as_str()).collect::<String>())
 }
 
 /// A heading line of the chapter being started: its number and title, or the wrapped
@@ -618,5 +709,74 @@ mod tests {
         assert!(is_cost_line("事 業 費 1,000 千 円"));
         assert!(is_table_heading("No. 事業名 H30事業費 新規 担当課 掲載頁"));
         assert!(is_table_heading("No. 事業名 令和5年度事業費 新規"));
+    }
+
+    fn texts(lines: &[SrcLine]) -> Vec<&str> {
+        lines.iter().map(|l| l.trimmed()).collect()
+    }
+
+    #[test]
+    fn appendix_heading_is_short() {
+        // Literal counts, so that a changed threshold fails here.
+        let at_most = format!("{}条例", "あ".repeat(38));
+        assert!(is_appendix_heading(&at_most));
+        assert!(is_appendix_heading("青森県中小企業振興 基本条例"));
+        let longer = format!("あ{at_most}");
+        assert!(!is_appendix_heading(&longer));
+        assert!(!is_appendix_heading("条例の改正"));
+    }
+
+    #[test]
+    fn chapter_title_has_a_minimum_length() {
+        let title = "あ".repeat(6);
+        assert_eq!(heading(&format!("④ {title}")), Some((4, title.clone())));
+        assert_eq!(heading(&format!("④ {}", &title[3..])), None);
+    }
+
+    #[test]
+    fn overview_marker_must_follow_the_heading_closely() {
+        let near = "① 中小企業の事業活動を支える基盤\n一\n二\n三\n【取組の概要】\n";
+        assert!(starts_chapter(&lines(near), 0));
+        let far = "① 中小企業の事業活動を支える基盤\n一\n二\n三\n四\n【取組の概要】\n";
+        assert!(!starts_chapter(&lines(far), 0));
+        assert!(!starts_chapter(&lines(near), 1));
+        assert!(!starts_chapter(&lines(near), 99));
+    }
+
+    #[test]
+    fn next_head_takes_at_most_the_title_lines_back() {
+        let body = lines("【 事業概要 】\n支援する。\n題一\n題二\n題三\n題四\n事業費 1 千円\n2\n");
+        assert_eq!(next_head_start(&body), Some(3));
+        let body = lines("【 事業概要 】\n10件\n題一\n事業費 1 千円\n");
+        assert_eq!(next_head_start(&body), Some(2));
+        let body = lines("事業費 1 千円\n");
+        assert_eq!(next_head_start(&body), Some(0));
+        assert_eq!(next_head_start(&lines("【 事業概要 】\n支援する。\n")), None);
+    }
+
+    #[test]
+    fn card_without_department_hands_its_tail_to_the_next_card() {
+        let text = "① 中小企業の事業活動を支える基盤\n【取組の概要】\n概要。\n【基本方針事業一覧】\n小計 2\n\
+                    前の事業\n事業費 1 千円\n1\n【 事業概要 】\n支援する。\n\
+                    次の\n長い\n事業\n事業費 1 千円\n2\n【 事業概要 】\n支援する。\n（担当課：テスト課）\n";
+        let seg = segment(&lines(text));
+        let cards = &seg.chapters[0].cards;
+        assert_eq!(cards.len(), 2);
+        assert_eq!(texts(&cards[0].body), ["【 事業概要 】", "支援する。"]);
+        // The lone `2` went where a text dump's page footers go (see `card_body`).
+        assert_eq!(texts(&cards[1].head), ["次の", "長い", "事業", "事業費 1 千円"]);
+        assert!(seg.diagnostics.iter().any(|d| d.code == Code::CardIncomplete));
+    }
+
+    #[test]
+    fn unclosed_department_ends_after_its_line_limit() {
+        let text = "① 中小企業の事業活動を支える基盤\n【取組の概要】\n概要。\n【基本方針事業一覧】\n小計 2\n\
+                    前の事業\n事業費 1 千円\n1\n【 事業概要 】\n支援する。\n（担当課：一課\n二\n三\n四\n\
+                    次の事業\n事業費 1 千円\n2\n【 事業概要 】\n支援する。\n（担当課：テスト課）\n";
+        let seg = segment(&lines(text));
+        let cards = &seg.chapters[0].cards;
+        assert_eq!(cards.len(), 2);
+        assert_eq!(cards[0].department.len(), 4);
+        assert_eq!(texts(&cards[1].head), ["次の事業", "事業費 1 千円", "2"]);
     }
 }

@@ -13,6 +13,13 @@ const SAME_RULE: f32 = 1.5;
 /// and tick marks do not.
 const MIN_ROW_RULE: f32 = 40.0;
 
+/// A vertical rule shorter than this (points) is a tick or a glyph's stroke, not a
+/// column border.
+const MIN_COLUMN_RULE: f32 = 2.0;
+/// A baseline sits near the bottom of its text: a line's row is the band holding the
+/// point this many font sizes above its baseline.
+const BASELINE_PROBE: f32 = 0.3;
+
 /// y positions of horizontal rules that span `[x0, x1]` at least in part, sorted.
 pub fn row_edges(rules: &[Rule], x0: f32, x1: f32) -> Vec<f32> {
     let mut ys: Vec<f32> = rules
@@ -30,7 +37,7 @@ pub fn row_edges(rules: &[Rule], x0: f32, x1: f32) -> Vec<f32> {
 pub fn column_edges(rules: &[Rule], y0: f32, y1: f32) -> Vec<f32> {
     let mut xs: Vec<f32> = rules
         .iter()
-        .filter(|r| (r.x0 - r.x1).abs() < SAME_RULE && (r.y1 - r.y0).abs() > 2.0)
+        .filter(|r| (r.x0 - r.x1).abs() < SAME_RULE && (r.y1 - r.y0).abs() > MIN_COLUMN_RULE)
         .filter(|r| r.y0.min(r.y1) < y1 && r.y0.max(r.y1) > y0)
         .map(|r| (r.x0 + r.x1) / 2.0)
         .collect();
@@ -302,7 +309,7 @@ pub fn grid(lines: &[&SrcLine], row_edges: &[f32], splits: &[f32]) -> Vec<Vec<St
             continue;
         };
         // Baseline sits near the bottom of its text: look a little above it.
-        let probe = g.y - g.font_size * 0.3;
+        let probe = g.y - g.font_size * BASELINE_PROBE;
         let band = row_edges.iter().filter(|&&e| e < probe).count();
         if rows.last().is_none_or(|(b, _)| *b != band || band == 0 && row_edges.is_empty()) {
             rows.push((band, vec![Vec::new(); ncols]));
