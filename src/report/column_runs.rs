@@ -222,170 +222,211 @@ struct Columns {
 /// Read a region (one table, over its pages). `page_of[i]`: the physical page of line i.
 fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
     let toks = tokens(lines);
-    // A page's footer: its last plain number, when it is below a 掲載頁 read before it
-    // (the cards come after their table).
-    let mut last_plain_on_page: Vec<Option<usize>> = Vec::new();
-    for (k, (t, i)) in toks.iter().enumerate() {
-        if matches!(t, Tok::Plain(_)) {
-            let p = page_of.get(*i).copied().unwrap_or(0);
-            if last_plain_on_page.len() <= p {
-                last_plain_on_page.resize(p + 1, None);
-            }
-            last_plain_on_page[p] = Some(k);
-        }
-    }
-    let mut c = Columns::default();
-    let mut depts: Vec<String> = Vec::new();
-    let mut dept_width = 0.0f32;
-    for (t, _) in &toks {
-        if let Tok::Text(s) = t {
-            if department_line(s) {
-                dept_width = dept_width.max(width(s));
-            }
-        }
-    }
-    // What the previous token was, to tell a name line from a department line.
-    #[derive(PartialEq, Clone, Copy)]
-    enum Prev {
-        Start,
-        No,
-        Name,
-        Cost,
-        Mark,
-        DeptOpen,
-        DeptDone,
-        Page,
-        Subtotal,
-    }
-    let mut prev = Prev::Start;
-    let mut after_subtotal = false;
-    let max_no = |c: &Columns| c.rows.iter().map(|r| r.no).max().unwrap_or(0);
+    let mut r = Reader {
+        last_plain_on_page: last_plain_on_page(&toks, page_of),
+        dept_width: toks
+            .iter()
+            .filter_map(|(t, _)| match t {
+                Tok::Text(s) if department_line(s) => Some(width(s)),
+                _ => None,
+            })
+            .fold(0.0f32, f32::max),
+        toks: &toks,
+        page_of,
+        shared,
+        c: Columns::default(),
+        depts: Vec::new(),
+        prev: Prev::Start,
+        after_subtotal: false,
+    };
     for (k, (t, i)) in toks.iter().enumerate() {
         match t {
             Tok::Heading(h) => {
-                if c.rows.is_empty() {
-                    c.headings.push(h.clone());
-                }
-                continue;
-            }
-            Tok::Subtotal(amount) => {
-                after_subtotal = true;
-                if let Some(a) = amount {
-                    c.costs.push(Cost { text: a.clone(), after_subtotal: true, row: None });
-                    after_subtotal = false;
-                }
-                prev = Prev::Subtotal;
-            }
-            Tok::Marks(n) => {
-                if prev == Prev::Cost && !c.costs.is_empty() {
-                    c.new.push(NewMark::Cost(c.costs.len() - 1));
-                    if *n > 1 {
-                        c.loose_marks += n - 1;
-                    }
-                } else if c.costs.len() > c.pages.len() && !shared {
-                    c.new.push(NewMark::Row(c.pages.len()));
-                    if *n > 1 {
-                        c.loose_marks += n - 1;
-                    }
-                } else if shared && prev != Prev::Subtotal && !after_subtotal {
-                    // Policy marks come before their row's No.
-                    c.pending += n;
-                } else {
-                    c.loose_marks += n;
-                }
-                prev = Prev::Mark;
-            }
-            Tok::Amount(a) => {
-                c.costs.push(Cost {
-                    text: a.clone(),
-                    after_subtotal,
-                    row: anchor_row(&c, prev == Prev::Name),
-                });
-                after_subtotal = false;
-                prev = Prev::Cost;
-            }
-            Tok::Plain(n) => {
-                let n = *n;
-                let glued = matches!(toks.get(k + 1), Some((Tok::Text(_), j)) if j == i);
-                let last_page = c.pages.last().map(|p| p.0);
-                let page_ok = last_page.is_none_or(|lp| n >= lp && n <= lp + PAGE_REACH);
-                let footer = last_plain_on_page.get(page_of.get(*i).copied().unwrap_or(0)) == Some(&Some(k))
-                    && last_page.is_some_and(|lp| n < lp)
-                    && n != max_no(&c) + 1;
-                let used = c.rows.iter().any(|r| r.no == n);
-                if footer {
-                    continue;
-                }
-                if glued && !used && n >= 1 && n <= max_no(&c) + NO_REACH {
-                    start_row(&mut c, n);
-                    prev = Prev::No;
-                    continue;
-                }
-                let dept_before = matches!(prev, Prev::DeptDone) || !depts.is_empty();
-                if dept_before && page_ok && last_page.is_some() || (dept_before && last_page.is_none()) {
-                    c.pages.push((n, std::mem::take(&mut depts)));
-                    prev = Prev::Page;
-                } else if n == max_no(&c) + 1 && !after_subtotal {
-                    start_row(&mut c, n);
-                    prev = Prev::No;
-                } else if page_ok && last_page.is_some() {
-                    c.pages.push((n, std::mem::take(&mut depts)));
-                    prev = Prev::Page;
-                } else {
-                    c.costs.push(Cost {
-                        text: n.to_string(),
-                        after_subtotal,
-                        row: anchor_row(&c, prev == Prev::Name),
-                    });
-                    after_subtotal = false;
-                    prev = Prev::Cost;
+                if r.c.rows.is_empty() {
+                    r.c.headings.push(h.clone());
                 }
             }
-            Tok::Text(s) => {
-                let next_text = match toks.get(k + 1) {
-                    Some((Tok::Text(n), _)) => Some(n.as_str()),
-                    _ => None,
-                };
-                // A department's first line, completed by the next one (`産業イノベーション推進` / `課`).
-                let opens_dept = next_text.is_some_and(|n| {
-                    ends_department(n)
-                        && !ends_department(s)
-                        && !format!("{s}{n}").contains("事業")
-                        && width(s) + 1.0 >= dept_width.min(width(s) + width(n))
-                });
-                let name_open = c.rows.last().is_some_and(|r| paren_open(&r.name.concat()));
-                // A department's whole line is one wherever it comes (a page's 担当課
-                // column can follow a row's No. in reading order); a line after a No.
-                // or inside a name's open parenthesis is the name's.
-                let is_dept = match prev {
-                    Prev::DeptOpen => true,
-                    Prev::Name if name_open => false,
-                    _ if department_line(s) => true,
-                    Prev::No => false,
-                    _ => opens_dept,
-                };
-                if is_dept {
-                    match (prev, depts.last_mut()) {
-                        (Prev::DeptOpen, Some(d)) => d.push_str(s),
-                        _ => depts.push(s.clone()),
-                    }
-                    prev = if ends_department(s) || !opens_dept && prev == Prev::DeptOpen {
-                        Prev::DeptDone
-                    } else {
-                        Prev::DeptOpen
-                    };
-                } else {
-                    match c.rows.last_mut() {
-                        Some(r) => r.name.push(s.clone()),
-                        None => c.headings.push(s.clone()),
-                    }
-                    prev = Prev::Name;
-                }
+            Tok::Subtotal(amount) => r.subtotal(amount.as_ref()),
+            Tok::Marks(n) => r.marks(*n),
+            Tok::Amount(a) => r.cost(a.clone()),
+            Tok::Plain(n) => r.plain(k, *n, *i),
+            Tok::Text(s) => r.text(k, s),
+        }
+    }
+    let mut c = r.c;
+    c.loose_marks += std::mem::take(&mut c.pending);
+    c
+}
+
+/// Per page, the index (in `toks`) of its last plain number: the page's footer when it
+/// is below a 掲載頁 read before it (the cards come after their table).
+fn last_plain_on_page(toks: &[(Tok, usize)], page_of: &[usize]) -> Vec<Option<usize>> {
+    let mut last: Vec<Option<usize>> = Vec::new();
+    for (k, (t, i)) in toks.iter().enumerate() {
+        if matches!(t, Tok::Plain(_)) {
+            let p = page_of.get(*i).copied().unwrap_or(0);
+            if last.len() <= p {
+                last.resize(p + 1, None);
+            }
+            if let Some(slot) = last.get_mut(p) {
+                *slot = Some(k);
             }
         }
     }
-    c.loose_marks += std::mem::take(&mut c.pending);
-    c
+    last
+}
+
+/// What the previous token was, to tell a name line from a department line.
+#[derive(PartialEq, Clone, Copy)]
+enum Prev {
+    Start,
+    No,
+    Name,
+    Cost,
+    Mark,
+    DeptOpen,
+    DeptDone,
+    Page,
+    Subtotal,
+}
+
+/// The state of [`read`]: one handler per token kind.
+struct Reader<'a> {
+    toks: &'a [(Tok, usize)],
+    page_of: &'a [usize],
+    /// The table is shared by several policies (its ○ marks come before the No.).
+    shared: bool,
+    last_plain_on_page: Vec<Option<usize>>,
+    /// The widest whole department line: a line as wide, completed by the next, opens one.
+    dept_width: f32,
+    c: Columns,
+    /// Department lines read since the last 掲載頁.
+    depts: Vec<String>,
+    prev: Prev,
+    after_subtotal: bool,
+}
+
+impl Reader<'_> {
+    fn max_no(&self) -> u32 {
+        self.c.rows.iter().map(|r| r.no).max().unwrap_or(0)
+    }
+
+    fn subtotal(&mut self, amount: Option<&String>) {
+        self.after_subtotal = true;
+        if let Some(a) = amount {
+            self.c.costs.push(Cost { text: a.clone(), after_subtotal: true, row: None });
+            self.after_subtotal = false;
+        }
+        self.prev = Prev::Subtotal;
+    }
+
+    fn marks(&mut self, n: usize) {
+        let c = &mut self.c;
+        if self.prev == Prev::Cost && !c.costs.is_empty() {
+            c.new.push(NewMark::Cost(c.costs.len() - 1));
+            if n > 1 {
+                c.loose_marks += n - 1;
+            }
+        } else if c.costs.len() > c.pages.len() && !self.shared {
+            c.new.push(NewMark::Row(c.pages.len()));
+            if n > 1 {
+                c.loose_marks += n - 1;
+            }
+        } else if self.shared && self.prev != Prev::Subtotal && !self.after_subtotal {
+            // Policy marks come before their row's No.
+            c.pending += n;
+        } else {
+            c.loose_marks += n;
+        }
+        self.prev = Prev::Mark;
+    }
+
+    fn cost(&mut self, text: String) {
+        let row = anchor_row(&self.c, self.prev == Prev::Name);
+        self.c.costs.push(Cost { text, after_subtotal: self.after_subtotal, row });
+        self.after_subtotal = false;
+        self.prev = Prev::Cost;
+    }
+
+    fn page(&mut self, n: u32) {
+        self.c.pages.push((n, std::mem::take(&mut self.depts)));
+        self.prev = Prev::Page;
+    }
+
+    /// A plain number (token `k`, on line `i`): a page footer, a row's No., a 掲載頁 or
+    /// a cost without a comma.
+    fn plain(&mut self, k: usize, n: u32, i: usize) {
+        let glued = matches!(self.toks.get(k + 1), Some((Tok::Text(_), j)) if *j == i);
+        let last_page = self.c.pages.last().map(|p| p.0);
+        let page_ok = last_page.is_none_or(|lp| n >= lp && n <= lp + PAGE_REACH);
+        let max_no = self.max_no();
+        let footer = self.last_plain_on_page.get(self.page_of.get(i).copied().unwrap_or(0)) == Some(&Some(k))
+            && last_page.is_some_and(|lp| n < lp)
+            && n != max_no + 1;
+        let used = self.c.rows.iter().any(|r| r.no == n);
+        if footer {
+            return;
+        }
+        if glued && !used && n >= 1 && n <= max_no + NO_REACH {
+            start_row(&mut self.c, n);
+            self.prev = Prev::No;
+            return;
+        }
+        let dept_before = matches!(self.prev, Prev::DeptDone) || !self.depts.is_empty();
+        if dept_before && page_ok && last_page.is_some() || (dept_before && last_page.is_none()) {
+            self.page(n);
+        } else if n == max_no + 1 && !self.after_subtotal {
+            start_row(&mut self.c, n);
+            self.prev = Prev::No;
+        } else if page_ok && last_page.is_some() {
+            self.page(n);
+        } else {
+            self.cost(n.to_string());
+        }
+    }
+
+    /// A text line (token `k`): a department's line (or its first part), else a name's.
+    fn text(&mut self, k: usize, s: &str) {
+        let next_text = match self.toks.get(k + 1) {
+            Some((Tok::Text(n), _)) => Some(n.as_str()),
+            _ => None,
+        };
+        // A department's first line, completed by the next one (`産業イノベーション推進` / `課`).
+        let opens_dept = next_text.is_some_and(|n| {
+            ends_department(n)
+                && !ends_department(s)
+                && !format!("{s}{n}").contains("事業")
+                && width(s) + 1.0 >= self.dept_width.min(width(s) + width(n))
+        });
+        let name_open = self.c.rows.last().is_some_and(|r| paren_open(&r.name.concat()));
+        // A department's whole line is one wherever it comes (a page's 担当課
+        // column can follow a row's No. in reading order); a line after a No.
+        // or inside a name's open parenthesis is the name's.
+        let is_dept = match self.prev {
+            Prev::DeptOpen => true,
+            Prev::Name if name_open => false,
+            _ if department_line(s) => true,
+            Prev::No => false,
+            _ => opens_dept,
+        };
+        if is_dept {
+            match (self.prev, self.depts.last_mut()) {
+                (Prev::DeptOpen, Some(d)) => d.push_str(s),
+                _ => self.depts.push(s.to_string()),
+            }
+            self.prev = if ends_department(s) || !opens_dept && self.prev == Prev::DeptOpen {
+                Prev::DeptDone
+            } else {
+                Prev::DeptOpen
+            };
+        } else {
+            match self.c.rows.last_mut() {
+                Some(r) => r.name.push(s.to_string()),
+                None => self.c.headings.push(s.to_string()),
+            }
+            self.prev = Prev::Name;
+        }
+    }
 }
 
 /// A cost read right after a row's name is that row's, when the row has none yet.
@@ -478,14 +519,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         name: rows.first().map(|r| r.name.concat()).unwrap_or_default(),
         message,
     };
-    // The 小計: the amount that is the sum of the others; else the first after 小計.
-    let values: Vec<Option<i64>> = c.costs.iter().map(|k| amount_value(&k.text)).collect();
-    let total: i64 = values.iter().flatten().sum();
-    let sub_at = values
-        .iter()
-        .rposition(|v| v.is_some_and(|v| 2 * v == total && c.costs.len() > 1))
-        .or_else(|| c.costs.iter().position(|k| k.after_subtotal))
-        .or_else(|| c.costs.len().checked_sub(1).filter(|&n| n >= c.rows.len()));
+    let sub_at = subtotal_index(&c);
     let subtotal = sub_at.and_then(|k| c.costs.get(k)).map(|k| k.text.clone());
     c.rows.sort_by_key(|r| r.no);
     // Cards are printed in the order of the rows, so 掲載頁 never decrease down the table:
@@ -493,8 +527,69 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
     // in order, each with the departments read before it.
     c.pages.sort_by_key(|p| p.0);
     let n = c.rows.len();
-    // Costs to rows: a cost read right after its row's name is that row's; the others
-    // go, in reading order, to the rows left without one.
+    let dealt = costs_to_rows(&c, sub_at);
+    let new: Vec<usize> = c
+        .new
+        .iter()
+        .filter_map(|m| match m {
+            NewMark::Cost(ci) => dealt.cost_row.get(*ci).copied().flatten(),
+            NewMark::Row(r) => Some(*r),
+        })
+        .collect();
+    // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
+    c.loose_marks += c.new.len() - new.len();
+    let missing = dealt.row_cost.iter().filter(|r| r.is_none()).count();
+    if missing + dealt.unplaced > 0 || c.pages.len() != n {
+        doubts.push(table_doubt(
+            &c.rows,
+            format!(
+                "summary table printed as column runs: {n} rows but {} costs and {} 掲載頁; rows after the first difference may hold another row's cells",
+                n + dealt.unplaced - missing,
+                c.pages.len()
+            ),
+        ));
+    }
+    if c.loose_marks > 0 {
+        doubts.push(table_doubt(
+            &c.rows,
+            format!(
+                "{} 新規 ○ mark(s) printed apart from every row: which rows are new is not in the text (only the rows whose mark follows their cost are marked)",
+                c.loose_marks
+            ),
+        ));
+    }
+    let mut out = vec![c.headings.join(" ")];
+    out.extend(row_lines(&c, &dealt.row_cost, &new, &mut doubts));
+    out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
+    (out, doubts)
+}
+
+/// The 小計: the amount that is the sum of the others; else the first after 小計; else
+/// the last amount when there is one more amount than rows.
+fn subtotal_index(c: &Columns) -> Option<usize> {
+    let values: Vec<Option<i64>> = c.costs.iter().map(|k| amount_value(&k.text)).collect();
+    let total: i64 = values.iter().flatten().sum();
+    values
+        .iter()
+        .rposition(|v| v.is_some_and(|v| 2 * v == total && c.costs.len() > 1))
+        .or_else(|| c.costs.iter().position(|k| k.after_subtotal))
+        .or_else(|| c.costs.len().checked_sub(1).filter(|&n| n >= c.rows.len()))
+}
+
+/// Which cost goes to which row (rows in No. order).
+struct Dealt {
+    /// Per cost, its row.
+    cost_row: Vec<Option<usize>>,
+    /// Per row, its cost.
+    row_cost: Vec<Option<usize>>,
+    /// Costs left over when every row had one.
+    unplaced: usize,
+}
+
+/// Costs to rows: a cost read right after its row's name is that row's; the others go,
+/// in reading order, to the rows left without one. The 小計 (`sub_at`) goes to none.
+fn costs_to_rows(c: &Columns, sub_at: Option<usize>) -> Dealt {
+    let n = c.rows.len();
     let mut cost_row: Vec<Option<usize>> = vec![None; c.costs.len()];
     let mut row_cost: Vec<Option<usize>> = vec![None; n];
     for (ci, k) in c.costs.iter().enumerate() {
@@ -502,13 +597,14 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
             continue;
         }
         if let Some(r) = k.row.and_then(|no| c.rows.iter().position(|r| r.no == no)) {
-            if row_cost[r].is_none() {
-                row_cost[r] = Some(ci);
-                cost_row[ci] = Some(r);
+            if let (Some(slot @ None), Some(placed)) = (row_cost.get_mut(r), cost_row.get_mut(ci)) {
+                *slot = Some(ci);
+                *placed = Some(r);
             }
         }
     }
-    let mut free = (0..n).filter(|&r| row_cost[r].is_none()).collect::<Vec<_>>().into_iter();
+    let mut free =
+        (0..n).filter(|&r| row_cost.get(r).is_some_and(|c| c.is_none())).collect::<Vec<_>>().into_iter();
     let mut unplaced = 0;
     for (ci, placed) in cost_row.iter_mut().enumerate() {
         if Some(ci) == sub_at || placed.is_some() {
@@ -524,37 +620,13 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
             None => unplaced += 1,
         }
     }
-    let new: Vec<usize> = c
-        .new
-        .iter()
-        .filter_map(|m| match m {
-            NewMark::Cost(ci) => cost_row.get(*ci).copied().flatten(),
-            NewMark::Row(r) => Some(*r),
-        })
-        .collect();
-    // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
-    c.loose_marks += c.new.len() - new.len();
-    let missing = row_cost.iter().filter(|r| r.is_none()).count();
-    if missing + unplaced > 0 || c.pages.len() != n {
-        doubts.push(table_doubt(
-            &c.rows,
-            format!(
-                "summary table printed as column runs: {n} rows but {} costs and {} 掲載頁; rows after the first difference may hold another row's cells",
-                n + unplaced - missing,
-                c.pages.len()
-            ),
-        ));
-    }
-    if c.loose_marks > 0 {
-        doubts.push(table_doubt(
-            &c.rows,
-            format!(
-                "{} 新規 ○ mark(s) printed apart from every row: which rows are new is not in the text (only the rows whose mark follows their cost are marked)",
-                c.loose_marks
-            ),
-        ));
-    }
-    let mut out = vec![c.headings.join(" ")];
+    Dealt { cost_row, row_cost, unplaced }
+}
+
+/// One line a row as the seed's dump prints it (`○ No 名 cost ○ 担当課 page`), a
+/// department's further lines after it; a row without a name is a doubt.
+fn row_lines(c: &Columns, row_cost: &[Option<usize>], new: &[usize], doubts: &mut Vec<Doubt>) -> Vec<String> {
+    let mut out = Vec::new();
     for (k, r) in c.rows.iter().enumerate() {
         let name = r.name.concat();
         if name.is_empty() {
@@ -583,17 +655,14 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
             line.push_str(&d);
         }
         out.push(line);
-        for d in depts {
-            out.push(d);
-        }
+        out.extend(depts);
         if page > 0 {
             if let Some(last) = out.last_mut() {
                 last.push_str(&format!(" {page}"));
             }
         }
     }
-    out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
-    (out, doubts)
+    out
 }
 
 #[cfg(test)]

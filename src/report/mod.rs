@@ -47,22 +47,7 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
         return Err(Error::NotAReport("no basic-policy chapter (① … 【取組の概要】) found".into()));
     }
     let title = seg.title.as_ref().map(|l| TITLE_PREFIX.replace(l.trimmed(), "").trim().to_string());
-    let fiscal_year = title.as_deref().and_then(|t| {
-        let caps = TITLE_YEAR.captures(t)?;
-        // The era by name, however the title abbreviates it (R5年度 is 令和5年度).
-        let era = match caps.get(1)?.as_str() {
-            "R" => "令和",
-            "H" => "平成",
-            e => e,
-        }
-        .to_string();
-        let era_year: u32 = match caps.get(2)?.as_str() {
-            "元" => 1,
-            d => d.parse().ok()?,
-        };
-        let year = metrics::era_offset(&era)? + era_year as i32;
-        Some(FiscalYear { era, era_year, year })
-    });
+    let fiscal_year = title.as_deref().and_then(fiscal_year);
     if fiscal_year.is_none() {
         diagnostics.push(Diagnostic::new(
             Code::ReportNoFiscalYear,
@@ -71,49 +56,7 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
     }
     let era =
         fiscal_year.as_ref().and_then(|f| metrics::era_offset(&f.era)).map(|offset| metrics::Era { offset });
-
-    let mut policies = Vec::new();
-    for ch in &seg.chapters {
-        let policy = ch.numbers.first().copied();
-        let mut summary = summary::parse(&ch.summary, &ch.numbers, &mut diagnostics);
-        let row_regions = regions::summary_rows(&ch.summary, &summary.rows);
-        for (row, region) in summary.rows.iter_mut().zip(row_regions) {
-            row.region = region;
-        }
-        let mut projects = Vec::new();
-        for (i, c) in ch.cards.iter().enumerate() {
-            let ctx = card::Ctx { policy, era, position: i as u32 + 1 };
-            let mut p = card::parse(c, &ctx, &mut diagnostics);
-            p.regions = Some(regions::project(c, &p));
-            if p.page.is_none() {
-                // A text dump has no page geometry: the summary's 掲載頁 gives the page.
-                p.page = summary.rows.iter().find(|r| r.no == p.no).and_then(|r| r.page);
-            }
-            p.overview = paragraph::join(&p.overview);
-            p.results = paragraph::join(&p.results);
-            projects.push(p);
-        }
-        let overview = (!ch.overview.is_empty()).then(|| {
-            paragraph::join(&ch.overview.iter().map(|l| l.text.trim_end()).collect::<Vec<_>>().join("\n"))
-        });
-        let mut case_studies = case_study::parse(&ch.case_studies);
-        for c in &mut case_studies {
-            c.text = paragraph::join(&c.text);
-        }
-        policies.push(Policy {
-            numbers: ch.numbers.clone(),
-            titles: ch.titles.clone(),
-            overview,
-            summary,
-            projects,
-            case_studies: case_studies
-                .into_iter()
-                .zip(regions::case_studies(&ch.case_studies).into_iter().chain(std::iter::repeat(None)))
-                .map(|(cs, region)| crate::model::CaseStudy { region, ..cs })
-                .collect(),
-            pdf_page: ch.first.as_ref().filter(|l| l.geom.is_some()).map(|l| l.pdf_page),
-        });
-    }
+    let policies = seg.chapters.iter().map(|ch| policy(ch, era, &mut diagnostics)).collect();
     Ok(Report {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
@@ -122,4 +65,89 @@ pub fn build(doc: &Document, source: Source) -> Result<Report> {
         policies,
         diagnostics,
     })
+}
+
+/// The fiscal year a report's title names (`令和５年度…`, `R5年度…`, `平成元年度…`).
+fn fiscal_year(title: &str) -> Option<FiscalYear> {
+    let caps = TITLE_YEAR.captures(title)?;
+    // The era by name, however the title abbreviates it (R5年度 is 令和5年度).
+    let era = match caps.get(1)?.as_str() {
+        "R" => "令和",
+        "H" => "平成",
+        e => e,
+    }
+    .to_string();
+    let era_year: u32 = match caps.get(2)?.as_str() {
+        "元" => 1,
+        d => d.parse().ok()?,
+    };
+    let year = metrics::era_offset(&era)? + era_year as i32;
+    Some(FiscalYear { era, era_year, year })
+}
+
+/// One chapter read into its policy: summary table (with each row's region), cards,
+/// overview and case studies, long texts joined into paragraphs.
+fn policy(
+    ch: &segment::ChapterLines,
+    era: Option<metrics::Era>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Policy {
+    let number = ch.numbers.first().copied();
+    let mut summary = summary::parse(&ch.summary, &ch.numbers, diagnostics);
+    let row_regions = regions::summary_rows(&ch.summary, &summary.rows);
+    for (row, region) in summary.rows.iter_mut().zip(row_regions) {
+        row.region = region;
+    }
+    let mut projects = Vec::new();
+    for (i, c) in ch.cards.iter().enumerate() {
+        let ctx = card::Ctx { policy: number, era, position: i as u32 + 1 };
+        let mut p = card::parse(c, &ctx, diagnostics);
+        p.regions = Some(regions::project(c, &p));
+        if p.page.is_none() {
+            // A text dump has no page geometry: the summary's 掲載頁 gives the page.
+            p.page = summary.rows.iter().find(|r| r.no == p.no).and_then(|r| r.page);
+        }
+        p.overview = paragraph::join(&p.overview);
+        p.results = paragraph::join(&p.results);
+        projects.push(p);
+    }
+    let overview = (!ch.overview.is_empty()).then(|| {
+        paragraph::join(&ch.overview.iter().map(|l| l.text.trim_end()).collect::<Vec<_>>().join("\n"))
+    });
+    let mut case_studies = case_study::parse(&ch.case_studies);
+    for c in &mut case_studies {
+        c.text = paragraph::join(&c.text);
+    }
+    Policy {
+        numbers: ch.numbers.clone(),
+        titles: ch.titles.clone(),
+        overview,
+        summary,
+        projects,
+        case_studies: case_studies
+            .into_iter()
+            .zip(regions::case_studies(&ch.case_studies).into_iter().chain(std::iter::repeat(None)))
+            .map(|(cs, region)| crate::model::CaseStudy { region, ..cs })
+            .collect(),
+        pdf_page: ch.first.as_ref().filter(|l| l.geom.is_some()).map(|l| l.pdf_page),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fiscal_year;
+
+    fn year(title: &str) -> Option<(String, u32, i32)> {
+        fiscal_year(title).map(|f| (f.era, f.era_year, f.year))
+    }
+
+    #[test]
+    fn fiscal_year_from_the_title_in_any_era_spelling() {
+        assert_eq!(year("令和5年度中小企業振興施策実施状況"), Some(("令和".into(), 5, 2023)));
+        assert_eq!(year("R 6 年度 実施状況"), Some(("令和".into(), 6, 2024)));
+        assert_eq!(year("平成元年度"), Some(("平成".into(), 1, 1989)));
+        assert_eq!(year("H30年度"), Some(("平成".into(), 30, 2018)));
+        assert_eq!(year("中小企業振興施策実施状況"), None);
+        assert_eq!(year("令和5年"), None);
+    }
 }
