@@ -98,9 +98,9 @@ fn fold_chars(s: &str) -> String {
             }
             _ if c != ' ' && c != '\t' && c.is_whitespace() && c != '\n' && c != '\r' => out.push(' '),
             _ if is_spelled_out(c) => out.extend(std::iter::once(c).nfkc()),
-            _ if radicals::is_radical(c) => out.push(radicals::to_unified(c)),
-            0xF900..=0xFAFF => out.extend(std::iter::once(c).nfc()),
-            _ => out.push(c),
+            // (CJK compatibility ideographs need no arm: `text` composes (NFC) first,
+            // which maps every one that has a unified equivalent.)
+            _ => out.push(radicals::to_unified(c)),
         }
     }
     out.extend(kana.nfkc());
@@ -165,6 +165,36 @@ pub fn text(s: &str) -> String {
 mod tests {
     use super::text;
     use proptest::prelude::*;
+
+    #[test]
+    fn control_characters_are_counted_as_text_removes_them() {
+        let doc = crate::doc::Document {
+            pages: vec![crate::doc::Page {
+                index: 1,
+                printed: None,
+                lines: vec![crate::doc::Line::plain("a\u{0}b\u{7}\tc"), crate::doc::Line::plain("\u{1b}")],
+                geom: None,
+            }],
+        };
+        assert_eq!(super::control_characters(&doc), 3);
+        assert_eq!(text("a\u{0}b\u{7}\tc"), "ab\tc");
+    }
+
+    #[test]
+    fn compatibility_ideographs_and_radicals_become_unified_ideographs() {
+        // U+F929 (a CJK compatibility ideograph) is 朗 U+6717; ⽇ U+2F47 is 日.
+        assert_eq!(text("\u{F929}読⽇"), "\u{6717}読日");
+    }
+
+    #[test]
+    fn a_dash_next_to_a_letter_is_kept_even_at_the_start() {
+        // The token is `—x`, not all dashes: the em dash stays (the token's end is found
+        // from the dash's own position, also when that is 0).
+        assert_eq!(super::fold_in_context("—x y"), "—x y");
+        assert_eq!(super::fold_in_context("a —x"), "a —x");
+        assert_eq!(super::fold_in_context("— y"), "- y");
+        assert_eq!(super::fold_in_context("x ―― y"), "x -- y");
+    }
 
     #[test]
     fn full_width_alphanumerics_and_symbols() {

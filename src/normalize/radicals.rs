@@ -2,8 +2,8 @@
 //!
 //! Some PDF producers (Chromium/Skia among them) write ToUnicode maps that send a
 //! kanji's glyph to its look-alike radical (`⽇` U+2F47 instead of `日` U+65E5), because
-//! the font's cmap lists both. Readers and search need the ideograph, so glyph text is
-//! passed through [`to_unified`] before anything else sees it.
+//! the font's cmap lists both. Readers and search need the ideograph, so `normalize` passes
+//! every character of every input through [`to_unified`].
 //!
 //! The Kangxi block (U+2F00–U+2FD5) has NFKC decompositions to the ideographs; the
 //! CJK Radicals Supplement (U+2E80–U+2EF3) mostly has none, so it is mapped with the
@@ -189,5 +189,7 @@ mod tests {
         assert_eq!(to_unified('日'), '日');
         assert!(SUPPLEMENT.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(unify_str("⽇本"), "日本");
+        assert!(is_radical('⽇') && is_radical('\u{2E81}'));
+        assert!(!is_radical('日') && !is_radical('a') && !is_radical('\u{2FE0}'));
     }
 }

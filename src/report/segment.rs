@@ -650,6 +650,14 @@ fn close_cut_card(diags: &mut Vec<Diagnostic>, chapter: Option<&mut ChapterLines
 mod tests {
     use super::*;
 
+    #[test]
+    fn either_heading_makes_a_box_header() {
+        assert!(is_box_header("【事業概要】"));
+        assert!(is_box_header("【 事業実績 】"));
+        assert!(is_box_header("【事業概要】 【事業実績】"));
+        assert!(!is_box_header("事業概要"));
+    }
+
     fn lines(text: &str) -> Vec<SrcLine> {
         text.lines()
             .filter(|l| !l.trim().is_empty())
