@@ -1,7 +1,7 @@
 //! 事例紹介 case studies: `（project：company（city）、…）`, a heading, then the text.
 
 use super::lines::SrcLine;
-use super::marks::{is_open_paren, parens_closed};
+use super::marks::{is_close_paren, is_open_paren, parens_closed};
 use crate::model::CaseStudy;
 
 /// Split a chapter's case-study lines (each study starts at an intro line) and read them.
@@ -62,10 +62,10 @@ fn split_companies(s: &str) -> Vec<String> {
     let mut depth = 0i32;
     let mut cur = String::new();
     for c in s.chars() {
-        match c {
-            '（' | '(' => depth += 1,
-            '）' | ')' => depth -= 1,
-            _ => {}
+        if is_open_paren(c) {
+            depth += 1;
+        } else if is_close_paren(c) {
+            depth -= 1;
         }
         if c == '、' && depth == 0 {
             out.push(std::mem::take(&mut cur));

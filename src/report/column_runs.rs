@@ -92,9 +92,9 @@ fn width(s: &str) -> f32 {
     s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
 }
 
+/// More opening than closing parentheses.
 fn paren_open(s: &str) -> bool {
-    let open = s.chars().filter(|c| matches!(c, '（' | '(')).count();
-    open > s.chars().filter(|c| matches!(c, '）' | ')')).count()
+    !super::marks::parens_closed(s)
 }
 
 /// One classified line of a table region.

@@ -156,8 +156,7 @@ pub fn head(head: &[SrcLine], header: Option<&SrcLine>) -> Option<Head> {
 
 /// More opening than closing parentheses.
 fn unclosed(s: &str) -> bool {
-    s.chars().filter(|c| matches!(c, '(' | '（')).count()
-        > s.chars().filter(|c| matches!(c, ')' | '）')).count()
+    !super::marks::parens_closed(s)
 }
 
 /// `"(内訳) 1 0"` → (`"(内訳)"`, `"10"`): trailing digit-only words.

@@ -9,6 +9,7 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
+use super::marks::parens_closed;
 use crate::model::{Cell, MetricColumn, MetricRow, Quantity};
 
 /// A value token at the end of a line: `22名`, `延べ 13名`, `78.4 %`, `18名・5名`,
@@ -237,11 +238,6 @@ pub fn rows(lines: &[String], ncols: usize) -> (Vec<MetricRow>, Vec<String>) {
         })
         .collect();
     (rows, doubts)
-}
-
-fn parens_closed(s: &str) -> bool {
-    let open = s.chars().filter(|c| matches!(c, '（' | '(')).count();
-    open <= s.chars().filter(|c| matches!(c, '）' | ')')).count()
 }
 
 fn join_item(parts: &[String]) -> String {

@@ -7,6 +7,8 @@
 //! (〜した。〜行った。). A split whose tenses do not all agree, or that has a close
 //! rival, is reported as uncertain.
 
+use super::marks::{is_close_paren, is_open_paren};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tense {
     Plan,
@@ -49,8 +51,8 @@ fn sentences(lines: &[String]) -> Vec<(usize, Option<Tense>)> {
         for ch in line.trim().chars() {
             buf.push(ch);
             match ch {
-                '（' | '(' => depth += 1,
-                '）' | ')' => depth = depth.saturating_sub(1),
+                c if is_open_paren(c) => depth += 1,
+                c if is_close_paren(c) => depth = depth.saturating_sub(1),
                 '。' if depth == 0 => {
                     out.push((i, tense(&buf)));
                     buf.clear();
