@@ -64,6 +64,35 @@ fn is_number_box(s: &str) -> bool {
     !t.is_empty() && t.len() <= MAX_NUMBER_DIGITS && t.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The number box: digit-only spans in one column, the topmost first; in the box header
+/// line only such spans right of the headers count (nothing else is there). Returns the
+/// number as printed (its digits top to bottom) and the spans it is made of.
+fn number_box<'a>(pieces: &[Piece<'a>], header: Option<&'a SrcLine>) -> (String, Vec<&'a Span>) {
+    let header_digits: Vec<Piece<'a>> = header
+        .and_then(|l| l.geom.as_ref())
+        .map(|g| {
+            let headers_end =
+                g.spans.iter().filter(|s| !is_number_box(&s.text)).map(|s| s.x1).fold(f32::MIN, f32::max);
+            g.spans
+                .iter()
+                .filter(|s| is_number_box(&s.text) && s.x0 > headers_end)
+                .map(|s| Piece { y: g.y, size: g.font_size, span: s })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut digits: Vec<&Piece<'a>> =
+        pieces.iter().filter(|p| is_number_box(&p.span.text)).chain(&header_digits).collect();
+    digits.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let centre = |p: &Piece<'_>| (p.span.x0 + p.span.x1) / 2.0;
+    let Some(top) = digits.first() else {
+        return (String::new(), Vec::new());
+    };
+    let x = centre(top);
+    let column: Vec<&Piece<'a>> =
+        digits.iter().copied().filter(|p| (centre(p) - x).abs() < BOX_COLUMN * p.size).collect();
+    (column.iter().map(|p| p.span.text.trim()).collect(), column.iter().map(|p| p.span).collect())
+}
+
 /// Read the head by geometry. `head` are the lines before the box, `header` the box's
 /// header line (a one-digit-a-line number box can reach down beside it). `None` when a
 /// line has no geometry or the head spans pages: the caller reads it as text.
@@ -77,31 +106,8 @@ pub fn head(head: &[SrcLine], header: Option<&SrcLine>) -> Option<Head> {
         .filter_map(|l| l.geom.as_ref())
         .flat_map(|g| g.spans.iter().map(move |s| Piece { y: g.y, size: g.font_size, span: s }))
         .collect();
-    // The number box: digit-only spans in one column, the topmost first; in the box
-    // header line only such spans right of the headers count (nothing else is there).
-    let header_digits: Vec<Piece<'_>> = header
-        .and_then(|l| l.geom.as_ref())
-        .map(|g| {
-            let headers_end =
-                g.spans.iter().filter(|s| !is_number_box(&s.text)).map(|s| s.x1).fold(f32::MIN, f32::max);
-            g.spans
-                .iter()
-                .filter(|s| is_number_box(&s.text) && s.x0 > headers_end)
-                .map(|s| Piece { y: g.y, size: g.font_size, span: s })
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut digits: Vec<&Piece<'_>> =
-        pieces.iter().filter(|p| is_number_box(&p.span.text)).chain(&header_digits).collect();
-    digits.sort_by(|a, b| a.y.total_cmp(&b.y));
-    let centre = |p: &Piece<'_>| (p.span.x0 + p.span.x1) / 2.0;
-    let mut number_box: Vec<&Piece<'_>> = Vec::new();
-    if let Some(top) = digits.first() {
-        let x = centre(top);
-        number_box = digits.iter().copied().filter(|p| (centre(p) - x).abs() < BOX_COLUMN * p.size).collect();
-    }
-    let in_box = |p: &Piece<'_>| number_box.iter().any(|b| std::ptr::eq(b.span, p.span));
-    let mut number: String = number_box.iter().map(|p| p.span.text.trim()).collect();
+    let (mut number, number_box) = number_box(&pieces, header);
+    let in_box = |p: &Piece<'_>| number_box.iter().any(|&b| std::ptr::eq(b, p.span));
 
     let mut out = Head::default();
     // A breakdown wrapped over lines (`(①9,391 千円、②11,002 千` / `円)`): its open

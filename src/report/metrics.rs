@@ -150,6 +150,33 @@ fn is_note(s: &str) -> bool {
     (t.starts_with('(') || t.starts_with('（')) && (t.ends_with(')') || t.ends_with('）'))
 }
 
+/// A row as read into its `ncols` cells (from its cell blocks, else its atoms dealt to
+/// the columns), with a doubt when they do not fit.
+fn finish_row(b: RowBuild, ncols: usize, doubts: &mut Vec<String>) -> MetricRow {
+    let item = join_item(&b.item);
+    let texts: Vec<String> = match b.blocks {
+        Some(blocks) => {
+            if blocks.len() != ncols {
+                doubts.push(format!("row \"{item}\": {} cell blocks for {ncols} columns", blocks.len()));
+            }
+            let mut t: Vec<String> = blocks.iter().map(|bl| bl.join("\n")).collect();
+            t.resize(ncols.max(t.len()), String::new());
+            t
+        }
+        None => {
+            let (t, doubt) = distribute(&b.atoms, ncols);
+            if let Some(d) = doubt {
+                doubts.push(format!("row \"{item}\": {d}"));
+            }
+            t
+        }
+    };
+    MetricRow {
+        item,
+        cells: texts.into_iter().map(|text| Cell { values: quantities(&text), text }).collect(),
+    }
+}
+
 /// Parse the metric lines (after the header line) into rows of `ncols` cells.
 /// Returns the rows and one message per row whose reading is in doubt.
 pub fn rows(lines: &[String], ncols: usize) -> (Vec<MetricRow>, Vec<String>) {
@@ -207,36 +234,7 @@ pub fn rows(lines: &[String], ncols: usize) -> (Vec<MetricRow>, Vec<String>) {
         }
     }
     let mut doubts = Vec::new();
-    let rows = builds
-        .into_iter()
-        .map(|b| {
-            let item = join_item(&b.item);
-            let texts: Vec<String> = match b.blocks {
-                Some(blocks) => {
-                    if blocks.len() != ncols {
-                        doubts.push(format!(
-                            "row \"{item}\": {} cell blocks for {ncols} columns",
-                            blocks.len()
-                        ));
-                    }
-                    let mut t: Vec<String> = blocks.iter().map(|bl| bl.join("\n")).collect();
-                    t.resize(ncols.max(t.len()), String::new());
-                    t
-                }
-                None => {
-                    let (t, doubt) = distribute(&b.atoms, ncols);
-                    if let Some(d) = doubt {
-                        doubts.push(format!("row \"{item}\": {d}"));
-                    }
-                    t
-                }
-            };
-            MetricRow {
-                item,
-                cells: texts.into_iter().map(|text| Cell { values: quantities(&text), text }).collect(),
-            }
-        })
-        .collect();
+    let rows = builds.into_iter().map(|b| finish_row(b, ncols, &mut doubts)).collect();
     (rows, doubts)
 }
 
