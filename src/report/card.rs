@@ -338,6 +338,11 @@ const DESCENT: f32 = 0.2;
 /// would make the same PDF's output differ between builds.
 const BBOX_STEPS_PER_POINT: f32 = 10.0;
 
+/// A coordinate rounded to [`BBOX_STEPS_PER_POINT`] (card boxes and field regions alike).
+pub(crate) fn round_coordinate(v: f32) -> f32 {
+    (v * BBOX_STEPS_PER_POINT).round() / BBOX_STEPS_PER_POINT
+}
+
 /// The card's extent on its first page: every line of it that has geometry there.
 fn bbox(card: &CardLines) -> Option<[f32; 4]> {
     let lines: Vec<&SrcLine> = card.head.iter().chain(&card.body).chain(&card.department).collect();
@@ -345,8 +350,7 @@ fn bbox(card: &CardLines) -> Option<[f32; 4]> {
     let mut b: Option<[f32; 4]> = None;
     for g in lines.iter().filter(|l| l.pdf_page == page).filter_map(|l| l.geom.as_ref()) {
         for s in &g.spans {
-            let r = [s.x0, g.y - g.font_size, s.x1, g.y + g.font_size * DESCENT]
-                .map(|v| (v * BBOX_STEPS_PER_POINT).round() / BBOX_STEPS_PER_POINT);
+            let r = [s.x0, g.y - g.font_size, s.x1, g.y + g.font_size * DESCENT].map(round_coordinate);
             b = Some(match b {
                 None => r,
                 Some(o) => [o[0].min(r[0]), o[1].min(r[1]), o[2].max(r[2]), o[3].max(r[3])],
@@ -354,14 +358,6 @@ fn bbox(card: &CardLines) -> Option<[f32; 4]> {
         }
     }
     b
-}
-
-/// The x between the two box columns, from the header's two spans' centres.
-pub(crate) fn column_boundary(header: &SrcLine) -> Option<f32> {
-    let g = header.geom.as_ref()?;
-    let left = g.spans.iter().find(|s| s.text.contains("概要"))?;
-    let right = g.spans.iter().find(|s| s.text.contains("実績"))?;
-    Some(((left.x0 + left.x1) / 2.0 + (right.x0 + right.x1) / 2.0) / 2.0)
 }
 
 /// `(①9,391千円、②11,002千円)` → labelled items.

@@ -5,7 +5,6 @@
 //! dump's line its source line number. A field that cannot be placed gets `null`, never
 //! a guess outside the part's own lines.
 
-use super::card::column_boundary;
 use super::lines::{is_page_number, SrcLine};
 use super::segment::{is_box_header, is_cost_line, CardLines};
 use super::table;
@@ -34,7 +33,7 @@ const TEXT_MIDDLE: f32 = 0.4;
 const NAME_PROBE_CHARS: usize = 6;
 
 fn round(v: f32) -> f32 {
-    (v * 10.0).round() / 10.0
+    super::card::round_coordinate(v)
 }
 
 fn span_box(x0: f32, x1: f32, y: f32, size: f32) -> [f32; 4] {
@@ -54,9 +53,9 @@ fn region<'a>(lines: impl IntoIterator<Item = &'a SrcLine>, keep: impl Fn(&Span)
     region_x(lines, |s| keep(s).then_some((s.x0, s.x1)))
 }
 
-/// Width of a character in ems as these reports set them: half for ASCII, full otherwise.
+/// Width of a string in ems as these reports set them ([`table::em_width`]).
 fn ems(s: &str) -> f32 {
-    s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
+    s.chars().map(table::em_width).sum()
 }
 
 /// Where a span holds both a title's end and its cost (`…事業費補助 事業費 1,000千円`):
@@ -158,9 +157,14 @@ pub fn project(card: &CardLines, p: &Project) -> ProjectRegions {
     let body = &card.body;
     let header = body.first().filter(|l| is_box_header(&l.text));
     let box_start = usize::from(header.is_some());
-    let metrics_at = body.iter().position(|l| l.trimmed().starts_with("項目名")).unwrap_or(body.len());
+    let metrics_at =
+        body.iter().position(|l| super::segment::starts_with_marker(&l.text, "項目名")).unwrap_or(body.len());
     let box_lines = body.get(box_start..metrics_at).unwrap_or(&[]);
-    let (overview, results) = match header.and_then(column_boundary) {
+    // The same boundary the card's box was split at (the rule between the columns, else
+    // the headers' midpoint), so the outlines show what was read.
+    let boundary =
+        header.and_then(|h| super::geometry::column_boundary(h, box_lines, h.rules().unwrap_or_default()));
+    let (overview, results) = match boundary {
         Some(b) if box_lines.iter().all(|l| l.geom.is_some()) => {
             (region(box_lines, |s| (s.x0 + s.x1) / 2.0 < b), region(box_lines, |s| (s.x0 + s.x1) / 2.0 >= b))
         }

@@ -51,10 +51,16 @@ pub fn column_edges(rules: &[Rule], y0: f32, y1: f32) -> Vec<f32> {
 /// hangs half an em left of its column (`「あおもり…`, `（仮称）…`), and a glyph sitting on
 /// a rule belongs to the side that holds most of it.
 const HANG: f32 = 0.5;
+/// Points: the least a span's ends are pulled in by [`HANG`], also when its width per em
+/// is unknown (a span of one glyph).
+const MIN_HANG: f32 = 0.5;
+/// Ems: a cut between two scripts (kanji | digits) or at a space is preferred over one
+/// this much nearer the split inside a word.
+const TRANSITION_PULL: f32 = 0.5;
 
 /// Width of a character in ems, as set in these reports: half-width for ASCII and
 /// half-width forms, full-width otherwise.
-fn em_width(c: char) -> f32 {
+pub(crate) fn em_width(c: char) -> f32 {
     if c.is_ascii() || ('\u{FF61}'..='\u{FF9F}').contains(&c) {
         0.5
     } else {
@@ -73,7 +79,7 @@ pub(crate) fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Ve
     let total: f32 = chars.iter().map(|&c| em_width(c)).sum();
     let scale = if total > 0.0 && x1 > x0 { (x1 - x0) / total } else { 0.0 };
     // The columns the span's ink reaches by more than a hanging glyph.
-    let hang = (HANG * scale).max(0.5);
+    let hang = (HANG * scale).max(MIN_HANG);
     let first = col_of(x0 + hang);
     let last = col_of(x1 - hang);
     if first >= last || x1 <= x0 || chars.len() < 2 {
@@ -95,7 +101,7 @@ pub(crate) fn cut_at_columns(text: &str, x0: f32, x1: f32, splits: &[f32]) -> Ve
                 let transition = chars[i - 1].is_ascii() != chars[i].is_ascii()
                     || chars[i - 1].is_whitespace()
                     || chars[i].is_whitespace();
-                let d = (xs[i] - split).abs() - if transition { 0.5 * scale } else { 0.0 };
+                let d = (xs[i] - split).abs() - if transition { TRANSITION_PULL * scale } else { 0.0 };
                 (d, i)
             })
             .min_by(|a, b| a.0.total_cmp(&b.0));
@@ -154,7 +160,7 @@ pub fn unruled(lines: &[&SrcLine], starts_row: impl Fn(&str) -> bool) -> Option<
                 // A number glued to its name: estimate where it ends from em widths.
                 let total: f32 = s.text.chars().map(em_width).sum();
                 let scale = if total > 0.0 { (s.x1 - s.x0) / total } else { 0.0 };
-                let end = s.x0 + 0.5 * digits as f32 * scale;
+                let end = s.x0 + em_width('0') * digits as f32 * scale;
                 ranges.push((s.x0, end));
                 ranges.push((end + scale, s.x1));
             } else {
@@ -231,7 +237,8 @@ pub fn unruled_by_header(lines: &[&SrcLine]) -> Option<(Vec<f32>, Vec<f32>)> {
     let mut edges = Vec::new();
     let Some(first) = body.first() else { return Some((splits, edges)) };
     let header_gap = first.y - header.y;
-    let edge_before = |prev: f32, next: &crate::doc::LineGeom| (prev + next.y) / 2.0 - 0.3 * next.font_size;
+    let edge_before =
+        |prev: f32, next: &crate::doc::LineGeom| (prev + next.y) / 2.0 - BASELINE_PROBE * next.font_size;
     edges.push(edge_before(header.y, first));
     let gaps: Vec<f32> = body.windows(2).filter_map(|w| Some(w.get(1)?.y - w.first()?.y)).collect();
     let narrowest = gaps.iter().copied().fold(f32::INFINITY, f32::min);
