@@ -651,6 +651,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn appendix_headings_end_in_any_of_the_rule_kinds() {
+        assert!(is_appendix_heading("中小企業振興基本条例"));
+        assert!(is_appendix_heading("補助金交付要綱"));
+        assert!(is_appendix_heading("施行規則"));
+        assert!(!is_appendix_heading("中小企業振興施策"));
+    }
+
+    #[test]
+    fn a_title_names_the_year_and_the_report_in_one_short_line() {
+        assert!(is_title_like("令和５年度中小企業振興施策実施状況"));
+        assert!(!is_title_like("令和５年度の事業"));
+        assert!(!is_title_like("施策の実施状況"));
+        assert!(!is_title_like("令和５年度の実施状況を示した。"));
+    }
+
+    #[test]
     fn either_heading_makes_a_box_header() {
         assert!(is_box_header("【事業概要】"));
         assert!(is_box_header("【 事業実績 】"));
