@@ -667,6 +667,74 @@ mod tests {
     }
 
     #[test]
+    fn a_title_is_at_most_max_title_chars_long() {
+        let stem = "令和５年度実施状況";
+        let at_most = format!("{stem}{}", "あ".repeat(MAX_TITLE_CHARS - stem.chars().count()));
+        assert!(is_title_like(&at_most));
+        assert!(!is_title_like(&format!("{at_most}あ")));
+    }
+
+    #[test]
+    fn a_repeated_title_is_the_same_line_or_a_title_page() {
+        let title = "令和５年度中小企業振興施策実施状況";
+        let chapter = ["① 中小企業の経営基盤の強化", "【取組の概要】"];
+        // The chapter heading `TITLE_PAGE_LINES` lines after the title: still its page.
+        let mut page: Vec<&str> = vec!["前の報告の最後の文。", "令和６年度中小企業振興施策実施状況"];
+        page.extend(std::iter::repeat_n("令和７年３月", TITLE_PAGE_LINES - 1));
+        page.extend(chapter);
+        let ls = lines(&page.join("\n"));
+        let first = lines(title).remove(0);
+        assert!(is_repeated_title(&ls, 1, &first));
+        // One line further and it is a title-like line in the text.
+        page.insert(2, "青森県");
+        assert!(!is_repeated_title(&lines(&page.join("\n")), 1, &first));
+        // The first report's own title, wherever it comes again.
+        let again = lines(&format!("本文。\n{title}\n本文の続き。"));
+        assert!(is_repeated_title(&again, 1, &first));
+        assert!(!is_repeated_title(&again, 0, &first));
+        assert!(!is_repeated_title(&again, 2, &first));
+    }
+
+    #[test]
+    fn a_lost_chapters_card_head_is_taken_back() {
+        let mut ls = lines("前の文を終えた。\n地域の未来を\nつくる事業\n事業費 1,234千円\n3");
+        let head = take_head(&mut ls);
+        assert_eq!(texts(&head), ["地域の未来を", "つくる事業", "事業費 1,234千円", "3"]);
+        assert_eq!(texts(&ls), ["前の文を終えた。"]);
+    }
+
+    #[test]
+    fn a_taken_back_head_stops_at_what_cannot_be_a_title() {
+        for stop in ["入校者数 10名", "（担当課：商工政策課）", "（仮称）", "【事業実績】", "実施した。"]
+        {
+            let mut ls = lines(&format!("{stop}\n交流事業\n事業費 10千円"));
+            assert_eq!(texts(&take_head(&mut ls)), ["交流事業", "事業費 10千円"], "{stop}");
+            assert_eq!(texts(&ls), [stop]);
+        }
+        // A relisted title ends with （再掲）: it is the title's.
+        let mut ls = lines("前の文。\n交流事業（再掲）\n事業費 10千円");
+        assert_eq!(texts(&take_head(&mut ls)), ["交流事業（再掲）", "事業費 10千円"]);
+    }
+
+    #[test]
+    fn a_taken_back_head_has_at_most_max_title_lines_of_title() {
+        let title: Vec<String> = (1..=MAX_TITLE_LINES + 1).map(|n| format!("題{n}")).collect();
+        let mut ls = lines(&format!("{}\n事業費 10千円", title.join("\n")));
+        let head = take_head(&mut ls);
+        assert_eq!(head.len(), MAX_TITLE_LINES + 1);
+        assert_eq!(texts(&ls), ["題1"]);
+    }
+
+    #[test]
+    fn a_cost_line_further_back_than_max_lines_after_cost_is_not_a_head() {
+        let after: Vec<String> = (0..MAX_LINES_AFTER_COST).map(|n| format!("後{n}")).collect();
+        let text = format!("交流事業\n事業費 10千円\n{}", after.join("\n"));
+        assert_eq!(take_head(&mut lines(&text)).len(), MAX_LINES_AFTER_COST + 2);
+        assert!(take_head(&mut lines(&format!("{text}\n後"))).is_empty());
+        assert!(take_head(&mut lines("交流事業\n本文。")).is_empty());
+    }
+
+    #[test]
     fn either_heading_makes_a_box_header() {
         assert!(is_box_header("【事業概要】"));
         assert!(is_box_header("【 事業実績 】"));
