@@ -857,8 +857,52 @@ fn choice_readings(choices: &[Vec<MetricLine>], ncols: usize) -> Vec<(Vec<Metric
     };
     // Line spacing is even: the reading with the lowest stacks leaves no level empty
     // that a taller one would need, so it comes first.
-    out.sort_by_key(|r| (reach(&r.1), dash_at(r)));
+    // A reading that leaves a cell cut open is wrong whatever else it does; of the
+    // others, line spacing is even: the lowest stacks leave no level empty that a taller
+    // reading would need.
+    out.sort_by_key(|r| (rank(&r.0, &r.1), dash_at(r)));
     out
+}
+
+/// Each column's pieces under a reading, a cell cut inside a money unit or its
+/// parentheses joined again.
+fn column_pieces(block: &[MetricLine], columns: &[Vec<usize>], ncols: usize) -> Vec<Vec<String>> {
+    let mut cells: Vec<Vec<String>> = vec![Vec::new(); ncols];
+    for (line, cols) in block.iter().zip(columns) {
+        for ((_, piece), &c) in line.cells.iter().zip(cols) {
+            let Some(column) = cells.get_mut(c) else { continue };
+            let joins = column.last().is_some_and(|p: &String| {
+                let p = p.trim_end();
+                (piece.starts_with('円') && money_cut(p))
+                    || (paren_balance(p) > 0 && paren_balance(piece) < 0)
+            });
+            match column.last_mut() {
+                Some(p) if joins => p.push_str(piece.trim()),
+                _ => column.push(piece.trim().to_string()),
+            }
+        }
+    }
+    cells
+}
+
+/// An amount whose unit was cut after its first character (`6,897,486千` / `円`).
+fn money_cut(s: &str) -> bool {
+    s.ends_with('千') || s.ends_with("百万") || s.ends_with('億')
+}
+
+/// Cell pieces left cut open: unbalanced parentheses, a money unit cut from its amount,
+/// or a note in parentheses at the top of its cell (a note is printed under its value).
+fn cut_open(cells: &[Vec<String>]) -> usize {
+    let cut = cells.iter().flatten().filter(|p| paren_balance(p) != 0 || p.starts_with('円') || money_cut(p));
+    let orphan_notes = cells.iter().filter_map(|c| c.first()).filter(|p| !paren_groups(p).is_empty());
+    cut.count() + orphan_notes.count()
+}
+
+/// How well a reading of a block's lines fits (lower is better): cells left cut open,
+/// then the tallest stack.
+fn rank(block: &[MetricLine], columns: &[Vec<usize>]) -> (usize, usize) {
+    let ncols = columns.iter().flatten().max().map_or(0, |c| c + 1);
+    (cut_open(&column_pieces(block, columns, ncols)), reach(columns))
 }
 
 /// The tallest stack of a reading (cell pieces a column holds at most).
@@ -960,27 +1004,15 @@ fn stacked_rows(lines: &[MetricLine], ncols: usize) -> Option<Vec<StackedRow>> {
             item: Vec::new(),
             cells: vec![Vec::new(); ncols],
             // Another reading as low as the one taken: which column a piece is in is a guess.
-            uncertain: split_tied || found.iter().filter(|r| reach(&r.1) == reach(columns)).count() > 1,
+            uncertain: split_tied
+                || found.iter().filter(|r| rank(&r.0, &r.1) == rank(block, columns)).count() > 1,
         };
-        for (line, cols) in block.iter().zip(columns) {
+        for line in block {
             if !line.item.is_empty() {
                 row.item.push(line.item.trim().to_string());
             }
-            for ((_, piece), &c) in line.cells.iter().zip(cols) {
-                let column = row.cells.get_mut(c)?;
-                // A cell cut inside a money unit or its parentheses is one piece again.
-                let joins = column.last().is_some_and(|p: &String| {
-                    let p = p.trim_end();
-                    (piece.starts_with('円')
-                        && (p.ends_with('千') || p.ends_with("百万") || p.ends_with('億')))
-                        || (paren_balance(p) > 0 && paren_balance(piece) < 0)
-                });
-                match column.last_mut() {
-                    Some(p) if joins => p.push_str(piece.trim()),
-                    _ => column.push(piece.trim().to_string()),
-                }
-            }
         }
+        row.cells = column_pieces(block, columns, ncols);
         rows.push(row);
     }
     Some(rows)
