@@ -794,7 +794,10 @@ fn block_readings(block: &[MetricLine], ncols: usize) -> Vec<Vec<Vec<usize>>> {
         block.iter().map(|l| Shape { item: !l.item.is_empty(), cells: l.cells.len() }).collect();
     let items = shapes.iter().filter(|s| s.item).count();
     // Stacks are centred on one row: what a row prints reads the same from both ends.
-    if items == 0 || !shapes.iter().eq(shapes.iter().rev()) {
+    // An item wrapped over lines has its cells beside one of them at most (two item
+    // lines with cells each are two rows).
+    let items_with_cells = shapes.iter().filter(|s| s.item && s.cells > 0).count();
+    if items == 0 || items_with_cells > 1 || !shapes.iter().eq(shapes.iter().rev()) {
         return Vec::new();
     }
     let total: usize = shapes.iter().map(|s| s.cells).sum();
@@ -965,6 +968,18 @@ fn stacked_rows(lines: &[MetricLine], ncols: usize) -> Option<Vec<StackedRow>> {
             }
         })
         .collect();
+    // Only a table that shows its stacks centred is read so: a line of cells before the
+    // first item, or an item line short of cells beside a line of cells only (a writer
+    // that aligns cells at the top prints each row's first pieces on its item line).
+    let cells_only = |k: usize| choices.get(k).is_some_and(|c| c.iter().all(|l| l.item.is_empty()));
+    let short_item = |k: usize| {
+        choices.get(k).is_some_and(|c| c.iter().all(|l| !l.item.is_empty() && l.cells.len() < ncols))
+    };
+    let centred = cells_only(0)
+        || (0..choices.len()).any(|k| short_item(k) && ((k > 0 && cells_only(k - 1)) || cells_only(k + 1)));
+    if !centred {
+        return None;
+    }
     let n = choices.len();
     // best[j]: the most rows lines[..j] split into, where the last row starts, whether
     // another split gives as many.
