@@ -11,7 +11,9 @@
 //!   joined, the card's cost and number lines caught between or after them go back to
 //!   the head, and the metrics header's column labels are joined to 項目名;
 //! - a box's two columns on one line (pdfplumber): each box line is cut at the space
-//!   between the columns, the left column's lines first;
+//!   between the columns, the left column's lines first; a metrics table whose cells are
+//!   stacks centred on their rows is rebuilt from the order of its lines alone (a row's
+//!   lines read the same from both ends; see `stacked_rows`);
 //! - columns by character positions (`pdftotext -layout`): a box line is cut at the
 //!   right column's position (from the box headings), other lines have their runs of
 //!   spaces closed to one space;
