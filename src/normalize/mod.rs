@@ -181,6 +181,11 @@ mod tests {
     }
 
     #[test]
+    fn a_half_width_kana_run_is_folded_in_place() {
+        assert_eq!(text("ｶﾞｽ代 ﾀﾞｲﾔ"), "ガス代 ダイヤ");
+    }
+
+    #[test]
     fn compatibility_ideographs_and_radicals_become_unified_ideographs() {
         // U+F929 (a CJK compatibility ideograph) is 朗 U+6717; ⽇ U+2F47 is 日.
         assert_eq!(text("\u{F929}読⽇"), "\u{6717}読日");
