@@ -723,6 +723,11 @@ mod tests {
         let head = take_head(&mut ls);
         assert_eq!(head.len(), MAX_TITLE_LINES + 1);
         assert_eq!(texts(&ls), ["題1"]);
+        // Counted back from the cost line wherever it stands, also far down the text.
+        let title: Vec<String> = (1..=2 * MAX_TITLE_LINES).map(|n| format!("題{n}")).collect();
+        let mut ls = lines(&format!("{}\n事業費 10千円", title.join("\n")));
+        assert_eq!(take_head(&mut ls).len(), MAX_TITLE_LINES + 1);
+        assert_eq!(ls.len(), MAX_TITLE_LINES);
     }
 
     #[test]
