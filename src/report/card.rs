@@ -282,6 +282,24 @@ const RULE_SLACK: f32 = 0.5;
 /// further left belongs to the column before (the item column is wider than that).
 const MAX_RULE_DISTANCE_IN_HEADINGS: f32 = 2.0;
 
+/// Column splits of a metrics table from its year headings: the vertical rule just left
+/// of each heading, or (no rule near enough) half a heading's width left of it, as
+/// headings are centred in their columns. The review page's cell outlines use it too.
+pub(crate) fn heading_splits(headings: &[crate::doc::Span], verticals: &[f32]) -> Vec<f32> {
+    headings
+        .iter()
+        .map(|s| {
+            verticals
+                .iter()
+                .copied()
+                .filter(|&x| x <= s.x0 + RULE_SLACK)
+                .fold(None, |best: Option<f32>, x| Some(best.map_or(x, |b| b.max(x))))
+                .filter(|&x| s.x0 - x < (s.x1 - s.x0) * MAX_RULE_DISTANCE_IN_HEADINGS)
+                .unwrap_or(s.x0 - (s.x1 - s.x0) / 2.0)
+        })
+        .collect()
+}
+
 /// Read the metrics table by its ruling lines, when the input has geometry: rows lie
 /// between horizontal rules, cells between the columns of the header line.
 fn metrics_geometry(table: &[&SrcLine], ncols: usize) -> Option<Vec<crate::model::MetricRow>> {
@@ -293,20 +311,7 @@ fn metrics_geometry(table: &[&SrcLine], ncols: usize) -> Option<Vec<crate::model
     }
     let last_y = table.iter().filter_map(|l| l.geom.as_ref()).map(|g| g.y).fold(g.y, f32::max);
     let verticals = table::column_edges(rules, g.y - g.font_size, last_y);
-    // Column splits: the vertical rules just left of each year heading, or (no rules)
-    // half a heading's width left of it, as headings are centred in their columns.
-    let splits: Vec<f32> = g.spans[1..]
-        .iter()
-        .map(|s| {
-            verticals
-                .iter()
-                .copied()
-                .filter(|&x| x <= s.x0 + RULE_SLACK)
-                .fold(None, |best: Option<f32>, x| Some(best.map_or(x, |b| b.max(x))))
-                .filter(|&x| s.x0 - x < (s.x1 - s.x0) * MAX_RULE_DISTANCE_IN_HEADINGS)
-                .unwrap_or(s.x0 - (s.x1 - s.x0) / 2.0)
-        })
-        .collect();
+    let splits = heading_splits(g.spans.get(1..).unwrap_or_default(), &verticals);
     let edges = table::row_edges(rules, 0.0, f32::MAX);
     // No rule between the header and the last line: a table set without rules, read from
     // its header row (its own column rules, if any, still give the columns).
@@ -385,18 +390,7 @@ mod tests {
         assert_eq!(b[1].cost_thousand_yen, 11002);
     }
 
-    fn text_lines(text: &str) -> Vec<SrcLine> {
-        text.lines()
-            .map(|l| SrcLine {
-                text: l.to_string(),
-                line: 0,
-                pdf_page: 1,
-                printed: None,
-                geom: None,
-                page_geom: None,
-            })
-            .collect()
-    }
+    use crate::report::lines::text_lines;
 
     #[test]
     fn text_head_title_cost_and_number() {

@@ -72,6 +72,21 @@ pub fn is_page_number(s: &str) -> bool {
     !t.is_empty() && t.len() <= MAX_PAGE_NUMBER_DIGITS && t.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Lines of a text dump without geometry, one per line of `text` (for unit tests).
+#[cfg(test)]
+pub(crate) fn text_lines(text: &str) -> Vec<SrcLine> {
+    text.lines()
+        .map(|l| SrcLine {
+            text: l.to_string(),
+            line: 0,
+            pdf_page: 1,
+            printed: None,
+            geom: None,
+            page_geom: None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,15 +15,6 @@ use crate::model::{Project, ProjectRegions, Region, SummaryRow};
 /// same allowance as a card's `bbox`.
 const DESCENT: f32 = 0.2;
 
-/// A metrics column's left edge is the vertical rule just left of its heading: one up
-/// to this far (points) right of the heading's start still counts (the heading touches
-/// it), as `card::metrics_geometry` reads it.
-const HEADING_RULE_SLACK: f32 = 0.5;
-
-/// A rule farther left of a heading than this many heading widths borders another
-/// column; the column then starts half a heading's width left of it.
-const HEADING_RULE_REACH: f32 = 2.0;
-
 /// The middle of a line's text lies this many font sizes above its baseline: what
 /// decides which row band between two rules a line belongs to.
 const TEXT_MIDDLE: f32 = 0.4;
@@ -242,19 +233,8 @@ fn metric_cells_ruled(table: &[SrcLine], p: &Project) -> Option<Vec<Vec<Option<R
     let rules = header.rules()?;
     let last_y = table.iter().filter_map(|l| l.geom.as_ref()).map(|g| g.y).fold(g.y, f32::max);
     let verticals = table::column_edges(rules, g.y - g.font_size, last_y);
-    // As the card reader splits them (`card::metrics_geometry`), so a cell's box holds
-    // what its text was read from.
-    let splits: Vec<f32> = g.spans[1..]
-        .iter()
-        .map(|s| {
-            verticals
-                .iter()
-                .copied()
-                .filter(|&x| x <= s.x0 + HEADING_RULE_SLACK && s.x0 - x < (s.x1 - s.x0) * HEADING_RULE_REACH)
-                .fold(None, |best: Option<f32>, x| Some(best.map_or(x, |b| b.max(x))))
-                .unwrap_or(s.x0 - (s.x1 - s.x0) / 2.0)
-        })
-        .collect();
+    // As the card reader splits them, so a cell's box holds what its text was read from.
+    let splits = super::card::heading_splits(g.spans.get(1..).unwrap_or_default(), &verticals);
     let edges = table::row_edges(rules, 0.0, f32::MAX);
     // Bands that hold a line of the table, in order; a line belongs to the band its
     // text's middle lies in.

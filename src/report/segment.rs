@@ -747,18 +747,9 @@ mod tests {
         assert!(!is_box_header("事業概要"));
     }
 
+    /// The non-blank lines of `text`.
     fn lines(text: &str) -> Vec<SrcLine> {
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| SrcLine {
-                text: l.to_string(),
-                line: 0,
-                pdf_page: 1,
-                printed: None,
-                geom: None,
-                page_geom: None,
-            })
-            .collect()
+        crate::report::lines::text_lines(text).into_iter().filter(|l| !l.text.trim().is_empty()).collect()
     }
 
     const CARD: &str = "テスト事業\n事業費 1,000 千円\n1\n【 事業概要 】 【 事業実績 】\n支援する。\n支援した。\n（担当課：テスト課）\n";

@@ -587,18 +587,7 @@ fn grid_row(kinds: &[Col], cells: &[String], numbers: &[u8]) -> SummaryRow {
 mod tests {
     use super::*;
 
-    fn text_lines(text: &str) -> Vec<SrcLine> {
-        text.lines()
-            .map(|l| SrcLine {
-                text: l.to_string(),
-                line: 0,
-                pdf_page: 1,
-                printed: None,
-                geom: None,
-                page_geom: None,
-            })
-            .collect()
-    }
+    use crate::report::lines::text_lines;
 
     fn acc(no: u32, marks: usize, lines: &[&str]) -> RowAcc {
         RowAcc {
