@@ -219,8 +219,9 @@ enum Lost {
 }
 
 /// Lines outside any chapter (title page, appendix) are kept only so that a card found
-/// there can take its head back; this many are enough for a head.
-const LOOSE_LINES_KEPT: usize = 2 * (MAX_TITLE_LINES + MAX_LINES_AFTER_COST + 1);
+/// there can take its head back: exactly as many as [`take_head`] reaches (the title's
+/// lines, the cost line, the lines after it), since it never looks further back.
+const LOOSE_LINES_KEPT: usize = MAX_TITLE_LINES + 1 + MAX_LINES_AFTER_COST;
 
 /// Split the report's lines into its title and chapters (see the module doc).
 pub(crate) fn segment(lines: &[SrcLine]) -> Segmented {
@@ -853,6 +854,8 @@ mod tests {
         assert_eq!(texts(&cards[0].body), ["【 事業概要 】", "支援する。"]);
         // The lone `2` went where a text dump's page footers go (see `card_body`).
         assert_eq!(texts(&cards[1].head), ["次の", "長い", "事業", "事業費 1 千円"]);
+        // The box header that showed the first card was cut opens the second's body.
+        assert_eq!(texts(&cards[1].body), ["【 事業概要 】", "支援する。"]);
         assert!(seg.diagnostics.iter().any(|d| d.code == Code::CardIncomplete));
     }
 
@@ -866,5 +869,90 @@ mod tests {
         assert_eq!(cards.len(), 2);
         assert_eq!(cards[0].department.len(), 4);
         assert_eq!(texts(&cards[1].head), ["次の事業", "事業費 1 千円", "2"]);
+    }
+
+    /// A card found before any chapter (its chapter's heading, overview and summary
+    /// lost): its head is taken back from the loose lines, its box header opens its
+    /// body, and the chapter starts where the card does.
+    #[test]
+    fn a_card_before_any_chapter_takes_its_head_from_the_loose_lines() {
+        let text = "前置きの文。\n地域の未来を\nつくる事業\n事業費 1,234千円\n3\n\
+                    【 事業概要 】 【 事業実績 】\n支援する。\n（担当課：テスト課）\n";
+        let seg = segment(&lines(text));
+        assert_eq!(seg.chapters.len(), 1);
+        let ch = &seg.chapters[0];
+        assert_eq!(ch.first.as_ref().map(SrcLine::trimmed), Some("地域の未来を"));
+        assert_eq!(ch.cards.len(), 1);
+        assert_eq!(texts(&ch.cards[0].head), ["地域の未来を", "つくる事業", "事業費 1,234千円", "3"]);
+        assert_eq!(texts(&ch.cards[0].body), ["【 事業概要 】 【 事業実績 】", "支援する。"]);
+        assert_eq!(texts(&ch.cards[0].department), ["（担当課：テスト課）"]);
+        assert!(seg.diagnostics.iter().any(|d| d.code == Code::ChapterNoHeading));
+    }
+
+    /// A card found after a chapter's case studies (the next chapter's start lost): its
+    /// head comes back out of the case-study text.
+    #[test]
+    fn a_card_after_the_case_studies_takes_its_head_from_them() {
+        let text = format!(
+            "① 中小企業の事業活動を支える基盤\n【取組の概要】\n概要。\n【基本方針事業一覧】\n小計 1,000\n{CARD}\
+             事業を活用した事例紹介\n事例の本文。\n交流事業\n事業費 10千円\n2\n【 事業概要 】\n支援する。\n（担当課：テスト課）\n"
+        );
+        let seg = segment(&lines(&text));
+        assert_eq!(seg.chapters.len(), 2);
+        assert_eq!(texts(&seg.chapters[0].case_studies), ["事業を活用した事例紹介", "事例の本文。"]);
+        let ch = &seg.chapters[1];
+        assert_eq!(ch.first.as_ref().map(SrcLine::trimmed), Some("交流事業"));
+        assert_eq!(texts(&ch.cards[0].head), ["交流事業", "事業費 10千円", "2"]);
+        assert_eq!(texts(&ch.cards[0].body), ["【 事業概要 】", "支援する。"]);
+    }
+
+    /// A chapter lost at its 【取組の概要】 starts there, that line first.
+    #[test]
+    fn a_chapter_without_heading_starts_at_its_overview() {
+        let text = format!("{CARD}【取組の概要】\n概要。\n【基本方針事業一覧】\n小計 1,000\n{CARD}");
+        let seg = segment(&lines(&text));
+        assert_eq!(seg.chapters.len(), 2);
+        let ch = &seg.chapters[1];
+        assert_eq!(ch.first.as_ref().map(SrcLine::trimmed), Some("【取組の概要】"));
+        assert_eq!(texts(&ch.overview), ["概要。"]);
+        assert_eq!(ch.cards.len(), 1);
+    }
+
+    /// A full head — [`MAX_TITLE_LINES`] title lines, the cost line and
+    /// [`MAX_LINES_AFTER_COST`] lines after it — survives in the loose lines, and they
+    /// keep no more than that (literal 7, so that a changed bound fails here).
+    #[test]
+    fn loose_lines_keep_exactly_a_full_head() {
+        let head = ["題一", "題二", "題三", "事業費 10千円", "1", "内訳一", "内訳二"];
+        let text =
+            format!("前の文。\n{}\n【 事業概要 】\n支援する。\n（担当課：テスト課）\n", head.join("\n"));
+        let seg = segment(&lines(&text));
+        assert_eq!(texts(&seg.chapters[0].cards[0].head), head);
+        let mut loose = Vec::new();
+        for l in lines(&(1..=20).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")) {
+            keep_loose(&mut loose, &l);
+        }
+        assert_eq!(texts(&loose), ["14", "15", "16", "17", "18", "19", "20"]);
+    }
+
+    /// A card inside a chapter's overview or summary table (the line that ends that part
+    /// lost): the part is cut, the card takes its head back out of it.
+    #[test]
+    fn a_card_in_an_open_part_takes_its_head_back() {
+        let start = "① 中小企業の事業活動を支える基盤\n【取組の概要】\n概要。\n";
+        let card = "交流事業\n事業費 10千円\n【 事業概要 】\n支援する。\n（担当課：テスト課）\n";
+        for (part, text) in [
+            ("overview", format!("{start}{card}")),
+            ("summary", format!("{start}【基本方針事業一覧】\n1 交流事業 10千円\n{card}")),
+        ] {
+            let seg = segment(&lines(&text));
+            let ch = &seg.chapters[0];
+            assert_eq!(texts(&ch.cards[0].head), ["交流事業", "事業費 10千円"], "{part}");
+            assert_eq!(texts(&ch.cards[0].body), ["【 事業概要 】", "支援する。"], "{part}");
+            assert_eq!(texts(&ch.overview), ["概要。"], "{part}");
+            let summary: &[&str] = if part == "summary" { &["1 交流事業 10千円"] } else { &[] };
+            assert_eq!(texts(&ch.summary), summary, "{part}");
+            assert!(seg.diagnostics.iter().any(|d| d.code == Code::ChapterIncomplete), "{part}");
+        }
     }
 }
