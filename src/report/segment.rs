@@ -955,4 +955,20 @@ mod tests {
             assert!(seg.diagnostics.iter().any(|d| d.code == Code::ChapterIncomplete), "{part}");
         }
     }
+
+    /// Two reports in one file: the second title page ends the first report's last
+    /// chapter, and the second report's chapter numbers start afresh (no second-chapter
+    /// warning for its ①).
+    #[test]
+    fn a_second_title_starts_a_second_report() {
+        let title = "令和5年度 中小企業振興施策実施状況";
+        let report = format!("{title}\n① 中小企業の事業活動を支える基盤\n【取組の概要】\n概要。\n【基本方針事業一覧】\n小計 1,000\n{CARD}");
+        let seg = segment(&lines(&format!("{report}{report}")));
+        assert_eq!(seg.chapters.len(), 2);
+        assert!(seg.chapters.iter().all(|c| c.cards.len() == 1));
+        let repeated: Vec<&Diagnostic> =
+            seg.diagnostics.iter().filter(|d| d.code == Code::ReportRepeated).collect();
+        assert_eq!(repeated.len(), 1, "{repeated:?}");
+        assert!(repeated.iter().all(|d| d.message.contains("second report title")));
+    }
 }
