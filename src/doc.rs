@@ -25,6 +25,31 @@ pub struct Page {
     pub lines: Vec<Line>,
     /// The page's box and ruling lines: `None` for a text dump, which has no geometry.
     pub geom: Option<Arc<PageGeom>>,
+    /// A text dump's own pages, where it marks them with form feeds (the dump is one
+    /// [`Page`]), with the numbers their footers printed (`report::footers`); `None`
+    /// for a PDF page and for a dump without form feeds.
+    pub dump_pages: Option<DumpPages>,
+}
+
+/// The pages of a text dump with form feeds, as read before reassembly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DumpPages {
+    /// The dump's ink: the non-space characters of its normalized lines, page footers
+    /// left out. Reassembly cuts, joins and reorders a dump's lines, and drops a few, but
+    /// does not change what they say, so a line read afterwards is found here again.
+    pub ink: Vec<char>,
+    /// In reading order.
+    pub pages: Vec<DumpPage>,
+}
+
+/// One page of a text dump with form feeds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DumpPage {
+    /// Where its text starts in [`DumpPages::ink`].
+    pub starts_at: usize,
+    /// The page number its footer printed, when that footer counts pages as the others
+    /// do.
+    pub printed: Option<u32>,
 }
 
 impl Page {

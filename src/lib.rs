@@ -72,7 +72,7 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format, options));
     let (mut document, mut diagnostics, source_format, pages, kind) = read?;
     if kind.is_some_and(|k| k != input::dump_kind::DumpKind::Plain) {
-        document = report::reassemble::drop_page_footers(document);
+        document = report::footers::read(document);
     }
     let mut summary_doubts = Vec::new();
     if kind == Some(input::dump_kind::DumpKind::Pdftotext) {

@@ -264,3 +264,50 @@ fn rendition_dumps() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The R5 raw dump (pages end with their footer and a form feed) read with its text
+/// changed by `edit`: card ①#1's page and whether `card.page_differs` is said of it.
+fn first_card_page(edit: impl Fn(&str) -> String) -> (Option<u32>, bool) {
+    let path = common::fixture("dumps/aomori-r5.libreoffice.pdftotext-raw.txt");
+    let text = std::fs::read_to_string(&path).expect("raw dump fixture");
+    let name = path.display().to_string();
+    let report = shisaku::convert(edit(&text).as_bytes(), &name, &Options::default()).expect("converts");
+    let card = report.policies.first().and_then(|p| p.projects.first()).expect("a first card");
+    let differs = report
+        .diagnostics
+        .iter()
+        .any(|d| d.code.as_str() == "card.page_differs" && d.policy == Some(1) && d.card == Some(card.no));
+    (card.page, differs)
+}
+
+/// A dump's card takes its page from the footer of the page it is printed on, so the
+/// summary's 掲載頁 is checked against it: where they agree nothing is said, where the
+/// summary names another page `card.page_differs` fires and the card keeps its footer's.
+#[test]
+fn card_page_from_the_dumps_footer_is_checked_against_the_summary() {
+    assert_eq!(first_card_page(str::to_string), (Some(24), false));
+    // The summary row of card 1 names page 23 (its 掲載頁 ends the row, after its 課).
+    let summary_says_23 = |t: &str| t.replacen("民局）\n24\n", "民局）\n23\n", 1);
+    assert_eq!(first_card_page(summary_says_23), (Some(24), true));
+    // Every footer 100 on: the pages printed are not the summary's.
+    let renumbered = |t: &str| {
+        let lines: Vec<&str> = t.split('\n').collect();
+        let footer = |i: usize| {
+            lines.get(i + 1).is_some_and(|next| next.starts_with('\u{c}'))
+                && lines
+                    .get(i)
+                    .is_some_and(|l| !l.is_empty() && l.len() <= 3 && l.bytes().all(|b| b.is_ascii_digit()))
+        };
+        (0..lines.len())
+            .map(|i| match lines.get(i) {
+                Some(l) if footer(i) => {
+                    l.parse::<u32>().map_or_else(|_| l.to_string(), |n| (n + 100).to_string())
+                }
+                Some(l) => l.to_string(),
+                None => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(first_card_page(renumbered), (Some(124), true));
+}

@@ -174,6 +174,7 @@ mod tests {
                 printed: None,
                 lines: vec![crate::doc::Line::plain("a\u{0}b\u{7}\tc"), crate::doc::Line::plain("\u{1b}")],
                 geom: None,
+                dump_pages: None,
             }],
         };
         assert_eq!(super::control_characters(&doc), 3);

@@ -448,6 +448,7 @@ mod tests {
             printed: None,
             geom: Some(crate::doc::LineGeom { y, font_size: 10.0, spans }),
             page_geom: None,
+            footer: None,
         }
     }
 

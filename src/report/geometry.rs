@@ -245,6 +245,7 @@ mod tests {
             printed: Some(1),
             geom: Some(LineGeom { y, font_size: 11.0, spans }),
             page_geom: None,
+            footer: None,
         }
     }
 

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use super::footers;
 use crate::doc::{Document, LineGeom, PageGeom, Rule};
 
 /// One normalized line with its page, as the grammar reads it.
@@ -22,6 +23,11 @@ pub struct SrcLine {
     pub line: u32,
     /// The geometry of the line's page (shared by its lines); `None` for a text dump.
     pub page_geom: Option<Arc<PageGeom>>,
+    /// In a text dump with form feeds, the number printed in the footer of the dump page
+    /// the line was on ([`crate::doc::DumpPage`]). Kept apart from `printed`, which
+    /// places diagnostics and case studies: only a card's page is taken from it (where
+    /// the summary's 掲載頁 can be compared with it).
+    pub footer: Option<u32>,
 }
 
 impl SrcLine {
@@ -45,10 +51,12 @@ impl SrcLine {
 pub fn flatten(doc: &Document) -> Vec<SrcLine> {
     let mut out = Vec::new();
     for page in &doc.pages {
+        let mut dump_pages = page.dump_pages.as_ref().map(footers::Locator::new);
         for (n, line) in page.lines.iter().enumerate() {
             if line.text.trim().is_empty() {
                 continue;
             }
+            let footer = dump_pages.as_mut().and_then(|d| d.footer(&line.text));
             out.push(SrcLine {
                 text: line.text.clone(),
                 pdf_page: page.index,
@@ -56,6 +64,7 @@ pub fn flatten(doc: &Document) -> Vec<SrcLine> {
                 geom: line.geom.clone(),
                 line: u32::try_from(n + 1).unwrap_or(u32::MAX),
                 page_geom: page.geom.clone(),
+                footer,
             });
         }
     }
@@ -83,6 +92,7 @@ pub(crate) fn text_lines(text: &str) -> Vec<SrcLine> {
             printed: None,
             geom: None,
             page_geom: None,
+            footer: None,
         })
         .collect()
 }
@@ -107,7 +117,13 @@ mod tests {
                 rules: vec![Rule { x0: x, y0: 0.0, x1: x, y1: 100.0 }],
             })
         });
-        Page { index, printed: None, lines: texts.iter().map(|t| Line::plain(*t)).collect(), geom }
+        Page {
+            index,
+            printed: None,
+            lines: texts.iter().map(|t| Line::plain(*t)).collect(),
+            geom,
+            dump_pages: None,
+        }
     }
 
     /// Each line carries its own page's rules, whatever the pages' numbering (a

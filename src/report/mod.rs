@@ -10,6 +10,7 @@ pub mod card;
 pub(crate) mod case_study;
 pub(crate) mod column_runs;
 pub(crate) mod department;
+pub(crate) mod footers;
 pub(crate) mod geometry;
 pub(crate) mod lines;
 mod marks;
@@ -104,8 +105,11 @@ fn policy(
         let mut p = card::parse(c, &ctx, diagnostics);
         p.regions = Some(regions::project(c, &p));
         if p.page.is_none() {
-            // A text dump has no page geometry: the summary's 掲載頁 gives the page.
-            p.page = summary.rows.iter().find(|r| r.no == p.no).and_then(|r| r.page);
+            // A text dump has no page geometry: the footer of the dump page the card
+            // starts on gives its page where the dump has footers (and `validate`
+            // compares it with the summary's 掲載頁), else the 掲載頁 does.
+            let footer = c.head.iter().chain(&c.body).next().and_then(|l| l.footer);
+            p.page = footer.or_else(|| summary.rows.iter().find(|r| r.no == p.no).and_then(|r| r.page));
         }
         p.overview = paragraph::join(&p.overview);
         p.results = paragraph::join(&p.results);

@@ -105,40 +105,6 @@ pub fn column_tables(doc: Document) -> (Document, Vec<super::column_runs::Doubt>
     (Document { pages }, doubts)
 }
 
-/// A dump with form feeds (poppler's `pdftotext`) ends each page with its footer: a lone
-/// page number right before the form feed is dropped, before normalization turns the form
-/// feed into a space. Elsewhere the footer could be taken for a card number (a card whose
-/// number is printed on its title's line, after the previous page's footer).
-pub fn drop_page_footers(doc: Document) -> Document {
-    let is_number = |s: &str| {
-        let t = s.trim();
-        !t.is_empty()
-            && t.chars().count() <= 3
-            && t.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    };
-    let pages = doc
-        .pages
-        .into_iter()
-        .map(|p| {
-            if p.lines.iter().any(|l| l.geom.is_some()) {
-                return p;
-            }
-            let mut lines: Vec<Line> = Vec::with_capacity(p.lines.len());
-            for l in p.lines {
-                if l.text.starts_with('\u{c}') {
-                    let last = lines.iter().rposition(|x| !x.text.trim().is_empty());
-                    if let Some(k) = last.filter(|&k| is_number(&lines[k].text)) {
-                        lines.remove(k);
-                    }
-                }
-                lines.push(l);
-            }
-            Page { lines, ..p }
-        })
-        .collect();
-    Document { pages }
-}
-
 /// The line-level reassembly; blank lines are dropped (the grammar ignores them).
 pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
     lines_and_guesses(input, kind).0

@@ -313,7 +313,15 @@ mod tests {
     use crate::model::Metrics;
 
     fn text_line(n: u32, text: &str) -> SrcLine {
-        SrcLine { text: text.into(), pdf_page: 1, printed: None, geom: None, line: n, page_geom: None }
+        SrcLine {
+            text: text.into(),
+            pdf_page: 1,
+            printed: None,
+            geom: None,
+            line: n,
+            page_geom: None,
+            footer: None,
+        }
     }
 
     fn pdf_line(y: f32, spans: &[(f32, &str)]) -> SrcLine {
@@ -329,6 +337,7 @@ mod tests {
             geom: Some(LineGeom { y, font_size: 10.0, spans }),
             line: 1,
             page_geom: None,
+            footer: None,
         }
     }
 

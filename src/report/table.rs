@@ -368,6 +368,7 @@ mod tests {
             printed: None,
             geom: Some(crate::doc::LineGeom { y, font_size: 9.0, spans }),
             page_geom: None,
+            footer: None,
         }
     }
 

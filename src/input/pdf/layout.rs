@@ -67,7 +67,7 @@ pub fn page(index: u32, size: (f32, f32), glyphs: Vec<Glyph>, rules: Vec<Rule>) 
     let rules = clean_rules(rules);
     let mut lines = lines_with_rules(&glyphs, &rules);
     let printed = take_footer_number(&mut lines, size.1);
-    Page { index, printed, lines, geom: Some(Arc::new(PageGeom { size, rules })) }
+    Page { index, printed, lines, geom: Some(Arc::new(PageGeom { size, rules })), dump_pages: None }
 }
 
 /// Group glyphs into lines (top to bottom) and spans (left to right); with no rules, as

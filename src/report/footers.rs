@@ -1,0 +1,309 @@
+//! Page footers of a text dump with form feeds (poppler's `pdftotext`, in each of its
+//! modes): every page ends with its printed page number and a form feed.
+//!
+//! The footer line is dropped from the text — elsewhere it could be read as a card
+//! number (a card whose number is printed on its title's line, after the previous
+//! page's footer) — and kept as that page's printed number ([`DumpPage`]), so that a card
+//! read from a dump has the page it was printed on, not only the one its summary row
+//! names: `card.page_differs` then compares the two on text input too.
+//!
+//! A dump is one [`Page`] of lines, which reassembly (`reassemble`, `column_runs`) then
+//! cuts, joins and reorders, and of which it drops a few (a summary table's heading row),
+//! without changing what they say. So the dump's pages are kept as positions in its ink
+//! — the non-space characters of its normalized lines ([`DumpPages::ink`]) — and each
+//! line read afterwards is found there again ([`Locator`]): by its first characters, near
+//! where the lines before it were found.
+
+use std::collections::HashMap;
+
+use crate::doc::{Document, DumpPage, DumpPages, Line, Page};
+
+/// A page footer has at most this many digits (reports have a few hundred pages).
+const MAX_FOOTER_DIGITS: usize = 3;
+/// A line is looked for by at most this many of its first characters: enough to tell a
+/// card's title from other text, and within one line of the dump where reassembly
+/// joined two.
+const KEY_CHARS: usize = 16;
+/// A line with fewer characters than this (a card number, a lone unit) is not looked
+/// for: it would be found anywhere.
+const MIN_KEY_CHARS: usize = 4;
+/// A line is looked for this far (characters of ink) either side of where the lines
+/// before it put it. A line whose first characters stand only once there is that line;
+/// one whose first characters stand more than once — a box heading or a department on
+/// every card, a card's title also in its summary row — is common: the copy nearest to
+/// where it is expected may be another card's.
+const UNIQUE_CHARS: usize = 3000;
+/// A line found further than this from where it is expected moves the lines after it
+/// only when the next line is found right after it: reassembly moves a cell or a few
+/// lines a few dozen characters, while a line it rebuilt from pieces (a summary row
+/// printed as column runs) can match another place, a card's head, on its own.
+const SEARCH_CHARS: usize = 300;
+/// A common line is found at its nearest copy only this close to where it is expected:
+/// enough for what reassembly moved or dropped since the last line found (a unit cut
+/// from a cell, a table's heading row), less than a card's box between two copies.
+const SNAP_CHARS: usize = 40;
+
+/// The page number of a lone footer line (ASCII or full-width digits).
+fn footer_number(s: &str) -> Option<u32> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > MAX_FOOTER_DIGITS {
+        return None;
+    }
+    t.chars().try_fold(0u32, |n, c| {
+        let d = c.to_digit(10).or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32))?;
+        Some(n * 10 + d)
+    })
+}
+
+/// A line's ink: its non-space characters (normalization has removed the form feeds and
+/// other controls by the time the lines are read).
+fn ink(normalized: &str) -> impl Iterator<Item = char> + '_ {
+    normalized.chars().filter(|c| !c.is_whitespace() && !c.is_control())
+}
+
+/// Drop each page's footer — a lone page number right before a form feed — and record
+/// the dump's pages, with the footers' numbers, in [`Page::dump_pages`]. A page with
+/// geometry (a PDF's) is left as it is: its footer was read by the layout.
+pub fn read(doc: Document) -> Document {
+    let pages = doc.pages.into_iter().map(|p| if p.geom.is_some() { p } else { read_page(p) }).collect();
+    Document { pages }
+}
+
+fn read_page(p: Page) -> Page {
+    let mut lines: Vec<Line> = Vec::with_capacity(p.lines.len());
+    // Each line's ink, kept beside it until the footers are known.
+    let mut inks: Vec<Vec<char>> = Vec::with_capacity(p.lines.len());
+    // Each dump page: the line it starts at, and its footer's number.
+    let mut found: Vec<(usize, Option<u32>)> = vec![(0, None)];
+    for l in p.lines {
+        if l.text.starts_with('\u{c}') {
+            let last = lines.iter().rposition(|x| !x.text.trim().is_empty());
+            if let Some((k, n)) = last.and_then(|k| Some((k, footer_number(&lines.get(k)?.text)?))) {
+                lines.remove(k);
+                inks.remove(k);
+                if let Some(page) = found.last_mut() {
+                    page.1 = Some(n);
+                }
+            }
+            found.push((lines.len(), None));
+        }
+        inks.push(ink(&crate::normalize::text(&l.text)).collect());
+        lines.push(l);
+    }
+    if found.len() == 1 {
+        // Without a form feed the dump has no pages to tell apart.
+        return Page { lines, ..p };
+    }
+    let mut starts = Vec::with_capacity(inks.len() + 1);
+    let mut at = 0;
+    for i in &inks {
+        starts.push(at);
+        at += i.len();
+    }
+    starts.push(at);
+    let found: Vec<(usize, Option<u32>)> =
+        found.into_iter().map(|(line, n)| (starts.get(line).copied().unwrap_or(at), n)).collect();
+    let dump_pages = DumpPages { ink: inks.concat(), pages: in_sequence(&found) };
+    Page { lines, dump_pages: Some(dump_pages), ..p }
+}
+
+/// The footers' numbers kept only where they count pages as another page's footer does
+/// (the same difference between printed number and position in the dump, pages without a
+/// footer between them counted): in `pdftotext`'s default mode a lone number of the page's
+/// own text can come last instead of its footer, and such a number is no page's.
+fn in_sequence(found: &[(usize, Option<u32>)]) -> Vec<DumpPage> {
+    let offsets: Vec<Option<i64>> =
+        found.iter().enumerate().map(|(k, f)| Some(i64::from(f.1?) - i64::try_from(k).ok()?)).collect();
+    found
+        .iter()
+        .zip(&offsets)
+        .map(|(&(starts_at, n), offset)| {
+            let shared = offset.is_some() && offsets.iter().filter(|o| *o == offset).count() > 1;
+            DumpPage { starts_at, printed: n.filter(|_| shared) }
+        })
+        .collect()
+}
+
+/// The printed number of the dump page holding the character at `at` of the ink, if its
+/// footer was kept.
+fn page_at(pages: &[DumpPage], at: usize) -> Option<u32> {
+    pages.iter().take_while(|p| p.starts_at <= at).last().and_then(|p| p.printed)
+}
+
+/// Finds the reassembled lines of a dump, in order, in the ink it was read with.
+pub(crate) struct Locator<'a> {
+    dump: &'a DumpPages,
+    /// Where each character stands in the ink, in order: a key's candidates are where
+    /// its first character is.
+    by_char: HashMap<char, Vec<usize>>,
+    /// Where the line read last ends in the dump's ink.
+    at: usize,
+    /// Where the line read last ends if it stands where it was found, far from where it
+    /// was expected (see [`SEARCH_CHARS`]).
+    far: Option<usize>,
+}
+
+impl<'a> Locator<'a> {
+    pub(crate) fn new(dump: &'a DumpPages) -> Self {
+        let mut by_char: HashMap<char, Vec<usize>> = HashMap::new();
+        for (i, c) in dump.ink.iter().enumerate() {
+            by_char.entry(*c).or_default().push(i);
+        }
+        Locator { dump, by_char, at: 0, far: None }
+    }
+
+    /// The footer's number of the dump page of the next line, `text`. A line found
+    /// where it is expected, or far from there right after the line before it, places
+    /// the lines after it; one not found (too short, common, or far on its own) is taken
+    /// to start where the line before it ended.
+    pub(crate) fn footer(&mut self, text: &str) -> Option<u32> {
+        let line: Vec<char> = ink(text).collect();
+        let key = line.get(..KEY_CHARS).unwrap_or(&line);
+        let found = self.find(key);
+        let is_far = |p: &usize| p.abs_diff(self.at) > SEARCH_CHARS;
+        let confirmed = |p: &usize| self.far.is_some_and(|end| end.abs_diff(*p) <= SNAP_CHARS);
+        let start = found.filter(|p| !is_far(p) || confirmed(p)).unwrap_or(self.at);
+        self.far = found.filter(|p| is_far(p)).map(|p| p + line.len());
+        self.at = start + line.len();
+        page_at(&self.dump.pages, start)
+    }
+
+    /// Where `key` stands in the dump's ink, if it is long enough: where it stands if it
+    /// stands only once within [`UNIQUE_CHARS`] of where it is expected, else its copy
+    /// within [`SNAP_CHARS`].
+    fn find(&self, key: &[char]) -> Option<usize> {
+        if key.len() < MIN_KEY_CHARS {
+            return None;
+        }
+        let candidates = self.by_char.get(key.first()?)?;
+        let from = candidates.partition_point(|&p| p + UNIQUE_CHARS < self.at);
+        let hits: Vec<usize> = candidates
+            .get(from..)?
+            .iter()
+            .take_while(|&&p| p <= self.at + UNIQUE_CHARS)
+            .filter(|&&p| self.dump.ink.get(p..p + key.len()) == Some(key))
+            .copied()
+            .collect();
+        let reach = if hits.len() == 1 { UNIQUE_CHARS } else { SNAP_CHARS };
+        hits.into_iter().min_by_key(|p| p.abs_diff(self.at)).filter(|p| p.abs_diff(self.at) <= reach)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dump(text: &str) -> Page {
+        read(crate::input::text::to_document(text)).pages.remove(0)
+    }
+
+    fn texts(p: &Page) -> Vec<&str> {
+        p.lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    fn pages(p: &Page) -> Vec<(usize, Option<u32>)> {
+        p.dump_pages.iter().flat_map(|d| &d.pages).map(|d| (d.starts_at, d.printed)).collect()
+    }
+
+    #[test]
+    fn the_lone_number_before_a_form_feed_is_the_pages_footer() {
+        let p = dump("本文\n12\n\u{c}次の頁\n１３\n\u{c}");
+        assert_eq!(texts(&p), ["本文", "\u{c}次の頁", "\u{c}"]);
+        assert_eq!(pages(&p), [(0, Some(12)), (2, Some(13)), (5, None)]);
+        assert_eq!(
+            p.dump_pages.map(|d| d.ink.into_iter().collect::<String>()).as_deref(),
+            Some("本文次の頁")
+        );
+    }
+
+    #[test]
+    fn a_number_out_of_sequence_is_no_page_number() {
+        // Page 2's last line is a cell value, not its footer.
+        let p = dump("一\n21\n\u{c}二\n46\n\u{c}三\n23\n\u{c}四\n24\n\u{c}");
+        let printed: Vec<Option<u32>> = pages(&p).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(printed, [Some(21), None, Some(23), Some(24), None]);
+        // A footer no other page's agrees with is no page number either.
+        let p = dump("一\n\u{c}二\n7\n\u{c}三\n\u{c}");
+        assert!(pages(&p).iter().all(|(_, n)| n.is_none()));
+    }
+
+    #[test]
+    fn footers_have_at_most_three_digits() {
+        assert_eq!(footer_number(" 123 "), Some(123));
+        assert_eq!(footer_number("１２"), Some(12));
+        assert_eq!(footer_number("1234"), None);
+        assert_eq!(footer_number("12頁"), None);
+        assert_eq!(footer_number(""), None);
+        let p = dump("本文\n2024\n\u{c}");
+        assert_eq!(texts(&p), ["本文", "2024", "\u{c}"]);
+    }
+
+    #[test]
+    fn a_dump_without_form_feeds_has_no_pages() {
+        let p = dump("本文\n12\n");
+        assert_eq!(texts(&p), ["本文", "12"]);
+        assert!(p.dump_pages.is_none());
+    }
+
+    #[test]
+    fn ink_is_what_normalization_leaves_but_spaces() {
+        assert_eq!(ink(&crate::normalize::text("\u{c}ｶﾞ ス\u{3000}1")).collect::<String>(), "ガス1");
+    }
+
+    /// Three pages (20, 21, 22); reassembly dropped page 20's heading row and moved a
+    /// line of page 21 after page 22's first line.
+    #[test]
+    fn lines_are_found_on_their_pages_after_reassembly() {
+        let p = dump(
+            "見出しの行であるもの\n第一頁の本文です\n20\n\u{c}第二頁の一行目です\n第二頁の二行目です\n21\n\
+             \u{c}第三頁の一行目です\n第三頁の二行目です\n22\n\u{c}",
+        );
+        let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
+        let mut locator = Locator::new(d);
+        let read = [
+            "第一頁の本文です",
+            "第二頁の一行目です",
+            "1",
+            "第三頁の一行目です",
+            "第二頁の二行目です",
+            "第三頁の二行目です",
+        ];
+        let pages: Vec<Option<u32>> = read.iter().map(|l| locator.footer(l)).collect();
+        // The short `1` (a card number) starts where the line before it ended.
+        assert_eq!(pages, [Some(20), Some(21), Some(21), Some(22), Some(21), Some(22)]);
+    }
+
+    /// A line whose first characters stand twice near where it is expected (a card's
+    /// title and its summary row on one page) is placed by the lines before it, and
+    /// does not move the lines after it to its other copy.
+    #[test]
+    fn a_line_found_twice_nearby_stands_where_it_is_expected() {
+        let p = dump("一覧 交流事業 10\n20\n\u{c}交流事業\n事業費 10千円\n21\n\u{c}");
+        let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
+        let mut locator = Locator::new(d);
+        assert_eq!(locator.footer("一覧 交流事業 10"), Some(20));
+        assert_eq!(locator.footer("交流事業"), Some(21));
+        assert_eq!(locator.footer("事業費 10千円"), Some(21));
+    }
+
+    /// A box's headings printed apart and joined by reassembly: their joined text stands
+    /// only on the other cards, and is not where this one is.
+    #[test]
+    fn a_common_line_does_not_move_the_lines_after_it() {
+        // Page 21's copy is further than a common line is looked for, and page 22's
+        // is near enough to make it common.
+        let box_text = "本".repeat(2 * SNAP_CHARS);
+        let long = "長".repeat(UNIQUE_CHARS / 10);
+        let p = dump(&format!(
+            "第一の事業です\n【事業概要】\n{box_text}\n【事業実績】\n実績の一です\n20\n\
+             \u{c}第二の事業です\n【事業概要】\n【事業実績】\n{long}\n21\n\
+             \u{c}第三の事業です\n【事業概要】\n【事業実績】\n本文の三です\n22\n\u{c}",
+        ));
+        let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
+        let mut locator = Locator::new(d);
+        let read =
+            ["第一の事業です", "【事業概要】 【事業実績】", &box_text, "実績の一です", "第二の事業です"];
+        let pages: Vec<Option<u32>> = read.iter().map(|l| locator.footer(l)).collect();
+        assert_eq!(pages, [Some(20), Some(20), Some(20), Some(20), Some(21)]);
+    }
+}
