@@ -177,121 +177,154 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     } else {
         Verbosity::Normal
     };
-    let say = |lines: Vec<String>| {
-        for l in lines {
-            eprintln!("{l}");
-        }
-    };
     match cli.command {
         Command::Convert { input, output, compact, input_format, dump_kind } => {
-            let from_stdin = input.as_os_str() == "-";
-            let inputs: Vec<&Path> = if from_stdin { Vec::new() } else { vec![input.as_path()] };
-            // Checked before reading, so `-o` naming the input fails before any work.
-            if let Some(out) = output.as_deref().filter(|o| !is_stdout(Some(o))) {
-                shisaku::output::target(out, &inputs)?;
-            }
-            let (bytes, name) = read_input(&input)?;
             let options = Options { format: input_format, dump_kind, ..Options::default() };
-            let report = shisaku::convert(&bytes, &name, &options)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
-            let json = shisaku::emit::to_json(&report, compact)?;
-            match output.as_deref().filter(|o| !is_stdout(Some(o))) {
-                Some(path) => shisaku::output::write(path, json.as_bytes(), &inputs)?,
-                None => to_stdout(json.as_bytes())?,
-            }
-            say(messages::report_lines(&name, &report, &report.diagnostics, verbosity));
-            Ok(exit_for(&report.diagnostics))
+            convert(&input, output.as_deref(), compact, &options, verbosity)
         }
         Command::Review { input, output, input_format } => {
-            let inputs: Vec<&Path> =
-                if input.as_os_str() == "-" { Vec::new() } else { vec![input.as_path()] };
-            // Checked before reading, so `-o` naming the input fails before any work.
-            shisaku::output::target(&output, &inputs)?;
-            let (bytes, name) = read_input(&input)?;
-            let options = Options { format: input_format, ..Options::default() };
-            let (report, doc) = shisaku::convert_with_document(&bytes, &name, &options)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
-            let html = shisaku::review::html(&report, &doc)?;
-            shisaku::output::write(&output, html.as_bytes(), &inputs)?;
-            say(messages::report_lines(&name, &report, &report.diagnostics, verbosity));
-            Ok(exit_for(&report.diagnostics))
+            review(&input, &output, &Options { format: input_format, ..Options::default() }, verbosity)
         }
-        Command::Validate { file } => {
-            let (bytes, name) = read_input(&file)?;
-            let name = messages::escape(&name);
-            let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-            if bytes.starts_with(b"%PDF") || first.is_some_and(|b| *b != b'{') {
-                let what = if bytes.starts_with(b"%PDF") { "this is a PDF" } else { "this is not JSON" };
-                anyhow::bail!("{name}: {what}; run `shisaku convert` first and validate its output");
-            }
-            let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{name}: not UTF-8 text"))?;
-            let findings =
-                shisaku::validate::validate_json(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            let report: shisaku::Report =
-                serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            let mut all: Vec<Diagnostic> = report.diagnostics.clone();
-            all.extend(findings.iter().filter(|f| !report.diagnostics.contains(f)).cloned());
-            say(messages::report_lines(&name, &report, &all, verbosity));
-            Ok(exit_for(&all))
-        }
+        Command::Validate { file } => validate(&file, verbosity),
         Command::Schema => {
             to_stdout(shisaku::validate::SCHEMA.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Batch { inputs, output, jobs, review } => {
-            for dir in inputs.iter().filter(|p| p.is_dir()) {
-                if shisaku::batch::expand_inputs(std::slice::from_ref(dir))?.is_empty() {
-                    eprintln!("shisaku: no .pdf or .txt files in {}", messages::path(dir));
-                }
-            }
-            let inputs = shisaku::batch::expand_inputs(&inputs)?;
-            if inputs.is_empty() {
-                anyhow::bail!("nothing to convert");
-            }
-            let jobs = jobs.unwrap_or(0);
-            let options = Options { review, ..Options::default() };
-            let results = if verbosity == Verbosity::Quiet {
-                shisaku::batch::run(&inputs, &output, jobs, &options, &|_| {})?
-            } else {
-                shisaku::batch::run_with_progress(&inputs, &output, jobs, &options)?
-            };
-            to_stdout(shisaku::batch::table(&results).as_bytes())?;
-            Ok(ExitCode::from(shisaku::batch::exit_code(&results)))
-        }
+        Command::Batch { inputs, output, jobs, review } => batch(&inputs, &output, jobs, review, verbosity),
         Command::Load { inputs, db, allow_errors } => load(&inputs, db.as_deref(), allow_errors, verbosity),
-        Command::Diff { old, new, json } => {
-            let read = |p: &PathBuf| {
-                shisaku::batch::read_report_path(p, &Options::default())
-                    .map_err(|e| anyhow::anyhow!("{}: {}", messages::path(p), messages::chain(&e)))
-            };
-            let diff = shisaku::diff::diff(&read(&old)?, &read(&new)?);
-            if json {
-                to_stdout(format!("{}\n", serde_json::to_string_pretty(&diff)?).as_bytes())?;
-            } else {
-                to_stdout(shisaku::diff::table(&diff).as_bytes())?;
-            }
-            Ok(if diff.is_equal() { ExitCode::SUCCESS } else { ExitCode::from(1) })
-        }
+        Command::Diff { old, new, json } => diff(&old, &new, json),
         Command::Link { db } => {
             let mut db = shisaku::db::open_existing(db.as_deref())?;
             let n = db.rebuild_links()?;
             to_stdout(format!("{n} project links\n").as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { db, format, output, excel } => {
-            let mut db = shisaku::db::open_read_only(db.as_deref())?;
-            let format = match format {
-                ExportFormat::Csv => shisaku::db::export::Format::Csv,
-                ExportFormat::Ndjson => shisaku::db::export::Format::Ndjson,
-            };
-            let mut lines = String::new();
-            for e in shisaku::db::export::export(&mut db, &output, format, excel)? {
-                lines.push_str(&format!("{}: {} rows\n", messages::path(&e.path), e.rows));
-            }
-            to_stdout(lines.as_bytes())?;
-            Ok(ExitCode::SUCCESS)
+        Command::Export { db, format, output, excel } => export(db.as_deref(), format, &output, excel),
+    }
+}
+
+/// Print lines on stderr.
+fn say(lines: Vec<String>) {
+    for l in lines {
+        eprintln!("{l}");
+    }
+}
+
+/// `convert`: one report to JSON, on stdout or in `output`.
+fn convert(
+    input: &Path,
+    output: Option<&Path>,
+    compact: bool,
+    options: &Options,
+    verbosity: Verbosity,
+) -> anyhow::Result<ExitCode> {
+    let from_stdin = input.as_os_str() == "-";
+    let inputs: Vec<&Path> = if from_stdin { Vec::new() } else { vec![input] };
+    let output = output.filter(|o| !is_stdout(Some(o)));
+    // Checked before reading, so `-o` naming the input fails before any work.
+    if let Some(out) = output {
+        shisaku::output::target(out, &inputs)?;
+    }
+    let (bytes, name) = read_input(input)?;
+    let report = shisaku::convert(&bytes, &name, options)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
+    let json = shisaku::emit::to_json(&report, compact)?;
+    match output {
+        Some(path) => shisaku::output::write(path, json.as_bytes(), &inputs)?,
+        None => to_stdout(json.as_bytes())?,
+    }
+    say(messages::report_lines(&name, &report, &report.diagnostics, verbosity));
+    Ok(exit_for(&report.diagnostics))
+}
+
+/// `review`: one report converted and drawn as an HTML page in `output`.
+fn review(input: &Path, output: &Path, options: &Options, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+    let inputs: Vec<&Path> = if input.as_os_str() == "-" { Vec::new() } else { vec![input] };
+    // Checked before reading, so `-o` naming the input fails before any work.
+    shisaku::output::target(output, &inputs)?;
+    let (bytes, name) = read_input(input)?;
+    let (report, doc) = shisaku::convert_with_document(&bytes, &name, options)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", messages::escape(&name)))?;
+    let html = shisaku::review::html(&report, &doc)?;
+    shisaku::output::write(output, html.as_bytes(), &inputs)?;
+    say(messages::report_lines(&name, &report, &report.diagnostics, verbosity));
+    Ok(exit_for(&report.diagnostics))
+}
+
+/// `validate`: an earlier output checked against the schema and the semantic checks.
+fn validate(file: &Path, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+    let (bytes, name) = read_input(file)?;
+    let name = messages::escape(&name);
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if bytes.starts_with(b"%PDF") || first.is_some_and(|b| *b != b'{') {
+        let what = if bytes.starts_with(b"%PDF") { "this is a PDF" } else { "this is not JSON" };
+        anyhow::bail!("{name}: {what}; run `shisaku convert` first and validate its output");
+    }
+    let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{name}: not UTF-8 text"))?;
+    let findings = shisaku::validate::validate_json(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let report: shisaku::Report = serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let mut all: Vec<Diagnostic> = report.diagnostics.clone();
+    all.extend(findings.iter().filter(|f| !report.diagnostics.contains(f)).cloned());
+    say(messages::report_lines(&name, &report, &all, verbosity));
+    Ok(exit_for(&all))
+}
+
+/// `batch`: many reports converted in parallel into `output`, a table on stdout.
+fn batch(
+    inputs: &[PathBuf],
+    output: &Path,
+    jobs: Option<usize>,
+    review: bool,
+    verbosity: Verbosity,
+) -> anyhow::Result<ExitCode> {
+    for dir in inputs.iter().filter(|p| p.is_dir()) {
+        if shisaku::batch::expand_inputs(std::slice::from_ref(dir))?.is_empty() {
+            eprintln!("shisaku: no .pdf or .txt files in {}", messages::path(dir));
         }
     }
+    let inputs = shisaku::batch::expand_inputs(inputs)?;
+    if inputs.is_empty() {
+        anyhow::bail!("nothing to convert");
+    }
+    let jobs = jobs.unwrap_or(0);
+    let options = Options { review, ..Options::default() };
+    let results = if verbosity == Verbosity::Quiet {
+        shisaku::batch::run(&inputs, output, jobs, &options, &|_| {})?
+    } else {
+        shisaku::batch::run_with_progress(&inputs, output, jobs, &options)?
+    };
+    to_stdout(shisaku::batch::table(&results).as_bytes())?;
+    Ok(ExitCode::from(shisaku::batch::exit_code(&results)))
+}
+
+/// `diff`: two reports compared, as a table or JSON on stdout.
+fn diff(old: &Path, new: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let read = |p: &Path| {
+        shisaku::batch::read_report_path(p, &Options::default())
+            .map_err(|e| anyhow::anyhow!("{}: {}", messages::path(p), messages::chain(&e)))
+    };
+    let diff = shisaku::diff::diff(&read(old)?, &read(new)?);
+    if json {
+        to_stdout(format!("{}\n", serde_json::to_string_pretty(&diff)?).as_bytes())?;
+    } else {
+        to_stdout(shisaku::diff::table(&diff).as_bytes())?;
+    }
+    Ok(if diff.is_equal() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `export`: every table and view of the database into `output`, one file each.
+fn export(db: Option<&str>, format: ExportFormat, output: &Path, excel: bool) -> anyhow::Result<ExitCode> {
+    let mut db = shisaku::db::open_read_only(db)?;
+    let format = match format {
+        ExportFormat::Csv => shisaku::db::export::Format::Csv,
+        ExportFormat::Ndjson => shisaku::db::export::Format::Ndjson,
+    };
+    let mut lines = String::new();
+    for e in shisaku::db::export::export(&mut db, output, format, excel)? {
+        lines.push_str(&format!("{}: {} rows\n", messages::path(&e.path), e.rows));
+    }
+    to_stdout(lines.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `load`: each file in its own transaction. The database is opened (and created) only

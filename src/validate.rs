@@ -11,7 +11,7 @@
 use std::sync::LazyLock;
 
 use crate::error::{Error, Result};
-use crate::model::{Code, Diagnostic, Policy, Project, Report};
+use crate::model::{Code, Diagnostic, Policy, Project, Report, SummaryRow};
 
 /// The JSON Schema of the output contract.
 pub const SCHEMA: &str = include_str!("../schemas/report.schema.json");
@@ -83,13 +83,27 @@ pub(crate) fn comparable(name: &str) -> String {
     out
 }
 
+/// The checks of one chapter, in the order their diagnostics are listed.
 fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
     let first = policy.numbers.first().copied();
     let diag = |code: Code, msg: String, page: Option<u32>, card: Option<u32>| {
         Diagnostic::new(code, msg).in_policy(first).at_page(page).on_card(card)
     };
-    let rows = &policy.summary.rows;
+    check_subtotal(policy, &diag, out);
+    check_duplicates(policy, &diag, out);
+    for row in &policy.summary.rows {
+        check_row(policy, row, &diag, out);
+    }
+    check_unlisted(policy, &diag, out);
+    check_cards(policy, &diag, out);
+}
 
+/// The 小計 against the sum of the rows, when every row has a cost.
+fn check_subtotal<F>(policy: &Policy, diag: &F, out: &mut Vec<Diagnostic>)
+where
+    F: Fn(Code, String, Option<u32>, Option<u32>) -> Diagnostic,
+{
+    let rows = &policy.summary.rows;
     if let Some(subtotal) = policy.summary.subtotal_thousand_yen {
         if rows.iter().all(|r| r.cost_thousand_yen.is_some()) && !rows.is_empty() {
             let sum: i64 = rows.iter().filter_map(|r| r.cost_thousand_yen).sum();
@@ -103,80 +117,107 @@ fn check_policy(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
 
-    check_duplicates(policy, &diag, out);
-
-    for row in rows {
-        // Every card under the row's number is checked against it: a duplicated card
-        // is compared too, not hidden behind the first.
-        let cards: Vec<&Project> = policy.projects.iter().filter(|p| p.no == row.no).collect();
-        if cards.is_empty() {
-            out.push(diag(
-                Code::CardMissing,
-                format!("summary row {} 「{}」 has no card", row.no, row.name),
-                row.page,
-                Some(row.no),
-            ));
-            continue;
-        }
-        if let [first, second, ..] = cards.as_slice() {
-            out.push(diag(
-                Code::SummaryRowDuplicated,
-                format!(
-                    "summary row {} 「{}」 ({}) is one project but has {} cards: {} and {}",
-                    row.no,
-                    row.name,
-                    fmt_cost(row.cost_thousand_yen),
-                    cards.len(),
-                    describe(first),
-                    describe(second)
-                ),
-                row.page,
-                Some(row.no),
-            ));
-        }
-        for card in cards {
-            if comparable(&row.name) != comparable(&card.name) {
-                out.push(diag(
-                    Code::CardNameDiffers,
-                    format!("card 「{}」 is 「{}」 in the summary", card.name, row.name),
-                    card.page,
-                    Some(card.no),
-                ));
-            }
-            if row.cost_thousand_yen != card.cost_thousand_yen {
-                out.push(diag(
-                    Code::CardCostDiffers,
-                    format!(
-                        "card cost {} but summary cost {}",
-                        fmt_cost(card.cost_thousand_yen),
-                        fmt_cost(row.cost_thousand_yen)
-                    ),
-                    card.page,
-                    Some(card.no),
-                ));
-            }
-            if row.page.is_some() && card.page.is_some() && row.page != card.page {
-                out.push(diag(
-                    Code::CardPageDiffers,
-                    format!("card printed on page {:?} but the summary says {:?}", card.page, row.page),
-                    card.page,
-                    Some(card.no),
-                ));
-            }
-        }
+/// One summary row against the cards under its number: none, several, or each one's
+/// name, cost and page.
+fn check_row<F>(policy: &Policy, row: &SummaryRow, diag: &F, out: &mut Vec<Diagnostic>)
+where
+    F: Fn(Code, String, Option<u32>, Option<u32>) -> Diagnostic,
+{
+    // Every card under the row's number is checked against it: a duplicated card
+    // is compared too, not hidden behind the first.
+    let cards: Vec<&Project> = policy.projects.iter().filter(|p| p.no == row.no).collect();
+    if cards.is_empty() {
+        out.push(diag(
+            Code::CardMissing,
+            format!("summary row {} 「{}」 has no card", row.no, row.name),
+            row.page,
+            Some(row.no),
+        ));
+        return;
     }
-    if !rows.is_empty() {
-        for card in policy.projects.iter().filter(|p| !rows.iter().any(|r| r.no == p.no)) {
-            out.push(diag(
-                Code::CardUnlisted,
-                format!("card {} 「{}」 is not in the summary table", card.no, card.name),
-                card.page,
-                Some(card.no),
-            ));
-        }
+    if let [first, second, ..] = cards.as_slice() {
+        out.push(diag(
+            Code::SummaryRowDuplicated,
+            format!(
+                "summary row {} 「{}」 ({}) is one project but has {} cards: {} and {}",
+                row.no,
+                row.name,
+                fmt_cost(row.cost_thousand_yen),
+                cards.len(),
+                describe(first),
+                describe(second)
+            ),
+            row.page,
+            Some(row.no),
+        ));
     }
+    for card in cards {
+        check_card_against_row(row, card, diag, out);
+    }
+}
 
+/// A card's name, cost and printed page against its summary row's.
+fn check_card_against_row<F>(row: &SummaryRow, card: &Project, diag: &F, out: &mut Vec<Diagnostic>)
+where
+    F: Fn(Code, String, Option<u32>, Option<u32>) -> Diagnostic,
+{
+    if comparable(&row.name) != comparable(&card.name) {
+        out.push(diag(
+            Code::CardNameDiffers,
+            format!("card 「{}」 is 「{}」 in the summary", card.name, row.name),
+            card.page,
+            Some(card.no),
+        ));
+    }
+    if row.cost_thousand_yen != card.cost_thousand_yen {
+        out.push(diag(
+            Code::CardCostDiffers,
+            format!(
+                "card cost {} but summary cost {}",
+                fmt_cost(card.cost_thousand_yen),
+                fmt_cost(row.cost_thousand_yen)
+            ),
+            card.page,
+            Some(card.no),
+        ));
+    }
+    if row.page.is_some() && card.page.is_some() && row.page != card.page {
+        out.push(diag(
+            Code::CardPageDiffers,
+            format!("card printed on page {:?} but the summary says {:?}", card.page, row.page),
+            card.page,
+            Some(card.no),
+        ));
+    }
+}
+
+/// Cards whose number no summary row has (when the chapter has a summary).
+fn check_unlisted<F>(policy: &Policy, diag: &F, out: &mut Vec<Diagnostic>)
+where
+    F: Fn(Code, String, Option<u32>, Option<u32>) -> Diagnostic,
+{
+    let rows = &policy.summary.rows;
+    if rows.is_empty() {
+        return;
+    }
+    for card in policy.projects.iter().filter(|p| !rows.iter().any(|r| r.no == p.no)) {
+        out.push(diag(
+            Code::CardUnlisted,
+            format!("card {} 「{}」 is not in the summary table", card.no, card.name),
+            card.page,
+            Some(card.no),
+        ));
+    }
+}
+
+/// Each card on its own, in order: a page before the previous card's, and metric rows
+/// whose cells do not match the columns.
+fn check_cards<F>(policy: &Policy, diag: &F, out: &mut Vec<Diagnostic>)
+where
+    F: Fn(Code, String, Option<u32>, Option<u32>) -> Diagnostic,
+{
     let mut last: Option<u32> = None;
     for card in &policy.projects {
         if let (Some(prev), Some(page)) = (last, card.page) {

@@ -136,21 +136,8 @@ impl Font {
             (None, Coding::Identity) => None,
             (None, _) => predefined::cmap(enc_name),
         };
-        let descendant = dict
-            .get(b"DescendantFonts")
-            .ok()
-            .and_then(|o| deref(doc, o).as_array().ok())
-            .and_then(|a| a.first())
-            .and_then(|o| dict_of(doc, o));
-        let ordering = descendant
-            .and_then(|d| d.get(b"CIDSystemInfo").ok())
-            .and_then(|o| dict_of(doc, o))
-            .and_then(|d| d.get(b"Ordering").ok())
-            .and_then(|o| deref(doc, o).as_str().ok());
-        // The Japanese predefined CMaps imply Adobe-Japan1 whatever the descendant says.
-        let japan1 = ordering == Some(b"Japan1")
-            || matches!(coding, Coding::ShiftJis | Coding::EucJp | Coding::Jis)
-            || (coding == Coding::Utf16 && contains(enc_name, b"UniJIS"));
+        let descendant = descendant_font(doc, dict);
+        let japan1 = is_japan1(doc, descendant, coding, enc_name);
         // Without /W every glyph would be /DW wide; the program knows better.
         let has_widths = descendant.is_some_and(|d| d.has(b"W"));
         // The program is decoded only when it has something to add.
@@ -161,19 +148,9 @@ impl Font {
             Program::load(doc, fd, budget)
         });
         let cid_to_gid = descendant.map_or(CidToGid::Identity, |d| CidToGid::load(doc, d, budget));
-        let mut widths_unknown = false;
-        let widths = match (descendant, &program) {
-            (Some(d), _) if has_widths => cid_widths(doc, d),
-            // No /W: the program's advances, by glyph through the CID → glyph map.
-            (_, Some(p)) => program_cid_widths(doc, descendant, p, &cid_to_gid),
-            // /DW (or the specification's 1000) for every glyph.
-            (Some(d), None) => cid_widths(doc, d),
-            // Without a CIDFont at all the widths are truly unknown.
-            (None, None) => {
-                widths_unknown = true;
-                Widths::Cid { map: HashMap::new(), default: DEFAULT_CID_WIDTH }
-            }
-        };
+        let widths = composite_widths(doc, descendant, has_widths, program.as_ref(), &cid_to_gid);
+        // Without a CIDFont at all the widths are truly unknown.
+        let widths_unknown = descendant.is_none() && program.is_none();
         let (vertical_advances, default_vertical_advance) = match descendant {
             Some(d) if vertical => vertical_metrics(doc, d),
             _ => (HashMap::new(), DEFAULT_CID_WIDTH),
@@ -588,6 +565,49 @@ fn vertical_metrics(doc: &Document, cid_font: &Dictionary) -> (HashMap<u32, f32>
         }
     }
     (map, default)
+}
+
+/// A Type0 font's CIDFont: the first (and only) of its `/DescendantFonts`.
+fn descendant_font<'a>(doc: &'a Document, dict: &'a Dictionary) -> Option<&'a Dictionary> {
+    dict.get(b"DescendantFonts")
+        .ok()
+        .and_then(|o| deref(doc, o).as_array().ok())
+        .and_then(|a| a.first())
+        .and_then(|o| dict_of(doc, o))
+}
+
+/// Whether a composite font's CIDs are Adobe-Japan1's: its CIDFont's `/CIDSystemInfo`
+/// says so, or its CMap implies it — the Japanese predefined CMaps do, whatever the
+/// descendant says.
+fn is_japan1(doc: &Document, descendant: Option<&Dictionary>, coding: Coding, enc_name: &[u8]) -> bool {
+    let ordering = descendant
+        .and_then(|d| d.get(b"CIDSystemInfo").ok())
+        .and_then(|o| dict_of(doc, o))
+        .and_then(|d| d.get(b"Ordering").ok())
+        .and_then(|o| deref(doc, o).as_str().ok());
+    ordering == Some(b"Japan1")
+        || matches!(coding, Coding::ShiftJis | Coding::EucJp | Coding::Jis)
+        || (coding == Coding::Utf16 && contains(enc_name, b"UniJIS"))
+}
+
+/// A composite font's widths by CID: its CIDFont's `/W`, else its program's advances,
+/// else `/DW` for every glyph.
+fn composite_widths(
+    doc: &Document,
+    descendant: Option<&Dictionary>,
+    has_widths: bool,
+    program: Option<&Program>,
+    cid_to_gid: &CidToGid,
+) -> Widths {
+    match (descendant, program) {
+        (Some(d), _) if has_widths => cid_widths(doc, d),
+        // No /W: the program's advances, by glyph through the CID → glyph map.
+        (_, Some(p)) => program_cid_widths(doc, descendant, p, cid_to_gid),
+        // /DW (or the specification's 1000) for every glyph.
+        (Some(d), None) => cid_widths(doc, d),
+        // Without a CIDFont at all the widths are truly unknown.
+        (None, None) => Widths::Cid { map: HashMap::new(), default: DEFAULT_CID_WIDTH },
+    }
 }
 
 /// A composite font's `/Encoding`: the CMap's name (a predefined CMap's, or an embedded

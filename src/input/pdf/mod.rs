@@ -248,7 +248,15 @@ fn content_bytes(
     }
 }
 
+/// A page's interpretation problems as diagnostics: its fonts', then its streams'.
 fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
+    report_fonts(page, content, out);
+    report_streams(page, content, out);
+}
+
+/// Fonts that map codes to nothing, are missing, give no widths, or had characters
+/// repaired or left unverified.
+fn report_fonts(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
     for font in &content.unmapped_fonts {
         out.push(
             Diagnostic::new(
@@ -305,6 +313,10 @@ fn report(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
             .at_page(Some(page)),
         );
     }
+}
+
+/// Damaged content streams, and the problems of reading the others.
+fn report_streams(page: u32, content: &PageContent, out: &mut Vec<Diagnostic>) {
     // The garbage a damaged stream decodes to would give a problem per resync: they
     // are counted in the damage's own diagnostic instead.
     let consequences = match content.problems.len() {
