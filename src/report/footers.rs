@@ -20,6 +20,9 @@ use crate::doc::{Document, DumpPage, DumpPages, Line, Page};
 
 /// A page footer has at most this many digits (reports have a few hundred pages).
 const MAX_FOOTER_DIGITS: usize = 3;
+/// A footer is checked against those of this many pages either side: two, so that one
+/// stray number next to it does not leave a true footer alone.
+const NEIGHBOUR_PAGES: usize = 2;
 /// A line is looked for by at most this many of its first characters: enough to tell a
 /// card's title from other text, and within one line of the dump where reassembly
 /// joined two.
@@ -107,18 +110,22 @@ fn read_page(p: Page) -> Page {
     Page { lines, dump_pages: Some(dump_pages), ..p }
 }
 
-/// The footers' numbers kept only where they count pages as another page's footer does
-/// (the same difference between printed number and position in the dump, pages without a
-/// footer between them counted): in `pdftotext`'s default mode a lone number of the page's
-/// own text can come last instead of its footer, and such a number is no page's.
+/// The footers' numbers kept only where they count pages as the footer of a page at most
+/// [`NEIGHBOUR_PAGES`] before or after does (the same difference between printed number
+/// and position in the dump, pages without a footer between them counted): in
+/// `pdftotext`'s default mode a lone number of the page's own text (a 掲載頁 of its
+/// summary table) can come last instead of its footer, and such a number is no page's.
 fn in_sequence(found: &[(usize, Option<u32>)]) -> Vec<DumpPage> {
     let offsets: Vec<Option<i64>> =
         found.iter().enumerate().map(|(k, f)| Some(i64::from(f.1?) - i64::try_from(k).ok()?)).collect();
     found
         .iter()
-        .zip(&offsets)
-        .map(|(&(starts_at, n), offset)| {
-            let shared = offset.is_some() && offsets.iter().filter(|o| *o == offset).count() > 1;
+        .enumerate()
+        .map(|(k, &(starts_at, n))| {
+            let offset = offsets.get(k).copied().flatten();
+            let near = k.saturating_sub(NEIGHBOUR_PAGES)..=k + NEIGHBOUR_PAGES;
+            let shared = offset.is_some()
+                && near.filter(|&j| j != k).any(|j| offsets.get(j).copied().flatten() == offset);
             DumpPage { starts_at, printed: n.filter(|_| shared) }
         })
         .collect()
@@ -130,8 +137,27 @@ fn page_at(pages: &[DumpPage], at: usize) -> Option<u32> {
     pages.iter().take_while(|p| p.starts_at <= at).last().and_then(|p| p.printed)
 }
 
+/// The footer's number of the dump page of each of a dump's reassembled lines, in
+/// order. A line that is not found ([`Locator::place`]) stands right before the next
+/// line when that one was found (a card's number before its title, after a summary
+/// table rebuilt shorter), else right after the line before it.
+pub(crate) fn footers<'t>(dump: &DumpPages, lines: impl Iterator<Item = &'t str>) -> Vec<Option<u32>> {
+    let mut locator = Locator::new(dump);
+    let placed: Vec<(usize, bool, usize)> = lines.map(|l| locator.place(l)).collect();
+    let mut starts = vec![0; placed.len()];
+    let mut next: Option<usize> = None;
+    for (i, &(start, found, len)) in placed.iter().enumerate().rev() {
+        let at = if found { start } else { next.and_then(|n| n.checked_sub(len)).unwrap_or(start) };
+        if let Some(s) = starts.get_mut(i) {
+            *s = at;
+        }
+        next = found.then_some(start);
+    }
+    starts.into_iter().map(|at| page_at(&dump.pages, at)).collect()
+}
+
 /// Finds the reassembled lines of a dump, in order, in the ink it was read with.
-pub(crate) struct Locator<'a> {
+struct Locator<'a> {
     dump: &'a DumpPages,
     /// Where each character stands in the ink, in order: a key's candidates are where
     /// its first character is.
@@ -144,7 +170,7 @@ pub(crate) struct Locator<'a> {
 }
 
 impl<'a> Locator<'a> {
-    pub(crate) fn new(dump: &'a DumpPages) -> Self {
+    fn new(dump: &'a DumpPages) -> Self {
         let mut by_char: HashMap<char, Vec<usize>> = HashMap::new();
         for (i, c) in dump.ink.iter().enumerate() {
             by_char.entry(*c).or_default().push(i);
@@ -152,20 +178,21 @@ impl<'a> Locator<'a> {
         Locator { dump, by_char, at: 0, far: None }
     }
 
-    /// The footer's number of the dump page of the next line, `text`. A line found
-    /// where it is expected, or far from there right after the line before it, places
-    /// the lines after it; one not found (too short, common, or far on its own) is taken
-    /// to start where the line before it ended.
-    pub(crate) fn footer(&mut self, text: &str) -> Option<u32> {
+    /// Where the next line, `text`, starts in the dump's ink, whether it was found there,
+    /// and its length. A line found where it is expected, or far from there right after
+    /// the line before it, places the lines after it; one not found (too short, common,
+    /// or far on its own) is taken to start where the line before it ended.
+    fn place(&mut self, text: &str) -> (usize, bool, usize) {
         let line: Vec<char> = ink(text).collect();
         let key = line.get(..KEY_CHARS).unwrap_or(&line);
         let found = self.find(key);
         let is_far = |p: &usize| p.abs_diff(self.at) > SEARCH_CHARS;
         let confirmed = |p: &usize| self.far.is_some_and(|end| end.abs_diff(*p) <= SNAP_CHARS);
-        let start = found.filter(|p| !is_far(p) || confirmed(p)).unwrap_or(self.at);
+        let placed = found.filter(|p| !is_far(p) || confirmed(p));
+        let start = placed.unwrap_or(self.at);
         self.far = found.filter(|p| is_far(p)).map(|p| p + line.len());
         self.at = start + line.len();
-        page_at(&self.dump.pages, start)
+        (start, placed.is_some(), line.len())
     }
 
     /// Where `key` stands in the dump's ink, if it is long enough: where it stands if it
@@ -222,6 +249,12 @@ mod tests {
         let p = dump("一\n21\n\u{c}二\n46\n\u{c}三\n23\n\u{c}四\n24\n\u{c}");
         let printed: Vec<Option<u32>> = pages(&p).into_iter().map(|(_, n)| n).collect();
         assert_eq!(printed, [Some(21), None, Some(23), Some(24), None]);
+        // Two stray numbers far apart that happen to agree are no page numbers either.
+        let p = dump(
+            "一\n10\n\u{c}二\n16\n\u{c}三\n12\n\u{c}四\n13\n\u{c}五\n14\n\u{c}六\n15\n\u{c}七\n21\n\u{c}",
+        );
+        let printed: Vec<Option<u32>> = pages(&p).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(printed, [Some(10), None, Some(12), Some(13), Some(14), Some(15), None, None]);
         // A footer no other page's agrees with is no page number either.
         let p = dump("一\n\u{c}二\n7\n\u{c}三\n\u{c}");
         assert!(pages(&p).iter().all(|(_, n)| n.is_none()));
@@ -259,7 +292,6 @@ mod tests {
              \u{c}第三頁の一行目です\n第三頁の二行目です\n22\n\u{c}",
         );
         let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
-        let mut locator = Locator::new(d);
         let read = [
             "第一頁の本文です",
             "第二頁の一行目です",
@@ -268,8 +300,8 @@ mod tests {
             "第二頁の二行目です",
             "第三頁の二行目です",
         ];
-        let pages: Vec<Option<u32>> = read.iter().map(|l| locator.footer(l)).collect();
-        // The short `1` (a card number) starts where the line before it ended.
+        let pages = footers(d, read.into_iter());
+        // The short `1` (a card number) stands right before the line after it.
         assert_eq!(pages, [Some(20), Some(21), Some(21), Some(22), Some(21), Some(22)]);
     }
 
@@ -280,10 +312,8 @@ mod tests {
     fn a_line_found_twice_nearby_stands_where_it_is_expected() {
         let p = dump("一覧 交流事業 10\n20\n\u{c}交流事業\n事業費 10千円\n21\n\u{c}");
         let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
-        let mut locator = Locator::new(d);
-        assert_eq!(locator.footer("一覧 交流事業 10"), Some(20));
-        assert_eq!(locator.footer("交流事業"), Some(21));
-        assert_eq!(locator.footer("事業費 10千円"), Some(21));
+        let read = ["一覧 交流事業 10", "交流事業", "事業費 10千円"];
+        assert_eq!(footers(d, read.into_iter()), [Some(20), Some(21), Some(21)]);
     }
 
     /// A box's headings printed apart and joined by reassembly: their joined text stands
@@ -300,10 +330,19 @@ mod tests {
              \u{c}第三の事業です\n【事業概要】\n【事業実績】\n本文の三です\n22\n\u{c}",
         ));
         let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
-        let mut locator = Locator::new(d);
         let read =
             ["第一の事業です", "【事業概要】 【事業実績】", &box_text, "実績の一です", "第二の事業です"];
-        let pages: Vec<Option<u32>> = read.iter().map(|l| locator.footer(l)).collect();
+        let pages = footers(d, read.into_iter());
         assert_eq!(pages, [Some(20), Some(20), Some(20), Some(20), Some(21)]);
+    }
+
+    /// A card's number, too short to look for, printed first on the card's page after a
+    /// page whose text reassembly partly dropped: it stands with the title after it.
+    #[test]
+    fn a_short_line_stands_with_the_found_line_after_it() {
+        let p = dump("第一頁の本文です\n落ちた行です\n20\n\u{c}1\n第二頁の一行目です\n21\n\u{c}");
+        let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
+        let read = ["第一頁の本文です", "1", "第二頁の一行目です"];
+        assert_eq!(footers(d, read.into_iter()), [Some(20), Some(21), Some(21)]);
     }
 }

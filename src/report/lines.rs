@@ -51,12 +51,14 @@ impl SrcLine {
 pub fn flatten(doc: &Document) -> Vec<SrcLine> {
     let mut out = Vec::new();
     for page in &doc.pages {
-        let mut dump_pages = page.dump_pages.as_ref().map(footers::Locator::new);
+        let texts = page.lines.iter().map(|l| l.text.as_str()).filter(|t| !t.trim().is_empty());
+        let mut footer_pages =
+            page.dump_pages.as_ref().map(|d| footers::footers(d, texts)).into_iter().flatten();
         for (n, line) in page.lines.iter().enumerate() {
             if line.text.trim().is_empty() {
                 continue;
             }
-            let footer = dump_pages.as_mut().and_then(|d| d.footer(&line.text));
+            let footer = footer_pages.next().flatten();
             out.push(SrcLine {
                 text: line.text.clone(),
                 pdf_page: page.index,
