@@ -20,6 +20,8 @@
 //! - every kind: a metric line whose last cell runs into the next row's item
 //!   (`… 18名・8名実践能力…`) is cut after the cells the header's columns call for.
 
+mod cuts;
+
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -163,6 +165,10 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     if kind != DumpKind::Plain {
         ls = stacked_numbers(ls);
         ls = cell_fragments(ls);
+        ls = cuts::wrapped_breakdowns(ls);
+    }
+    if kind == DumpKind::PdftotextRaw {
+        ls = cuts::item_and_block(ls);
     }
     (ls, Guesses { metric_items: guesses, summary: Vec::new() })
 }
