@@ -21,6 +21,7 @@
 //!   (`… 18名・8名実践能力…`) is cut after the cells the header's columns call for.
 
 mod cuts;
+mod layout_summary;
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -149,10 +150,15 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
 /// [`lines`], with what was placed by a guess.
 pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Guesses) {
     let mut guesses = Vec::new();
+    let mut summary = Vec::new();
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
     match kind {
-        DumpKind::PdftotextLayout => ls = summary_rows(metric_rows(layout_columns(ls), true, &mut guesses)),
+        DumpKind::PdftotextLayout => {
+            let (rebuilt, doubts) = layout_summary::rows(layout_columns(ls));
+            summary = doubts;
+            ls = summary_rows(metric_rows(rebuilt, true, &mut guesses));
+        }
         DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false, &mut guesses),
         _ => {}
     }
@@ -170,7 +176,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     if kind == DumpKind::PdftotextRaw {
         ls = cuts::item_and_block(ls);
     }
-    (ls, Guesses { metric_items: guesses, summary: Vec::new() })
+    (ls, Guesses { metric_items: guesses, summary })
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.
