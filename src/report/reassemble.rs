@@ -23,6 +23,7 @@
 mod cuts;
 mod layout_summary;
 mod metric_steps;
+mod summary_steps;
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -399,105 +400,18 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
     while i < ls.len() {
-        out.push(ls[i].clone());
-        let starts = ls[i].trim_start().starts_with("【基本方針事業一覧】");
+        let Some(line) = ls.get(i) else { break };
+        out.push(line.clone());
+        let starts = line.trim_start().starts_with("【基本方針事業一覧】");
         i += 1;
         if !starts {
             continue;
         }
-        let end = (i..ls.len()).find(|&k| ls[k].trim_start().starts_with("小計")).unwrap_or(ls.len());
-        let region = &ls[i..end];
-        let rows: Vec<(usize, RowLine)> =
-            region.iter().enumerate().filter_map(|(k, l)| row_line(l).map(|r| (k, r))).collect();
-        let Some(&(first, _)) = rows.first() else {
-            i = end;
-            continue;
-        };
-        // Lines before the first row that the first row does not need are its header.
-        let needs = |r: &RowLine| usize::from(r.name.is_none() || r.department.is_none());
-        let head_end = first.saturating_sub(rows.first().map_or(0, |(_, r)| needs(r)));
-        out.extend(region[..head_end].iter().cloned());
-        // The table's heading as printed above its first row: a line made of its pieces,
-        // repeated on the next page, is no cell's line.
-        let heading: String =
-            region[..head_end].iter().flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
-        let is_heading_piece = |l: &str| {
-            super::segment::is_table_heading(l)
-                // Two pieces at least: one short piece may be a name's last character.
-                || (l.split_whitespace().count() >= 2
-                    && l.split_whitespace().all(|t| heading.contains(t))
-                    && l.split_whitespace().any(|t| t.chars().count() >= 3))
-        };
-        let mut above: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
-        let mut below: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
-        for k in 0..rows.len() {
-            let from = if k == 0 { head_end } else { rows[k - 1].0 + 1 };
-            // A page footer and the heading repeated on the next page are no cell's lines.
-            let gap: Vec<String> = region[from..rows[k].0]
-                .iter()
-                .map(|l| l.trim().to_string())
-                .filter(|l| !super::lines::is_page_number(l) && !is_heading_piece(l))
-                .collect();
-            let want_below = if k == 0 { 0 } else { needs(&rows[k - 1].1) };
-            let want_above = needs(&rows[k].1);
-            let split = if k == 0 {
-                0
-            } else if gap.len() == want_below + want_above {
-                want_below
-            } else {
-                gap.len().div_ceil(2)
-            };
-            if k > 0 {
-                below[k - 1].extend(gap[..split].iter().cloned());
-            }
-            above[k].extend(gap[split..].iter().cloned());
-        }
-        // After the last row, up to 小計: its lines below.
-        if let Some((last, _)) = rows.last() {
-            below[rows.len() - 1].extend(
-                region[last + 1..]
-                    .iter()
-                    .map(|l| l.trim().to_string())
-                    .filter(|l| !super::lines::is_page_number(l) && !is_heading_piece(l)),
-            );
-        }
-        // A wrapped line beside a row that prints both its name and department goes to
-        // the department when it is no wider than the widest department on a row line
-        // (the department column is the narrower one), else to the name.
-        let dept_width = rows
-            .iter()
-            .filter_map(|(_, r)| r.department.as_ref())
-            .map(|d| d.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (k, (_, r)) in rows.iter().enumerate() {
-            let mut name = Vec::new();
-            let mut dept = Vec::new();
-            let wrapped = |parts: &[String], name: &mut Vec<String>, dept: &mut Vec<String>| {
-                for p in parts {
-                    match (r.name.is_none(), r.department.is_none()) {
-                        (true, true) => match p.rsplit_once(' ') {
-                            Some((a, b)) => {
-                                name.push(a.to_string());
-                                dept.push(b.to_string());
-                            }
-                            None => name.push(p.clone()),
-                        },
-                        (false, true) => dept.push(p.clone()),
-                        (false, false) if p.chars().count() <= dept_width => dept.push(p.clone()),
-                        _ => name.push(p.clone()),
-                    }
-                }
-            };
-            wrapped(&above[k], &mut name, &mut dept);
-            name.extend(r.name.clone());
-            dept.extend(r.department.clone());
-            wrapped(&below[k], &mut name, &mut dept);
-            let fields = [&r.marks, &r.no, &name.concat(), &r.cost, &r.new, &dept.concat(), &r.page];
-            out.push(
-                fields.iter().filter(|f| !f.is_empty()).map(|f| f.as_str()).collect::<Vec<_>>().join(" "),
-            );
-        }
+        let end = (i..ls.len())
+            .find(|&k| ls.get(k).is_some_and(|l| l.trim_start().starts_with("小計")))
+            .unwrap_or(ls.len());
+        // A region without a row line is left out, as before the split into steps.
+        out.extend(summary_steps::table(ls.get(i..end).unwrap_or(&[])).unwrap_or_default());
         i = end;
     }
     out
