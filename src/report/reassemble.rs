@@ -21,6 +21,7 @@
 //!   (`… 18名・8名実践能力…`) is cut after the cells the header's columns call for.
 
 mod cuts;
+mod layout_metrics;
 mod layout_summary;
 mod metric_steps;
 mod summary_steps;
@@ -461,6 +462,7 @@ fn runs(l: &str) -> Vec<(usize, String)> {
 /// (The steps are in `metric_steps`.)
 fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
+    let capacity = if positions { layout_metrics::item_capacity(&ls) } else { 0 };
     let mut i = 0;
     while i < ls.len() {
         let Some(line) = ls.get(i) else { break };
@@ -493,6 +495,11 @@ fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> V
                 continue;
             }
         }
+        let lines = if positions && head.positioned() {
+            layout_metrics::fold_top_aligned(lines, capacity)
+        } else {
+            lines
+        };
         let lines = metric_steps::merge_notes(lines, positions, ncols, guesses);
         let owner = metric_steps::line_owners(&lines, ncols);
         let cell_owner = metric_steps::cell_owners(&lines, &owner, positions, ncols);
