@@ -473,10 +473,13 @@ fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> V
             continue;
         }
         out.push(close_gaps(header));
-        let head = metric_steps::Header::new(line);
+        let mut head = metric_steps::Header::new(line);
         i += 1;
         let end = (i..ls.len()).find(|&k| ls.get(k).is_some_and(|l| ends_box(l))).unwrap_or(ls.len());
         let table = ls.get(i..end).unwrap_or(&[]);
+        if positions {
+            head.fit(table);
+        }
         let lines: Vec<MetricLine> =
             table.iter().map(|l| metric_steps::read_line(l, &head, positions)).collect();
         i = end;

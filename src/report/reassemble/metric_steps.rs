@@ -16,6 +16,10 @@ pub(super) struct Header {
 /// Columns apart when a header has one label only (character columns).
 const DEFAULT_PITCH: f64 = 10.0;
 
+/// Character columns between the centres of two columns' cells at least: cells of one
+/// column, centred or aligned, stand within a few columns of each other.
+const MIN_COLUMN_GAP: f64 = 6.0;
+
 impl Header {
     pub fn new(line: &str) -> Header {
         let labels: Vec<(usize, String)> = runs(line).into_iter().skip(1).collect();
@@ -28,6 +32,41 @@ impl Header {
         };
         let cell_from = centres.first().map_or(f64::MAX, |c| c - pitch / 2.0);
         Header { ncols, centres, cell_from }
+    }
+
+    /// Column centres from the table's own cells where they stand apart from the labels'
+    /// (`-layout` places a line's words by its own estimate of character widths, so a
+    /// header of wide characters can stand columns left of the cells under it): the
+    /// cells' runs split at the widest gaps between their centres, when each of those
+    /// gaps is wide.
+    pub fn fit(&mut self, table: &[String]) {
+        if !self.positioned() || self.ncols < 2 {
+            return;
+        }
+        let mut xs: Vec<f64> = table
+            .iter()
+            .flat_map(|l| runs(l))
+            .filter(|(x, _)| !self.in_item(*x))
+            .map(|(x, t)| x as f64 + t.chars().count() as f64 / 2.0)
+            .collect();
+        xs.sort_by(f64::total_cmp);
+        let mut gaps: Vec<(f64, usize)> =
+            xs.windows(2).enumerate().map(|(k, w)| (w[1] - w[0], k + 1)).collect();
+        gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut cuts: Vec<usize> = gaps.iter().take(self.ncols - 1).map(|g| g.1).collect();
+        if cuts.len() + 1 != self.ncols || gaps.get(self.ncols - 2).is_none_or(|g| g.0 < MIN_COLUMN_GAP) {
+            return;
+        }
+        cuts.sort_unstable();
+        let bounds: Vec<usize> = [0].into_iter().chain(cuts).chain([xs.len()]).collect();
+        let centres: Vec<f64> = bounds
+            .windows(2)
+            .filter_map(|w| xs.get(w[0]..w[1]))
+            .map(|g| g.iter().sum::<f64>() / g.len().max(1) as f64)
+            .collect();
+        if centres.len() == self.ncols {
+            self.centres = centres;
+        }
     }
 
     /// Whether the labels' positions tell the columns (one run per label).
@@ -263,5 +302,41 @@ fn join_or_push(cells: &mut Vec<(Option<usize>, String)>, col: Option<usize>, c:
             }
         }
         _ => cells.push((col, c.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_fit_the_cells_when_the_header_stands_apart() {
+        // The labels stand left of the cells (a header of wide characters).
+        let mut h = Header::new("項目名                        ４年度                     ５年度");
+        let table: Vec<String> = [
+            "融資件数・融資額                            651件                     668件",
+            "                                    6,897,486千円              6,548,579千円",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            read_line(&table[1], &h, true).cells.iter().map(|c| c.0).collect::<Vec<_>>(),
+            [Some(1), Some(1)]
+        );
+        h.fit(&table);
+        assert_eq!(
+            read_line(&table[1], &h, true).cells.iter().map(|c| c.0).collect::<Vec<_>>(),
+            [Some(0), Some(1)]
+        );
+        assert_eq!(
+            read_line(&table[0], &h, true).cells.iter().map(|c| c.0).collect::<Vec<_>>(),
+            [Some(0), Some(1)]
+        );
+        // Cells of one column only: no gap wide enough, the labels are kept.
+        let mut h = Header::new("項目名      ４年度      ５年度");
+        let before = h.centres.clone();
+        h.fit(&["甲                 1件".to_string(), "乙                  2件".to_string()]);
+        assert_eq!(h.centres, before);
     }
 }
