@@ -104,11 +104,39 @@ pub(super) fn read_line(l: &str, h: &Header, positions: bool) -> MetricLine {
             item.push(it);
             cells.extend(cs.into_iter().map(|c| (Some(0), c)));
         } else {
-            let centre = x as f64 + t.chars().count() as f64 / 2.0;
-            cells.push((h.column(centre), t));
+            for (dx, piece) in cell_pieces(&t) {
+                let centre = (x + dx) as f64 + piece.chars().count() as f64 / 2.0;
+                cells.push((h.column(centre), piece));
+            }
         }
     }
     MetricLine { item: item.concat(), cells }
+}
+
+/// A run of cells one space apart (`17,408,049千 24,109,375千`, `円 円`: two columns'
+/// pieces closer than `-layout`'s two spaces) → each piece with its character offset in
+/// the run; any other run is one piece.
+fn cell_pieces(t: &str) -> Vec<(usize, String)> {
+    let (item, cells) = crate::report::metrics::split_cells(t);
+    let pieces: Vec<String> = if item.is_empty() && cells.len() >= 2 {
+        cells
+    } else if t.split_whitespace().count() >= 2
+        && t.split_whitespace().all(|p| p.starts_with('円') || paren_balance(p) < 0)
+    {
+        t.split_whitespace().map(str::to_string).collect()
+    } else {
+        return vec![(0, t.to_string())];
+    };
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut from = 0;
+    for p in pieces {
+        let Some(at) = t.get(from..).and_then(|rest| rest.find(p.as_str())).map(|b| from + b) else {
+            return vec![(0, t.to_string())];
+        };
+        out.push((t.get(..at).map_or(0, |s| s.chars().count()), p.clone()));
+        from = at + p.len();
+    }
+    out
 }
 
 /// An item line in parentheses right after a row's line goes on with its item (with
@@ -308,6 +336,14 @@ fn join_or_push(cells: &mut Vec<(Option<usize>, String)>, col: Option<usize>, c:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_of_cells_one_space_apart_are_cut() {
+        assert_eq!(cell_pieces("17,408,049 千 24,109,375 千"), [(0, "17,408,049 千".to_string()), (13, "24,109,375 千".to_string())]);
+        assert_eq!(cell_pieces("円  円").len(), 2);
+        assert_eq!(cell_pieces("延べ 157名"), [(0, "延べ 157名".to_string())]);
+        assert_eq!(cell_pieces("仙台・盛岡・ 青森"), [(0, "仙台・盛岡・ 青森".to_string())]);
+    }
 
     #[test]
     fn columns_fit_the_cells_when_the_header_stands_apart() {
