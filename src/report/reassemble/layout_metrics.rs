@@ -67,9 +67,10 @@ fn top_aligned(lines: &[MetricLine]) -> bool {
 }
 
 /// Whether an item line continues the item of the row above it (`item`: that row's item
-/// so far, `last`: its last item line).
+/// so far, `last`: its last item line): an item never starts with a parenthesis (a note
+/// under it does).
 fn continues(item: &str, last: &str, next: &str, capacity: usize) -> bool {
-    let open = !crate::report::marks::parens_closed(item);
+    let open = !crate::report::marks::parens_closed(item) || next.starts_with(['（', '(']);
     let full = capacity > 0 && width(last) + FULL_SLACK >= capacity && !last.ends_with(['）', ')']);
     open || (full && width(next) * 100 <= capacity * TAIL_SHARE)
 }
@@ -121,6 +122,7 @@ mod tests {
             line("出席者数", &[(0, "延べ 157名"), (1, "延べ 85名")]),
             line("補助申請者数（高速バス", &[(0, "4者(R4.6)"), (1, "4者")]),
             line("事業者）", &[(0, "4者(R4.11)")]),
+            line("（2024年度採用分 R6.7.5現在）", &[(1, "(R4.6～)")]),
             line("融資件数", &[(0, "651件"), (1, "668件")]),
             line("", &[(0, "6,897,486千円"), (1, "6,548,579千円")]),
         ];
@@ -130,11 +132,11 @@ mod tests {
             items,
             [
                 "高校生対象の進路ガイダンス開催回数及び会場ガイダンスへの出席者数",
-                "補助申請者数（高速バス事業者）",
+                "補助申請者数（高速バス事業者）（2024年度採用分 R6.7.5現在）",
                 "融資件数"
             ]
         );
-        assert_eq!(got.iter().map(|l| l.cells.len()).collect::<Vec<_>>(), [4, 3, 4]);
+        assert_eq!(got.iter().map(|l| l.cells.len()).collect::<Vec<_>>(), [4, 4, 4]);
     }
 
     #[test]

@@ -339,7 +339,10 @@ mod tests {
 
     #[test]
     fn runs_of_cells_one_space_apart_are_cut() {
-        assert_eq!(cell_pieces("17,408,049 千 24,109,375 千"), [(0, "17,408,049 千".to_string()), (13, "24,109,375 千".to_string())]);
+        assert_eq!(
+            cell_pieces("17,408,049 千 24,109,375 千"),
+            [(0, "17,408,049 千".to_string()), (13, "24,109,375 千".to_string())]
+        );
         assert_eq!(cell_pieces("円  円").len(), 2);
         assert_eq!(cell_pieces("延べ 157名"), [(0, "延べ 157名".to_string())]);
         assert_eq!(cell_pieces("仙台・盛岡・ 青森"), [(0, "仙台・盛岡・ 青森".to_string())]);
