@@ -411,8 +411,10 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
         let end = (i..ls.len())
             .find(|&k| ls.get(k).is_some_and(|l| l.trim_start().starts_with("小計")))
             .unwrap_or(ls.len());
-        // A region without a row line is left out, as before the split into steps.
-        out.extend(summary_steps::table(ls.get(i..end).unwrap_or(&[])).unwrap_or_default());
+        // A region without a row line is left as it is, for the summary grammar to
+        // read (and report) what it can.
+        let region = ls.get(i..end).unwrap_or(&[]);
+        out.extend(summary_steps::table(region).unwrap_or_else(|| region.to_vec()));
         i = end;
     }
     out

@@ -122,3 +122,38 @@ pub(super) fn table(region: &[String]) -> Option<Vec<String>> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn wrapped_lines_join_the_row_that_lacks_them() {
+        let region = v(&[
+            "No. 事業名 R5事業費 担当課等 掲載頁",
+            "西北地域の",
+            "1 4,789 甲課 24",
+            "未来事業",
+            "2 乙事業 10 乙課 25",
+        ]);
+        assert_eq!(
+            table(&region),
+            Some(v(&[
+                "No. 事業名 R5事業費 担当課等 掲載頁",
+                "1 西北地域の未来事業 4,789 甲課 24",
+                "2 乙事業 10 乙課 25"
+            ]))
+        );
+        assert_eq!(table(&v(&["No. 事業名", "甲事業"])), None);
+    }
+
+    #[test]
+    fn a_table_without_row_lines_is_kept() {
+        let ls = v(&["【基本方針事業一覧】", "No. 事業名", "甲事業 十円", "小計 10"]);
+        assert_eq!(super::super::summary_rows(ls.clone()), ls);
+    }
+}
