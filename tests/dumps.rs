@@ -179,9 +179,7 @@ fn pymupdf_blocks() {
 
 #[test]
 fn pdftotext_layout() {
-    // Open: the LibreOffice PDF's metric cell of 【…】 blocks whose columns' lines run
-    // into each other one space apart (warned, `metrics.uncertain`).
-    check(DumpKind::PdftotextLayout, 1.0, 0.998);
+    check(DumpKind::PdftotextLayout, 1.0, 1.0);
 }
 
 #[test]

@@ -82,6 +82,49 @@ impl Header {
         })
     }
 
+    /// A run of cell text starting at column `x` that reaches across the middle between
+    /// two columns' centres, when two cells' lines stand one space apart (`R5 年 3 月
+    /// 【R7.3 卒対`) → its pieces with their columns: cut at the space nearest each such
+    /// middle (the later of two as near), never between a number and what follows it
+    /// (`162,335 千円` is one cell wherever it stands).
+    fn cut_across(&self, x: usize, t: &str) -> Vec<(usize, String)> {
+        let chars: Vec<char> = t.chars().collect();
+        let splittable = |k: usize| {
+            chars.get(k).is_some_and(|c| c.is_whitespace())
+                && k.checked_sub(1).and_then(|p| chars.get(p)).is_some_and(|c| !c.is_ascii_digit())
+        };
+        let mut cuts: Vec<usize> = self
+            .centres
+            .windows(2)
+            .map(|w| (w[0] + w[1]) / 2.0)
+            .filter(|&m| m > x as f64 && m < (x + chars.len()) as f64)
+            .filter_map(|m| {
+                (0..chars.len()).filter(|&k| splittable(k)).min_by(|&a, &b| {
+                    let d = |k: usize| ((x + k) as f64 - m).abs();
+                    d(a).total_cmp(&d(b)).then(b.cmp(&a))
+                })
+            })
+            // Each side of the cut stands in a column of its own.
+            .filter(|&k| {
+                let centre = |from: usize, to: usize| (x as f64) + (from + to) as f64 / 2.0;
+                self.column(centre(0, k)) < self.column(centre(k + 1, chars.len()))
+            })
+            .collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut out = Vec::with_capacity(cuts.len() + 1);
+        let mut from = 0;
+        for k in cuts.into_iter().chain([chars.len()]) {
+            let piece: String = chars.get(from..k).unwrap_or(&[]).iter().collect();
+            if !piece.trim().is_empty() {
+                let lead = piece.chars().take_while(|c| c.is_whitespace()).count();
+                out.push((x + from + lead, piece.trim().to_string()));
+            }
+            from = k;
+        }
+        out
+    }
+
     /// Whether a run starting at character column `x` is in the item column.
     pub fn in_item(&self, x: usize) -> bool {
         (x as f64) < self.cell_from
@@ -104,9 +147,11 @@ pub(super) fn read_line(l: &str, h: &Header, positions: bool) -> MetricLine {
             item.push(it);
             cells.extend(cs.into_iter().map(|c| (Some(0), c)));
         } else {
-            for (dx, piece) in cell_pieces(&t) {
-                let centre = (x + dx) as f64 + piece.chars().count() as f64 / 2.0;
-                cells.push((h.column(centre), piece));
+            for (at, part) in h.cut_across(x, &t) {
+                for (dx, piece) in cell_pieces(&part) {
+                    let centre = (at + dx) as f64 + piece.chars().count() as f64 / 2.0;
+                    cells.push((h.column(centre), piece));
+                }
             }
         }
     }
@@ -346,6 +391,20 @@ mod tests {
         assert_eq!(cell_pieces("円  円").len(), 2);
         assert_eq!(cell_pieces("延べ 157名"), [(0, "延べ 157名".to_string())]);
         assert_eq!(cell_pieces("仙台・盛岡・ 青森"), [(0, "仙台・盛岡・ 青森".to_string())]);
+    }
+
+    #[test]
+    fn a_run_across_two_columns_is_cut_between_them() {
+        let h = Header::new("項目名          ４年度       ５年度");
+        // Centres 14.5 and 24.5: the middle at 19.5.
+        let cut = |x: usize, t: &str| h.cut_across(x, t).into_iter().map(|(_, p)| p).collect::<Vec<_>>();
+        assert_eq!(cut(12, "R5 年 3 月 【R7.3 卒対"), ["R5 年 3 月", "【R7.3 卒対"]);
+        assert_eq!(cut(12, "延べ 54 名、 延べ 11 名）"), ["延べ 54 名、", "延べ 11 名）"]);
+        // A number and its unit are one cell; a run short of the middle is one piece.
+        assert_eq!(cut(14, "162,335 千円"), ["162,335 千円"]);
+        assert_eq!(cut(10, "延べ 54 名"), ["延べ 54 名"]);
+        // A run of the right column's that starts just left of the middle stays whole.
+        assert_eq!(cut(19, "（3 月：3 日間延べ 11"), ["（3 月：3 日間延べ 11"]);
     }
 
     #[test]
