@@ -93,7 +93,7 @@ codes! {
     SummaryRowUncertain = "summary.row_uncertain", Warning,
         "a summary row was read, but part of it is a guess";
     SummaryColumnsUncertain = "summary.columns_uncertain", Warning,
-        "a summary table printed column by column was rebuilt, but part of it is a guess";
+        "a summary table printed column by column (or `-layout`'s wrapped rows) was rebuilt, but part of it is a guess";
     SummarySubtotalMismatch = "summary.subtotal_mismatch", Warning,
         "小計 is not the sum of the rows";
     SummaryRowDuplicated = "summary.row_duplicated", Warning,

@@ -20,6 +20,12 @@
 //! - every kind: a metric line whose last cell runs into the next row's item
 //!   (`… 18名・8名実践能力…`) is cut after the cells the header's columns call for.
 
+mod cuts;
+mod layout_metrics;
+mod layout_summary;
+mod metric_steps;
+mod summary_steps;
+
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -113,10 +119,15 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
 /// [`lines`], with what was placed by a guess.
 pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Guesses) {
     let mut guesses = Vec::new();
+    let mut summary = Vec::new();
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
     match kind {
-        DumpKind::PdftotextLayout => ls = summary_rows(metric_rows(layout_columns(ls), true, &mut guesses)),
+        DumpKind::PdftotextLayout => {
+            let (rebuilt, doubts) = layout_summary::rows(layout_columns(ls));
+            summary = doubts;
+            ls = summary_rows(metric_rows(rebuilt, true, &mut guesses));
+        }
         DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false, &mut guesses),
         _ => {}
     }
@@ -129,8 +140,12 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     if kind != DumpKind::Plain {
         ls = stacked_numbers(ls);
         ls = cell_fragments(ls);
+        ls = cuts::wrapped_breakdowns(ls);
     }
-    (ls, Guesses { metric_items: guesses, summary: Vec::new() })
+    if kind == DumpKind::PdftotextRaw {
+        ls = cuts::item_and_block(ls);
+    }
+    (ls, Guesses { metric_items: guesses, summary })
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.
@@ -352,105 +367,20 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
     while i < ls.len() {
-        out.push(ls[i].clone());
-        let starts = ls[i].trim_start().starts_with("【基本方針事業一覧】");
+        let Some(line) = ls.get(i) else { break };
+        out.push(line.clone());
+        let starts = line.trim_start().starts_with("【基本方針事業一覧】");
         i += 1;
         if !starts {
             continue;
         }
-        let end = (i..ls.len()).find(|&k| ls[k].trim_start().starts_with("小計")).unwrap_or(ls.len());
-        let region = &ls[i..end];
-        let rows: Vec<(usize, RowLine)> =
-            region.iter().enumerate().filter_map(|(k, l)| row_line(l).map(|r| (k, r))).collect();
-        let Some(&(first, _)) = rows.first() else {
-            i = end;
-            continue;
-        };
-        // Lines before the first row that the first row does not need are its header.
-        let needs = |r: &RowLine| usize::from(r.name.is_none() || r.department.is_none());
-        let head_end = first.saturating_sub(rows.first().map_or(0, |(_, r)| needs(r)));
-        out.extend(region[..head_end].iter().cloned());
-        // The table's heading as printed above its first row: a line made of its pieces,
-        // repeated on the next page, is no cell's line.
-        let heading: String =
-            region[..head_end].iter().flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
-        let is_heading_piece = |l: &str| {
-            super::segment::is_table_heading(l)
-                // Two pieces at least: one short piece may be a name's last character.
-                || (l.split_whitespace().count() >= 2
-                    && l.split_whitespace().all(|t| heading.contains(t))
-                    && l.split_whitespace().any(|t| t.chars().count() >= 3))
-        };
-        let mut above: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
-        let mut below: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
-        for k in 0..rows.len() {
-            let from = if k == 0 { head_end } else { rows[k - 1].0 + 1 };
-            // A page footer and the heading repeated on the next page are no cell's lines.
-            let gap: Vec<String> = region[from..rows[k].0]
-                .iter()
-                .map(|l| l.trim().to_string())
-                .filter(|l| !super::lines::is_page_number(l) && !is_heading_piece(l))
-                .collect();
-            let want_below = if k == 0 { 0 } else { needs(&rows[k - 1].1) };
-            let want_above = needs(&rows[k].1);
-            let split = if k == 0 {
-                0
-            } else if gap.len() == want_below + want_above {
-                want_below
-            } else {
-                gap.len().div_ceil(2)
-            };
-            if k > 0 {
-                below[k - 1].extend(gap[..split].iter().cloned());
-            }
-            above[k].extend(gap[split..].iter().cloned());
-        }
-        // After the last row, up to 小計: its lines below.
-        if let Some((last, _)) = rows.last() {
-            below[rows.len() - 1].extend(
-                region[last + 1..]
-                    .iter()
-                    .map(|l| l.trim().to_string())
-                    .filter(|l| !super::lines::is_page_number(l) && !is_heading_piece(l)),
-            );
-        }
-        // A wrapped line beside a row that prints both its name and department goes to
-        // the department when it is no wider than the widest department on a row line
-        // (the department column is the narrower one), else to the name.
-        let dept_width = rows
-            .iter()
-            .filter_map(|(_, r)| r.department.as_ref())
-            .map(|d| d.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (k, (_, r)) in rows.iter().enumerate() {
-            let mut name = Vec::new();
-            let mut dept = Vec::new();
-            let wrapped = |parts: &[String], name: &mut Vec<String>, dept: &mut Vec<String>| {
-                for p in parts {
-                    match (r.name.is_none(), r.department.is_none()) {
-                        (true, true) => match p.rsplit_once(' ') {
-                            Some((a, b)) => {
-                                name.push(a.to_string());
-                                dept.push(b.to_string());
-                            }
-                            None => name.push(p.clone()),
-                        },
-                        (false, true) => dept.push(p.clone()),
-                        (false, false) if p.chars().count() <= dept_width => dept.push(p.clone()),
-                        _ => name.push(p.clone()),
-                    }
-                }
-            };
-            wrapped(&above[k], &mut name, &mut dept);
-            name.extend(r.name.clone());
-            dept.extend(r.department.clone());
-            wrapped(&below[k], &mut name, &mut dept);
-            let fields = [&r.marks, &r.no, &name.concat(), &r.cost, &r.new, &dept.concat(), &r.page];
-            out.push(
-                fields.iter().filter(|f| !f.is_empty()).map(|f| f.as_str()).collect::<Vec<_>>().join(" "),
-            );
-        }
+        let end = (i..ls.len())
+            .find(|&k| ls.get(k).is_some_and(|l| l.trim_start().starts_with("小計")))
+            .unwrap_or(ls.len());
+        // A region without a row line is left as it is, for the summary grammar to
+        // read (and report) what it can.
+        let region = ls.get(i..end).unwrap_or(&[]);
+        out.extend(summary_steps::table(region).unwrap_or_else(|| region.to_vec()));
         i = end;
     }
     out
@@ -497,56 +427,31 @@ fn runs(l: &str) -> Vec<(usize, String)> {
 /// parentheses right after a row goes on with its item; each row is then printed as
 /// its item lines followed by its cells in column order, one a line, a cell cut inside
 /// a money unit or parentheses joined again — the shape [`super::metrics`] reads.
+/// (The steps are in `metric_steps`.)
 fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
+    let capacity = if positions { layout_metrics::item_capacity(&ls) } else { 0 };
     let mut i = 0;
     while i < ls.len() {
-        let header = ls[i].trim_start();
+        let Some(line) = ls.get(i) else { break };
+        let header = line.trim_start();
         if !header.starts_with("項目名") {
-            out.push(if positions { close_gaps(&ls[i]) } else { ls[i].clone() });
+            out.push(if positions { close_gaps(line) } else { line.clone() });
             i += 1;
             continue;
         }
         out.push(close_gaps(header));
-        let labels: Vec<(usize, String)> = runs(&ls[i]).into_iter().skip(1).collect();
-        let ncols = header.split_whitespace().count().saturating_sub(1);
-        let centres: Vec<f64> =
-            labels.iter().map(|(x, t)| *x as f64 + t.chars().count() as f64 / 2.0).collect();
-        // Cells start right of the item column: half a column's pitch left of the first
-        // label's centre.
-        let pitch = match (centres.first(), centres.get(1)) {
-            (Some(a), Some(b)) => b - a,
-            _ => 10.0,
-        };
-        let cell_from = centres.first().map_or(f64::MAX, |c| c - pitch / 2.0);
+        let mut head = metric_steps::Header::new(line);
         i += 1;
-        let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
-        let mut lines: Vec<MetricLine> = Vec::new();
-        for l in &ls[i..end] {
-            if positions && centres.len() == ncols && ncols > 0 {
-                let mut item = Vec::new();
-                let mut cells = Vec::new();
-                for (x, t) in runs(l) {
-                    if (x as f64) < cell_from {
-                        // An item run may end with the first cells (one space apart).
-                        let (it, cs) = super::metrics::split_cells(&t);
-                        item.push(it);
-                        cells.extend(cs.into_iter().map(|c| (Some(0), c)));
-                    } else {
-                        let centre = x as f64 + t.chars().count() as f64 / 2.0;
-                        let col = (0..ncols).min_by(|&a, &b| {
-                            (centres[a] - centre).abs().total_cmp(&(centres[b] - centre).abs())
-                        });
-                        cells.push((col, t));
-                    }
-                }
-                let item = item.concat();
-                lines.push(MetricLine { item, cells });
-            } else {
-                let (item, cells) = super::metrics::split_cells(l);
-                lines.push(MetricLine { item, cells: cells.into_iter().map(|c| (None, c)).collect() });
-            }
+        let end = (i..ls.len()).find(|&k| ls.get(k).is_some_and(|l| ends_box(l))).unwrap_or(ls.len());
+        let table = ls.get(i..end).unwrap_or(&[]);
+        if positions {
+            head.fit(table);
         }
+        let lines: Vec<MetricLine> =
+            table.iter().map(|l| metric_steps::read_line(l, &head, positions)).collect();
+        i = end;
+        let ncols = head.ncols;
         // Without positions, the rows are rebuilt from the order of the lines alone
         // when a reading by centred stacks accounts for every line ([`stacked_rows`]).
         if !positions && ncols > 0 {
@@ -558,146 +463,18 @@ fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> V
                     out.extend(row.item);
                     out.extend(row.cells.into_iter().flatten());
                 }
-                i = end;
                 continue;
             }
         }
-        // An item line in parentheses right after a row's line goes on with its item
-        // (with positions, also after lines of cells only: a note under a value is in
-        // its cell's column, not the item's).
-        let mut merged: Vec<MetricLine> = Vec::new();
-        for mut l in lines {
-            // Without positions, a line of one parenthesised note a column under a row of
-            // one value a column: each note under its value.
-            let groups = paren_groups(&l.item);
-            if !positions && l.cells.is_empty() && groups.len() >= 2 && groups.len() == ncols {
-                if let Some(p) = merged.last_mut().filter(|p| p.cells.len() == ncols) {
-                    guesses.push(p.item.clone());
-                    let cells = std::mem::take(&mut p.cells);
-                    p.cells = cells.into_iter().zip(groups).flat_map(|(c, g)| [c, (None, g)]).collect();
-                    continue;
-                }
-            }
-            l.item = l.item.trim().to_string();
-            let continues = l.cells.is_empty() && (l.item.starts_with('（') || l.item.starts_with('('));
-            // Without positions, after cells only when it is one parenthesised group
-            // (notes under values come one a column).
-            let one_group = l.item.chars().filter(|c| matches!(c, '(' | '（')).count() == 1
-                && (l.item.ends_with(')') || l.item.ends_with('）'));
-            let target = if positions || one_group {
-                merged.iter().rposition(|p| !p.item.is_empty())
-            } else {
-                merged.len().checked_sub(1).filter(|&k| !merged[k].item.is_empty())
-            };
-            match target {
-                Some(k) if continues => {
-                    if !positions && k + 1 != merged.len() {
-                        guesses.push(merged[k].item.clone());
-                    }
-                    merged[k].item.push('\n');
-                    merged[k].item.push_str(&l.item);
-                }
-                _ => merged.push(l),
-            }
-        }
-        let lines = merged;
-        let rows: Vec<usize> = (0..lines.len()).filter(|&k| !lines[k].item.is_empty()).collect();
-        let lacks = |k: usize, col: Option<usize>| match col {
-            Some(c) => !lines[k].cells.iter().any(|(cc, _)| *cc == Some(c)),
-            None => lines[k].cells.len() < ncols,
-        };
-        let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
-        let mut k = 0;
-        while k < lines.len() {
-            if !lines[k].item.is_empty() {
-                k += 1;
-                continue;
-            }
-            let run_end = (k..lines.len()).find(|&m| !lines[m].item.is_empty()).unwrap_or(lines.len());
-            let prev = rows.iter().rev().find(|&&r| r < k).copied();
-            let next = rows.iter().find(|&&r| r >= run_end).copied();
-            let run = run_end - k;
-            let col = lines[k].cells.first().and_then(|(c, _)| *c);
-            let to_prev = match (prev, next) {
-                (Some(p), Some(n)) => match (lacks(p, col), lacks(n, col)) {
-                    (true, true) => run.div_ceil(2),
-                    (false, true) => 0,
-                    _ => run,
-                },
-                (Some(_), None) => run,
-                _ => 0,
-            };
-            for (m, o) in owner.iter_mut().enumerate().take(run_end).skip(k) {
-                *o = if m - k < to_prev { prev } else { next };
-            }
-            k = run_end;
-        }
-        // With positions each cell goes to the nearest row line (stacks are centred on
-        // their row); at equal distance, to the row that lacks the cell's column, else a
-        // piece that ends or annotates a value (`円`, `…)`, `(…)`) goes up.
-        let mut cell_owner: Vec<Vec<Option<usize>>> =
-            lines.iter().map(|l| vec![None; l.cells.len()]).collect();
-        if positions {
-            for (k, l) in lines.iter().enumerate().filter(|(_, l)| l.item.is_empty()) {
-                let prev = rows.iter().rev().find(|&&r| r < k).copied();
-                let next = rows.iter().find(|&&r| r > k).copied();
-                for (j, (col, c)) in l.cells.iter().enumerate() {
-                    // Pieces that end or annotate a value above them.
-                    let tail = c.starts_with('円')
-                        || paren_balance(c) < 0
-                        || c.starts_with('(')
-                        || c.starts_with('（');
-                    cell_owner[k][j] = match (prev, next) {
-                        (Some(p), Some(n)) if k - p == n - k => match (lacks(p, *col), lacks(n, *col)) {
-                            (true, false) => Some(p),
-                            (false, true) => Some(n),
-                            _ if tail => Some(p),
-                            _ => Some(n),
-                        },
-                        (Some(p), Some(n)) => Some(if k - p < n - k { p } else { n }),
-                        (p, n) => p.or(n),
-                    };
-                }
-            }
+        let lines = if positions && head.positioned() {
+            layout_metrics::fold_top_aligned(lines, capacity)
         } else {
-            for (k, o) in owner.iter().enumerate() {
-                cell_owner[k].iter_mut().for_each(|c| *c = *o);
-            }
-        }
-        for (k, line) in lines.iter().enumerate() {
-            if line.item.is_empty() {
-                if cell_owner[k].iter().all(Option::is_none) {
-                    out.push(line.cells.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>().join(" "));
-                }
-                continue;
-            }
-            out.push(line.item.clone());
-            // Without positions, cells from lines around the row are a guess.
-            if !positions && cell_owner.iter().enumerate().any(|(m, o)| m != k && o.contains(&Some(k))) {
-                guesses.push(line.item.clone());
-            }
-            let mut cells: Vec<(Option<usize>, String)> = Vec::new();
-            for m in 0..lines.len() {
-                for (j, (col, c)) in lines[m].cells.iter().enumerate() {
-                    if m == k || cell_owner[m].get(j).copied().flatten() == Some(k) {
-                        // A cell cut inside a money unit or parentheses, in its column.
-                        let joins = cells.iter().rposition(|(cc, _)| cc == col).filter(|&at| {
-                            let p = cells[at].1.trim_end();
-                            (c.starts_with('円')
-                                && (p.ends_with('千') || p.ends_with("百万") || p.ends_with('億')))
-                                || (paren_balance(p) > 0 && paren_balance(c) < 0)
-                        });
-                        match joins {
-                            Some(at) if col.is_some() => cells[at].1.push_str(c),
-                            _ => cells.push((*col, c.clone())),
-                        }
-                    }
-                }
-            }
-            cells.sort_by_key(|(col, _)| col.unwrap_or(0));
-            out.extend(cells.into_iter().map(|(_, c)| c));
-        }
-        i = end;
+            lines
+        };
+        let lines = metric_steps::merge_notes(lines, positions, ncols, guesses);
+        let owner = metric_steps::line_owners(&lines, ncols);
+        let cell_owner = metric_steps::cell_owners(&lines, &owner, positions, ncols);
+        metric_steps::emit(&lines, &cell_owner, positions, guesses, &mut out);
     }
     out
 }

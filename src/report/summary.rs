@@ -121,7 +121,22 @@ fn read_token_rows(lines: &[SrcLine], numbers: &[u8], diags: &mut Vec<Diagnostic
             }
         }
     }
+    marks_trail(&mut out.rows, pending_marks);
     out
+}
+
+/// Some writers draw a shared chapter's basic-policy marks after their row's cells (a
+/// dump then prints them after the row's 掲載頁): the first row has no marks before it and
+/// marks stand between the last row and 小計. Each row's marks are then the ones read
+/// before the next row.
+fn marks_trail(rows: &mut [RowAcc], trailing: usize) {
+    if trailing == 0 || rows.first().is_none_or(|r| r.marks > 0) {
+        return;
+    }
+    let mut carry = trailing;
+    for r in rows.iter_mut().rev() {
+        carry = std::mem::replace(&mut r.marks, carry);
+    }
 }
 
 /// `Some((no, marks, rest))` for a line that can start a row: ○ marks, a No., the rest.
@@ -652,6 +667,25 @@ mod tests {
         let (row, problem) = parse_row(&acc(1, 1, &["事業 10 A課 3"]), &[6, 7]);
         assert_eq!(row.and_then(|r| r.policies), None);
         assert!(problem.is_some_and(|p| p.starts_with("1 of 2")));
+    }
+
+    #[test]
+    fn shared_chapter_marks_after_their_rows() {
+        // Marks printed after each row's 掲載頁 (none before the first row): each row's
+        // are those before the next row, the last row's those before 小計.
+        let lines = text_lines(
+            "No. 事業名 R5事業費 担当課等 掲載頁\n1 甲事業 10 A課 3\n○\n2 乙事業 20 B課 4\n○ ○\n小計 30",
+        );
+        let s = parse(&lines, &[6, 7], &mut Vec::new());
+        let got: Vec<Option<Vec<u8>>> = s.rows.iter().map(|r| r.policies.clone()).collect();
+        assert_eq!(got, [None, Some(vec![6, 7])]);
+        // Marks before the first row: each row's marks are the ones before it.
+        let lines = text_lines(
+            "No. 事業名 R5事業費 担当課等 掲載頁\n○ ○\n1 甲事業 10 A課 3\n○\n2 乙事業 20 B課 4\n小計 30",
+        );
+        let s = parse(&lines, &[6, 7], &mut Vec::new());
+        let got: Vec<Option<Vec<u8>>> = s.rows.iter().map(|r| r.policies.clone()).collect();
+        assert_eq!(got, [Some(vec![6, 7]), None]);
     }
 
     #[test]

@@ -1,0 +1,159 @@
+//! The steps of [`super::summary_rows`]: a summary table whose wrapped cells are centred
+//! on their row, in a dump without positions (pdfplumber), rebuilt one line a row.
+
+use super::{row_line, RowLine};
+
+/// A row needs wrapped lines when its own line lacks its name or its department.
+fn needs(r: &RowLine) -> usize {
+    usize::from(r.name.is_none() || r.department.is_none())
+}
+
+/// The table's heading as printed above its first row (`heading`: its characters without
+/// spaces): a line made of its pieces, repeated on the next page, is no cell's line.
+fn is_heading_piece(heading: &str, l: &str) -> bool {
+    super::super::segment::is_table_heading(l)
+        // Two pieces at least: one short piece may be a name's last character.
+        || (l.split_whitespace().count() >= 2
+            && l.split_whitespace().all(|t| heading.contains(t))
+            && l.split_whitespace().any(|t| t.chars().count() >= 3))
+}
+
+/// The wrapped lines printed above and below each row: the lines between two rows go
+/// to the row below and the row above as each needs, half and half when the needs do
+/// not add up; after the last row, up to 小計, below it. A page footer and the heading
+/// repeated on the next page are no cell's lines.
+fn share(
+    region: &[String],
+    rows: &[(usize, RowLine)],
+    head_end: usize,
+) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    let heading: String = region
+        .get(..head_end)
+        .unwrap_or(&[])
+        .iter()
+        .flat_map(|l| l.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let cell_lines = |from: usize, to: usize| -> Vec<String> {
+        region
+            .get(from..to)
+            .unwrap_or(&[])
+            .iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !super::super::lines::is_page_number(l) && !is_heading_piece(&heading, l))
+            .collect()
+    };
+    let mut above: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+    let mut below: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+    let mut from = head_end;
+    let mut want_below = 0;
+    for (k, (at, r)) in rows.iter().enumerate() {
+        let gap = cell_lines(from, *at);
+        let want_above = needs(r);
+        let split = if k == 0 {
+            0
+        } else if gap.len() == want_below + want_above {
+            want_below
+        } else {
+            gap.len().div_ceil(2)
+        };
+        if let Some(b) = k.checked_sub(1).and_then(|p| below.get_mut(p)) {
+            b.extend(gap.get(..split).unwrap_or(&[]).iter().cloned());
+        }
+        if let Some(a) = above.get_mut(k) {
+            a.extend(gap.get(split..).unwrap_or(&[]).iter().cloned());
+        }
+        from = at + 1;
+        want_below = needs(r);
+    }
+    if let Some(b) = below.last_mut() {
+        b.extend(cell_lines(from, region.len()));
+    }
+    (above, below)
+}
+
+/// A row on one line from its own line and its wrapped lines. A wrapped line beside a
+/// row that prints both its name and department goes to the department when it is no
+/// wider than the widest department on a row line (`dept_width`: the department column
+/// is the narrower one), else to the name.
+fn row_text(r: &RowLine, above: &[String], below: &[String], dept_width: usize) -> String {
+    let mut name = Vec::new();
+    let mut dept = Vec::new();
+    let wrapped = |parts: &[String], name: &mut Vec<String>, dept: &mut Vec<String>| {
+        for p in parts {
+            match (r.name.is_none(), r.department.is_none()) {
+                (true, true) => match p.rsplit_once(' ') {
+                    Some((a, b)) => {
+                        name.push(a.to_string());
+                        dept.push(b.to_string());
+                    }
+                    None => name.push(p.clone()),
+                },
+                (false, true) => dept.push(p.clone()),
+                (false, false) if p.chars().count() <= dept_width => dept.push(p.clone()),
+                _ => name.push(p.clone()),
+            }
+        }
+    };
+    wrapped(above, &mut name, &mut dept);
+    name.extend(r.name.clone());
+    dept.extend(r.department.clone());
+    wrapped(below, &mut name, &mut dept);
+    let fields = [&r.marks, &r.no, &name.concat(), &r.cost, &r.new, &dept.concat(), &r.page];
+    fields.iter().filter(|f| !f.is_empty()).map(|f| f.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// One table's region (after its 【基本方針事業一覧】 line, before 小計) → its heading
+/// lines and one line a row; `None` when no line reads as a row's own line.
+pub(super) fn table(region: &[String]) -> Option<Vec<String>> {
+    let rows: Vec<(usize, RowLine)> =
+        region.iter().enumerate().filter_map(|(k, l)| row_line(l).map(|r| (k, r))).collect();
+    let (first, first_row) = rows.first()?;
+    // Lines before the first row that the first row does not need are its header.
+    let head_end = first.saturating_sub(needs(first_row));
+    let mut out: Vec<String> = region.get(..head_end).unwrap_or(&[]).to_vec();
+    let (above, below) = share(region, &rows, head_end);
+    let dept_width =
+        rows.iter().filter_map(|(_, r)| r.department.as_ref()).map(|d| d.chars().count()).max().unwrap_or(0);
+    for (k, (_, r)) in rows.iter().enumerate() {
+        let (a, b) =
+            (above.get(k).map_or(&[][..], Vec::as_slice), below.get(k).map_or(&[][..], Vec::as_slice));
+        out.push(row_text(r, a, b, dept_width));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn wrapped_lines_join_the_row_that_lacks_them() {
+        let region = v(&[
+            "No. 事業名 R5事業費 担当課等 掲載頁",
+            "西北地域の",
+            "1 4,789 甲課 24",
+            "未来事業",
+            "2 乙事業 10 乙課 25",
+        ]);
+        assert_eq!(
+            table(&region),
+            Some(v(&[
+                "No. 事業名 R5事業費 担当課等 掲載頁",
+                "1 西北地域の未来事業 4,789 甲課 24",
+                "2 乙事業 10 乙課 25"
+            ]))
+        );
+        assert_eq!(table(&v(&["No. 事業名", "甲事業"])), None);
+    }
+
+    #[test]
+    fn a_table_without_row_lines_is_kept() {
+        let ls = v(&["【基本方針事業一覧】", "No. 事業名", "甲事業 十円", "小計 10"]);
+        assert_eq!(super::super::summary_rows(ls.clone()), ls);
+    }
+}
