@@ -74,9 +74,9 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     if kind.is_some_and(|k| k != input::dump_kind::DumpKind::Plain) {
         document = report::reassemble::drop_page_footers(document);
     }
-    let mut summary_doubts = Vec::new();
+    let mut runs = report::reassemble::Guesses::default();
     if kind == Some(input::dump_kind::DumpKind::Pdftotext) {
-        (document, summary_doubts) = report::reassemble::column_tables(document);
+        (document, runs) = report::reassemble::column_tables(document);
     }
     let controls = normalize::control_characters(&document);
     if controls > 0 {
@@ -94,7 +94,8 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     let source = model::Source { file: name.to_string(), format: source_format, sha256, pages, dump_kind };
     let mut report = report::build(&document, source)?;
     warn_guessed_metrics(&mut report, &guesses.metric_items);
-    guesses.summary.append(&mut summary_doubts);
+    guesses.summary.append(&mut runs.summary);
+    guesses.metric_items.append(&mut runs.metric_items);
     warn_summary_doubts(&mut report, &guesses.summary);
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;

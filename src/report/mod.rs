@@ -13,6 +13,7 @@ pub(crate) mod department;
 pub(crate) mod geometry;
 pub(crate) mod lines;
 mod marks;
+pub(crate) mod metric_runs;
 pub mod metrics;
 pub mod money;
 pub(crate) mod paragraph;
