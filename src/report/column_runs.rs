@@ -191,7 +191,8 @@ struct Cost {
 
 #[derive(Debug, Clone, Copy)]
 enum NewMark {
-    Cost(usize),
+    /// After the cost of this index, read on this page.
+    Cost(usize, usize),
     Row(usize),
 }
 
@@ -200,6 +201,8 @@ struct Row {
     no: u32,
     name: Vec<String>,
     marks: usize,
+    /// The page (of the region) its No. was read on.
+    page: usize,
 }
 
 /// What a region's tokens are read into.
@@ -213,8 +216,8 @@ struct Columns {
     pages: Vec<(u32, Vec<String>)>,
     /// 新規 marks: by the cost they follow, or by the row whose 掲載頁 comes next.
     new: Vec<NewMark>,
-    /// Marks placed on no row.
-    loose_marks: usize,
+    /// Marks placed on no row: the page (of the region) each was read on.
+    loose_marks: Vec<usize>,
     /// Policy marks read before the No. they belong to.
     pending: usize,
 }
@@ -238,8 +241,10 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         depts: Vec::new(),
         prev: Prev::Start,
         after_subtotal: false,
+        page: 0,
     };
     for (k, (t, i)) in toks.iter().enumerate() {
+        r.page = page_of.get(*i).copied().unwrap_or(r.page);
         match t {
             Tok::Heading(h) => {
                 if r.c.rows.is_empty() {
@@ -254,7 +259,8 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         }
     }
     let mut c = r.c;
-    c.loose_marks += std::mem::take(&mut c.pending);
+    let pending = std::mem::take(&mut c.pending);
+    c.loose_marks.extend(std::iter::repeat_n(r.page, pending));
     c
 }
 
@@ -304,6 +310,8 @@ struct Reader<'a> {
     depts: Vec<String>,
     prev: Prev,
     after_subtotal: bool,
+    /// The page (of the region) of the token being read.
+    page: usize,
 }
 
 impl Reader<'_> {
@@ -321,22 +329,19 @@ impl Reader<'_> {
     }
 
     fn marks(&mut self, n: usize) {
-        let c = &mut self.c;
+        let (c, page) = (&mut self.c, self.page);
+        let loose = |c: &mut Columns, k: usize| c.loose_marks.extend(std::iter::repeat_n(page, k));
         if self.prev == Prev::Cost && !c.costs.is_empty() {
-            c.new.push(NewMark::Cost(c.costs.len() - 1));
-            if n > 1 {
-                c.loose_marks += n - 1;
-            }
+            c.new.push(NewMark::Cost(c.costs.len() - 1, page));
+            loose(c, n.saturating_sub(1));
         } else if c.costs.len() > c.pages.len() && !self.shared {
             c.new.push(NewMark::Row(c.pages.len()));
-            if n > 1 {
-                c.loose_marks += n - 1;
-            }
+            loose(c, n.saturating_sub(1));
         } else if self.shared && self.prev != Prev::Subtotal && !self.after_subtotal {
             // Policy marks come before their row's No.
             c.pending += n;
         } else {
-            c.loose_marks += n;
+            loose(c, n);
         }
         self.prev = Prev::Mark;
     }
@@ -368,7 +373,7 @@ impl Reader<'_> {
             return;
         }
         if glued && !used && n >= 1 && n <= max_no + NO_REACH {
-            start_row(&mut self.c, n);
+            start_row(&mut self.c, n, self.page);
             self.prev = Prev::No;
             return;
         }
@@ -376,7 +381,7 @@ impl Reader<'_> {
         if dept_before && page_ok && last_page.is_some() || (dept_before && last_page.is_none()) {
             self.page(n);
         } else if n == max_no + 1 && !self.after_subtotal {
-            start_row(&mut self.c, n);
+            start_row(&mut self.c, n, self.page);
             self.prev = Prev::No;
         } else if page_ok && last_page.is_some() {
             self.page(n);
@@ -435,9 +440,9 @@ fn anchor_row(c: &Columns, after_name: bool) -> Option<u32> {
     (!c.costs.iter().any(|k| k.row == Some(r.no))).then_some(r.no)
 }
 
-fn start_row(c: &mut Columns, no: u32) {
+fn start_row(c: &mut Columns, no: u32, page: usize) {
     let marks = std::mem::take(&mut c.pending);
-    c.rows.push(Row { no, name: Vec::new(), marks });
+    c.rows.push(Row { no, name: Vec::new(), marks, page });
 }
 
 static BOX_OR_COST: LazyLock<Regex> = LazyLock::new(|| {
@@ -532,12 +537,18 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         .new
         .iter()
         .filter_map(|m| match m {
-            NewMark::Cost(ci) => dealt.cost_row.get(*ci).copied().flatten(),
+            NewMark::Cost(ci, _) => dealt.cost_row.get(*ci).copied().flatten(),
             NewMark::Row(r) => Some(*r),
         })
         .collect();
     // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
-    c.loose_marks += c.new.len() - new.len();
+    for m in &c.new {
+        if let NewMark::Cost(ci, page) = m {
+            if dealt.cost_row.get(*ci).copied().flatten().is_none() {
+                c.loose_marks.push(*page);
+            }
+        }
+    }
     let missing = dealt.row_cost.iter().filter(|r| r.is_none()).count();
     if missing + dealt.unplaced > 0 || c.pages.len() != n {
         doubts.push(table_doubt(
@@ -549,19 +560,54 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
             ),
         ));
     }
-    if c.loose_marks > 0 {
+    if !c.loose_marks.is_empty() {
         doubts.push(table_doubt(
             &c.rows,
             format!(
                 "{} 新規 ○ mark(s) printed apart from every row: which rows are new is not in the text (only the rows whose mark follows their cost are marked)",
-                c.loose_marks
+                c.loose_marks.len()
             ),
         ));
+        doubts.extend(loose_mark_doubts(&c, &new));
     }
     let mut out = vec![c.headings.join(" ")];
     out.extend(row_lines(&c, &dealt.row_cost, &new, &mut doubts));
     out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
     (out, doubts)
+}
+
+/// A doubt on each row a loose ○ may belong to: the rows left unmarked whose No. was
+/// read on the mark's page (a page's marks come after its rows), or every unmarked row
+/// when no row's No. is on that page.
+fn loose_mark_doubts(c: &Columns, new: &[usize]) -> Vec<Doubt> {
+    let mut pages = c.loose_marks.clone();
+    pages.sort_unstable();
+    pages.dedup();
+    let unmarked = |k: &usize| !new.contains(k);
+    let mut out: Vec<Doubt> = Vec::new();
+    for page in pages {
+        let count = c.loose_marks.iter().filter(|&&p| p == page).count();
+        let on_page: Vec<usize> = (0..c.rows.len())
+            .filter(unmarked)
+            .filter(|&k| c.rows.get(k).is_some_and(|r| r.page == page))
+            .collect();
+        let candidates =
+            if on_page.is_empty() { (0..c.rows.len()).filter(unmarked).collect() } else { on_page };
+        for k in candidates {
+            let Some(r) = c.rows.get(k) else { continue };
+            if out.iter().any(|d| d.no == Some(r.no)) {
+                continue;
+            }
+            out.push(Doubt {
+                no: Some(r.no),
+                name: r.name.concat(),
+                message: format!(
+                    "{count} 新規 ○ mark(s) printed apart from every row of this row's page: this row may be new (read as not new)"
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// The 小計: the amount that is the sum of the others; else the first after 小計; else
@@ -728,9 +774,11 @@ mod tests {
                 "\u{c}次の章",
             ])
         );
-        // The mark printed apart from every row is not guessed: it is said.
-        assert_eq!(doubts.len(), 1, "{doubts:?}");
-        assert!(doubts[0].message.contains("新規"));
+        // The mark printed apart from every row is not guessed: it is said, on the table
+        // and on each unmarked row of the page it was read on (rows 3 and 4, not 1 and 2).
+        assert_eq!(doubts.len(), 3, "{doubts:?}");
+        assert!(doubts[0].message.contains("新規") && doubts[0].no.is_none());
+        assert_eq!(doubts[1..].iter().map(|d| d.no).collect::<Vec<_>>(), vec![Some(3), Some(4)]);
     }
 
     #[test]

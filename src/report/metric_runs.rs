@@ -299,16 +299,31 @@ fn table(header_rest: &str, lines: &[String]) -> Result<Vec<String>, Vec<String>
         }
         Some((merge_items(found.clone(), rows)?, cells))
     });
+    let header = format!("項目名 {}", labels.join(" "));
     let Some((items, cells)) = fit else {
-        return Err(item_lines());
+        return single_row(header, &found, &ps, ncols).ok_or_else(item_lines);
     };
     let row_item = assign(&items, &cells, ncols);
-    let mut out = vec![format!("項目名 {}", labels.join(" "))];
+    let mut out = vec![header];
     for (row, item) in cells.chunks(ncols).zip(row_item) {
         out.extend(item.and_then(|k| items.get(k)).map(|i| i.lines.clone()).unwrap_or_default());
         out.extend(row.iter().flat_map(|c| c.lines.clone()));
     }
     Ok(out)
+}
+
+/// A table of one item with fewer cells than columns (a cell spanning two years): the
+/// item and its cells, which the grammar places in the last columns with a doubt.
+fn single_row(header: String, items: &[Item], ps: &[Piece], ncols: usize) -> Option<Vec<String>> {
+    let [item] = items else { return None };
+    let [by_block, ..] = cell_counts(ps);
+    if by_block.is_empty() || by_block.len() >= ncols {
+        return None;
+    }
+    let mut out = vec![header];
+    out.extend(item.lines.iter().cloned());
+    out.extend(by_block.into_iter().flat_map(|c| c.lines));
+    Some(out)
 }
 
 /// Where a metrics table's region ends: its card's （担当課：…） line.
@@ -444,12 +459,48 @@ mod tests {
     }
 
     #[test]
+    fn one_item_with_fewer_cells_than_columns_is_read_as_one_row() {
+        let (got, doubts) = rebuild(v(&[
+            "項目名",
+            "",
+            "４年度",
+            "",
+            "甲の数",
+            "（注記）",
+            "",
+            "５年度",
+            "147 者",
+            "(R4.6～)",
+            "",
+            "（担当課：某課）",
+        ]));
+        assert!(doubts.is_empty());
+        assert_eq!(
+            got,
+            v(&["項目名 4年度 5年度", "甲の数", "（注記）", "147 者", "(R4.6～)", "（担当課：某課）"])
+        );
+    }
+
+    #[test]
     fn a_table_whose_cells_do_not_fit_is_left_and_said() {
-        let input =
-            v(&["項目名", "", "４年度", "", "５年度", "", "甲の件数", "", "147 者", "", "（担当課：某課）"]);
+        let input = v(&[
+            "項目名",
+            "",
+            "４年度",
+            "",
+            "５年度",
+            "",
+            "甲の件数",
+            "",
+            "147 者",
+            "",
+            "乙の件数",
+            "",
+            "（担当課：某課）",
+        ]);
         let (got, doubts) = rebuild(input.clone());
         assert_eq!(got, input);
-        assert_eq!(doubts, v(&["甲の件数"]));
+        assert_eq!(doubts, v(&["甲の件数", "乙の件数"]));
     }
 
     #[test]
