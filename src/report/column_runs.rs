@@ -187,6 +187,9 @@ struct Cost {
     after_subtotal: bool,
     /// The row whose name it follows in reading order (the row is printed row-wise there).
     row: Option<u32>,
+    /// A plain number within the pages read so far: a 掲載頁 printed out of order, when
+    /// the table has more costs than rows and fewer pages.
+    maybe_page: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -322,7 +325,7 @@ impl Reader<'_> {
     fn subtotal(&mut self, amount: Option<&String>) {
         self.after_subtotal = true;
         if let Some(a) = amount {
-            self.c.costs.push(Cost { text: a.clone(), after_subtotal: true, row: None });
+            self.c.costs.push(Cost { text: a.clone(), after_subtotal: true, row: None, maybe_page: None });
             self.after_subtotal = false;
         }
         self.prev = Prev::Subtotal;
@@ -347,8 +350,12 @@ impl Reader<'_> {
     }
 
     fn cost(&mut self, text: String) {
+        self.cost_or_page(text, None);
+    }
+
+    fn cost_or_page(&mut self, text: String, maybe_page: Option<u32>) {
         let row = anchor_row(&self.c, self.prev == Prev::Name);
-        self.c.costs.push(Cost { text, after_subtotal: self.after_subtotal, row });
+        self.c.costs.push(Cost { text, after_subtotal: self.after_subtotal, row, maybe_page });
         self.after_subtotal = false;
         self.prev = Prev::Cost;
     }
@@ -362,8 +369,12 @@ impl Reader<'_> {
     /// a cost without a comma.
     fn plain(&mut self, k: usize, n: u32, i: usize) {
         let glued = matches!(self.toks.get(k + 1), Some((Tok::Text(_), j)) if *j == i);
-        let last_page = self.c.pages.last().map(|p| p.0);
+        // Pages are compared with the highest read: a writer's blocks can print a
+        // page out of order (they are sorted when dealt).
+        let last_page = self.c.pages.iter().map(|p| p.0).max();
+        let first_page = self.c.pages.iter().map(|p| p.0).min();
         let page_ok = last_page.is_none_or(|lp| n >= lp && n <= lp + PAGE_REACH);
+        let within = first_page.zip(last_page).is_some_and(|(fp, lp)| n >= fp && n <= lp);
         let max_no = self.max_no();
         let footer = self.last_plain_on_page.get(self.page_of.get(i).copied().unwrap_or(0)) == Some(&Some(k))
             && last_page.is_some_and(|lp| n < lp)
@@ -378,7 +389,8 @@ impl Reader<'_> {
             return;
         }
         let dept_before = matches!(self.prev, Prev::DeptDone) || !self.depts.is_empty();
-        if dept_before && page_ok && last_page.is_some() || (dept_before && last_page.is_none()) {
+        if dept_before && (page_ok || within) {
+            // A page after its row's department, also one printed out of order.
             self.page(n);
         } else if n == max_no + 1 && !self.after_subtotal {
             start_row(&mut self.c, n, self.page);
@@ -386,7 +398,7 @@ impl Reader<'_> {
         } else if page_ok && last_page.is_some() {
             self.page(n);
         } else {
-            self.cost(n.to_string());
+            self.cost_or_page(n.to_string(), within.then_some(n));
         }
     }
 
@@ -524,6 +536,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         name: rows.first().map(|r| r.name.concat()).unwrap_or_default(),
         message,
     };
+    costs_to_pages(&mut c);
     let sub_at = subtotal_index(&c);
     let subtotal = sub_at.and_then(|k| c.costs.get(k)).map(|k| k.text.clone());
     c.rows.sort_by_key(|r| r.no);
@@ -608,6 +621,30 @@ fn loose_mark_doubts(c: &Columns, new: &[usize]) -> Vec<Doubt> {
         }
     }
     out
+}
+
+/// More costs than rows and the 小計, and fewer 掲載頁 than rows: the plain numbers taken
+/// for costs that lie within the pages read are pages printed out of order (the last
+/// first). A 新規 mark after such a number marks no row.
+fn costs_to_pages(c: &mut Columns) {
+    while c.pages.len() < c.rows.len() && c.costs.len() > c.rows.len() + 1 {
+        let Some(k) = c.costs.iter().rposition(|x| x.maybe_page.is_some()) else { break };
+        let cost = c.costs.remove(k);
+        c.pages.push((cost.maybe_page.unwrap_or_default(), Vec::new()));
+        let mut loose = Vec::new();
+        c.new.retain_mut(|m| match m {
+            NewMark::Cost(ci, page) if *ci == k => {
+                loose.push(*page);
+                false
+            }
+            NewMark::Cost(ci, _) if *ci > k => {
+                *ci -= 1;
+                true
+            }
+            _ => true,
+        });
+        c.loose_marks.append(&mut loose);
+    }
 }
 
 /// The 小計: the amount that is the sum of the others; else the first after 小計; else
@@ -798,5 +835,36 @@ mod tests {
         ]));
         assert_eq!(got[got.len() - 3..], v(&["小計 100", "カードの題名", "事業費 100 千円"]));
         assert_eq!(got[2], "1 甲事業 100 観光企画課 30");
+    }
+
+    #[test]
+    fn a_page_printed_out_of_order_is_a_page() {
+        // Row 2's department and page come after row 3's (a writer's block order); the
+        // late page is below the last read and follows a department: a page, not a cost.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "100",
+            "観光企画課",
+            "24",
+            "2",
+            "乙事業",
+            "200",
+            "3",
+            "丙事業",
+            "300",
+            "観光企画課",
+            "26",
+            "観光企画課",
+            "25",
+            "小計",
+            "600",
+        ]));
+        assert_eq!(
+            got[2..5],
+            v(&["1 甲事業 100 観光企画課 24", "2 乙事業 200 観光企画課 25", "3 丙事業 300 観光企画課 26"])
+        );
     }
 }
