@@ -245,6 +245,7 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         prev: Prev::Start,
         after_subtotal: false,
         page: 0,
+        named: None,
     };
     for (k, (t, i)) in toks.iter().enumerate() {
         r.page = page_of.get(*i).copied().unwrap_or(r.page);
@@ -315,6 +316,8 @@ struct Reader<'a> {
     after_subtotal: bool,
     /// The page (of the region) of the token being read.
     page: usize,
+    /// The row the last name line went to.
+    named: Option<usize>,
 }
 
 impl Reader<'_> {
@@ -354,7 +357,7 @@ impl Reader<'_> {
     }
 
     fn cost_or_page(&mut self, text: String, maybe_page: Option<u32>) {
-        let row = anchor_row(&self.c, self.prev == Prev::Name);
+        let row = anchor_row(&self.c, self.prev == Prev::Name, self.named);
         self.c.costs.push(Cost { text, after_subtotal: self.after_subtotal, row, maybe_page });
         self.after_subtotal = false;
         self.prev = Prev::Cost;
@@ -388,8 +391,18 @@ impl Reader<'_> {
             self.prev = Prev::No;
             return;
         }
-        let dept_before = matches!(self.prev, Prev::DeptDone) || !self.depts.is_empty();
-        if dept_before && (page_ok || within) {
+        // Before the first page, only a department right before makes a page: a
+        // department line read earlier may be the previous row's, its page to come.
+        let dept_before =
+            matches!(self.prev, Prev::DeptDone) || !self.depts.is_empty() && last_page.is_some();
+        // Before any page is read, the next No. followed by a name (not a department)
+        // starts its row even after a department: taking it for the first page would
+        // make every later No. a page.
+        let name_next = matches!(self.toks.get(k + 1), Some((Tok::Text(t), _)) if !department_line(t));
+        if last_page.is_none() && n == max_no + 1 && name_next && !self.after_subtotal {
+            start_row(&mut self.c, n, self.page);
+            self.prev = Prev::No;
+        } else if dept_before && (page_ok || within) {
             // A page after its row's department, also one printed out of order.
             self.page(n);
         } else if n == max_no + 1 && !self.after_subtotal {
@@ -398,7 +411,9 @@ impl Reader<'_> {
         } else if page_ok && last_page.is_some() {
             self.page(n);
         } else {
-            self.cost_or_page(n.to_string(), within.then_some(n));
+            // Before any page is read, a number past the next No.s may be the first page.
+            let first = last_page.is_none() && n > max_no + NO_REACH;
+            self.cost_or_page(n.to_string(), (within || first).then_some(n));
         }
     }
 
@@ -415,7 +430,8 @@ impl Reader<'_> {
                 && !format!("{s}{n}").contains("事業")
                 && width(s) + 1.0 >= self.dept_width.min(width(s) + width(n))
         });
-        let name_open = self.c.rows.last().is_some_and(|r| paren_open(&r.name.concat()));
+        let name_open =
+            self.name_row().and_then(|k| self.c.rows.get(k)).is_some_and(|r| paren_open(&r.name.concat()));
         // A department's whole line is one wherever it comes (a page's 担当課
         // column can follow a row's No. in reading order); a line after a No.
         // or inside a name's open parenthesis is the name's.
@@ -437,18 +453,35 @@ impl Reader<'_> {
                 Prev::DeptOpen
             };
         } else {
-            match self.c.rows.last_mut() {
+            // A name right after a No. is its row's; a name's further line goes on with
+            // it; another name goes to the first row left without one (a writer's block
+            // can print a run of No.s, then their names), else to the last row.
+            let target = if self.prev == Prev::No {
+                self.c.rows.len().checked_sub(1)
+            } else if self.prev == Prev::Name || name_open {
+                self.name_row()
+            } else {
+                self.c.rows.iter().position(|r| r.name.is_empty()).or(self.c.rows.len().checked_sub(1))
+            };
+            match target.and_then(|t| self.c.rows.get_mut(t)) {
                 Some(r) => r.name.push(s.to_string()),
                 None => self.c.headings.push(s.to_string()),
             }
+            self.named = target;
             self.prev = Prev::Name;
         }
     }
+
+    /// The row the last name line went to (the last row when none did yet).
+    fn name_row(&self) -> Option<usize> {
+        self.named.or(self.c.rows.len().checked_sub(1))
+    }
 }
 
-/// A cost read right after a row's name is that row's, when the row has none yet.
-fn anchor_row(c: &Columns, after_name: bool) -> Option<u32> {
-    let r = c.rows.last().filter(|_| after_name)?;
+/// A cost read right after a row's name (row `named`) is that row's, when the row has
+/// none yet.
+fn anchor_row(c: &Columns, after_name: bool, named: Option<usize>) -> Option<u32> {
+    let r = named.and_then(|k| c.rows.get(k)).filter(|_| after_name)?;
     (!c.costs.iter().any(|k| k.row == Some(r.no))).then_some(r.no)
 }
 
@@ -866,5 +899,48 @@ mod tests {
             got[2..5],
             v(&["1 甲事業 100 観光企画課 24", "2 乙事業 200 観光企画課 25", "3 丙事業 300 観光企画課 26"])
         );
+    }
+
+    #[test]
+    fn names_printed_after_a_run_of_numbers_go_to_their_rows() {
+        // Row 1's department does not end like one and its page comes before the
+        // department's last line: the next No., followed by its name, is still a No.
+        // Nos. 3 and 4 come in a run, their names after row 2's department and page; a
+        // name right after its No. (5) is that row's.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課（西部地域県民",
+            "24",
+            "局）",
+            "2",
+            "乙事業",
+            "1,200",
+            "3",
+            "4",
+            "観光企画課",
+            "25",
+            "丙事業",
+            "1,300",
+            "丁事業",
+            "1,400",
+            "観光企画課",
+            "26",
+            "観光企画課",
+            "27",
+            "5",
+            "戊事業",
+            "1,500",
+            "観光企画課",
+            "28",
+            "小計",
+            "6,500",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        let want = ["1 甲事業", "2 乙事業 1,200", "3 丙事業 1,300", "4 丁事業 1,400", "5 戊事業 1,500"];
+        assert!(rows.iter().zip(want).all(|(r, w)| r.starts_with(w)), "{got:#?}");
     }
 }
