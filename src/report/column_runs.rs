@@ -246,6 +246,8 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         after_subtotal: false,
         page: 0,
         named: None,
+        last_name: None,
+        dealing: 0,
     };
     for (k, (t, i)) in toks.iter().enumerate() {
         r.page = page_of.get(*i).copied().unwrap_or(r.page);
@@ -318,6 +320,11 @@ struct Reader<'a> {
     page: usize,
     /// The row the last name line went to.
     named: Option<usize>,
+    /// The row the last name line went to, and whether it started or continued a name
+    /// (rather than being added to a row named before).
+    last_name: Option<(usize, bool)>,
+    /// Name lines still to deal one a row after a run of No.s ([`Reader::first_of_run`]).
+    dealing: usize,
 }
 
 impl Reader<'_> {
@@ -395,13 +402,20 @@ impl Reader<'_> {
         // department line read earlier may be the previous row's, its page to come.
         let dept_before =
             matches!(self.prev, Prev::DeptDone) || !self.depts.is_empty() && last_page.is_some();
-        // Before any page is read, the next No. followed by a name (not a department)
-        // starts its row even after a department: taking it for the first page would
-        // make every later No. a page.
-        let name_next = matches!(self.toks.get(k + 1), Some((Tok::Text(t), _)) if !department_line(t));
-        if last_page.is_none() && n == max_no + 1 && name_next && !self.after_subtotal {
+        // A No. missing from the sequence, printed right after a name that went to a row
+        // already named: the name is this row's.
+        let gap = !used && n >= 1 && n < max_no && !within && !page_ok;
+        let moved = if gap { self.moved_name_line() } else { None };
+        if !used && self.no_before_name(k, n, first_page) {
             start_row(&mut self.c, n, self.page);
             self.prev = Prev::No;
+        } else if let Some(line) = moved {
+            start_row(&mut self.c, n, self.page);
+            if let Some(r) = self.c.rows.last_mut() {
+                r.name.push(line);
+            }
+            self.named = self.c.rows.len().checked_sub(1);
+            self.prev = Prev::Name;
         } else if dept_before && (page_ok || within) {
             // A page after its row's department, also one printed out of order.
             self.page(n);
@@ -415,6 +429,32 @@ impl Reader<'_> {
             let first = last_page.is_none() && n > max_no + NO_REACH;
             self.cost_or_page(n.to_string(), (within || first).then_some(n));
         }
+    }
+
+    /// A No. followed by its name (not a department): the next No. before any page is
+    /// read (taking it for the first page would make every later No. a page), or one a
+    /// little past the highest No. that is below every page read (rows printed out of
+    /// order).
+    fn no_before_name(&self, k: usize, n: u32, first_page: Option<u32>) -> bool {
+        let name_next = matches!(self.toks.get(k + 1), Some((Tok::Text(t), _)) if !department_line(t));
+        let max_no = self.max_no();
+        let next = first_page.is_none() && n == max_no + 1;
+        let past = first_page.is_some_and(|fp| n < fp) && n > max_no && n <= max_no + NO_REACH;
+        name_next && !self.after_subtotal && (next || past)
+    }
+
+    /// The last name line, when it was read just now and went to a row that had a name
+    /// already (so it may be a row's whose No. comes after it). Taken from that row.
+    fn moved_name_line(&mut self) -> Option<String> {
+        let (row, fresh) = self.last_name.filter(|_| self.prev == Prev::Name)?;
+        if fresh {
+            return None;
+        }
+        let r = self.c.rows.get_mut(row)?;
+        if r.name.len() < 2 {
+            return None;
+        }
+        r.name.pop()
     }
 
     /// A text line (token `k`): a department's line (or its first part), else a name's.
@@ -457,19 +497,47 @@ impl Reader<'_> {
             // it; another name goes to the first row left without one (a writer's block
             // can print a run of No.s, then their names), else to the last row.
             let target = if self.prev == Prev::No {
-                self.c.rows.len().checked_sub(1)
+                self.first_of_run(k)
+            } else if self.prev == Prev::Name && self.dealing > 0 {
+                self.dealing -= 1;
+                self.c.rows.iter().position(|r| r.name.is_empty())
             } else if self.prev == Prev::Name || name_open {
                 self.name_row()
             } else {
+                self.dealing = 0;
                 self.c.rows.iter().position(|r| r.name.is_empty()).or(self.c.rows.len().checked_sub(1))
             };
             match target.and_then(|t| self.c.rows.get_mut(t)) {
-                Some(r) => r.name.push(s.to_string()),
+                Some(r) => {
+                    let fresh = r.name.is_empty() || self.prev == Prev::Name;
+                    r.name.push(s.to_string());
+                    self.last_name = target.map(|t| (t, fresh));
+                }
                 None => self.c.headings.push(s.to_string()),
             }
             self.named = target;
             self.prev = Prev::Name;
         }
+    }
+
+    /// The row of a name line read right after a No. (token `k`): that No.'s row; but
+    /// after a run of No.s followed by as many name lines, the run's first row (the
+    /// names are dealt one a row: `17` … `21`, then five names).
+    fn first_of_run(&mut self, k: usize) -> Option<usize> {
+        let last = self.c.rows.len().checked_sub(1);
+        let run = self.c.rows.iter().rev().take_while(|r| r.name.is_empty()).count();
+        let names = self
+            .toks
+            .get(k..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(t, _)| matches!(t, Tok::Text(s) if !department_line(s)))
+            .count();
+        if run > 1 && names == run {
+            self.dealing = run - 1;
+            return self.c.rows.len().checked_sub(run);
+        }
+        last
     }
 
     /// The row the last name line went to (the last row when none did yet).
@@ -941,6 +1009,53 @@ mod tests {
         ]));
         let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
         let want = ["1 甲事業", "2 乙事業 1,200", "3 丙事業 1,300", "4 丁事業 1,400", "5 戊事業 1,500"];
+        assert!(rows.iter().zip(want).all(|(r, w)| r.starts_with(w)), "{got:#?}");
+    }
+
+    #[test]
+    fn a_run_of_numbers_then_as_many_names_and_a_number_after_its_name() {
+        // Nos. 2–4 in a run, then their three names one a line; No. 6 right after its
+        // name and before its own name came No. 5's; No. 5 after its name, which had
+        // gone to row 6.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "24",
+            "2",
+            "3",
+            "4",
+            "乙事業",
+            "丙事業",
+            "丁事業",
+            "1,200",
+            "観光企画課",
+            "25",
+            "1,300",
+            "観光企画課",
+            "26",
+            "1,400",
+            "観光企画課",
+            "27",
+            "観光企画課",
+            "6",
+            "己事業",
+            "1,600",
+            "29",
+            "戊事業",
+            "5",
+            "1,500",
+            "観光企画課",
+            "28",
+            "小計",
+            "8,100",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        let want = ["1 甲事業", "2 乙事業", "3 丙事業", "4 丁事業", "5 戊事業", "6 己事業"];
+        assert_eq!(rows.len(), want.len(), "{got:#?}");
         assert!(rows.iter().zip(want).all(|(r, w)| r.starts_with(w)), "{got:#?}");
     }
 }
