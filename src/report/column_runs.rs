@@ -216,7 +216,9 @@ struct Columns {
     /// Amounts in reading order, with whether each came right after 小計.
     costs: Vec<Cost>,
     /// Per page read, the departments read since the previous page.
-    pages: Vec<(u32, Vec<String>)>,
+    /// Each with the row it was read right after (its row's cost, department, page:
+    /// the row printed row by row there).
+    pages: Vec<(u32, Vec<String>, Option<u32>)>,
     /// 新規 marks: by the cost they follow, or by the row whose 掲載頁 comes next.
     new: Vec<NewMark>,
     /// Marks placed on no row: the page (of the region) each was read on.
@@ -248,6 +250,7 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         named: None,
         last_name: None,
         dealing: 0,
+        row_wise: None,
     };
     for (k, (t, i)) in toks.iter().enumerate() {
         r.page = page_of.get(*i).copied().unwrap_or(r.page);
@@ -325,6 +328,9 @@ struct Reader<'a> {
     last_name: Option<(usize, bool)>,
     /// Name lines still to deal one a row after a run of No.s ([`Reader::first_of_run`]).
     dealing: usize,
+    /// The row whose cost was read right after its name: its department and page may
+    /// follow.
+    row_wise: Option<u32>,
 }
 
 impl Reader<'_> {
@@ -365,13 +371,17 @@ impl Reader<'_> {
 
     fn cost_or_page(&mut self, text: String, maybe_page: Option<u32>) {
         let row = anchor_row(&self.c, self.prev == Prev::Name, self.named);
+        self.row_wise = row;
         self.c.costs.push(Cost { text, after_subtotal: self.after_subtotal, row, maybe_page });
         self.after_subtotal = false;
         self.prev = Prev::Cost;
     }
 
     fn page(&mut self, n: u32) {
-        self.c.pages.push((n, std::mem::take(&mut self.depts)));
+        let taken = |no: &u32| self.c.pages.iter().any(|p| p.2 == Some(*no));
+        let row = self.row_wise.filter(|no| self.prev == Prev::DeptDone && !taken(no));
+        self.c.pages.push((n, std::mem::take(&mut self.depts), row));
+        self.row_wise = None;
         self.prev = Prev::Page;
     }
 
@@ -394,7 +404,7 @@ impl Reader<'_> {
             return;
         }
         if glued && !used && n >= 1 && n <= max_no + NO_REACH {
-            start_row(&mut self.c, n, self.page);
+            self.begin_row(n);
             self.prev = Prev::No;
             return;
         }
@@ -407,10 +417,10 @@ impl Reader<'_> {
         let gap = !used && n >= 1 && n < max_no && !within && !page_ok;
         let moved = if gap { self.moved_name_line() } else { None };
         if !used && self.no_before_name(k, n, first_page) {
-            start_row(&mut self.c, n, self.page);
+            self.begin_row(n);
             self.prev = Prev::No;
         } else if let Some(line) = moved {
-            start_row(&mut self.c, n, self.page);
+            self.begin_row(n);
             if let Some(r) = self.c.rows.last_mut() {
                 r.name.push(line);
             }
@@ -420,7 +430,7 @@ impl Reader<'_> {
             // A page after its row's department, also one printed out of order.
             self.page(n);
         } else if n == max_no + 1 && !self.after_subtotal {
-            start_row(&mut self.c, n, self.page);
+            self.begin_row(n);
             self.prev = Prev::No;
         } else if page_ok && last_page.is_some() {
             self.page(n);
@@ -429,6 +439,12 @@ impl Reader<'_> {
             let first = last_page.is_none() && n > max_no + NO_REACH;
             self.cost_or_page(n.to_string(), (within || first).then_some(n));
         }
+    }
+
+    /// A row starts at its No.: what was read before is no longer its row's.
+    fn begin_row(&mut self, n: u32) {
+        start_row(&mut self.c, n, self.page);
+        self.row_wise = None;
     }
 
     /// A No. followed by its name (not a department): the next No. before any page is
@@ -641,10 +657,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
     let sub_at = subtotal_index(&c);
     let subtotal = sub_at.and_then(|k| c.costs.get(k)).map(|k| k.text.clone());
     c.rows.sort_by_key(|r| r.no);
-    // Cards are printed in the order of the rows, so 掲載頁 never decrease down the table:
-    // pages read out of order (a writer's blocks taken in another order) are put back
-    // in order, each with the departments read before it.
-    c.pages.sort_by_key(|p| p.0);
+    let (row_page, page_row) = pages_to_rows(&c);
     let n = c.rows.len();
     let dealt = costs_to_rows(&c, sub_at);
     let new: Vec<usize> = c
@@ -652,7 +665,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         .iter()
         .filter_map(|m| match m {
             NewMark::Cost(ci, _) => dealt.cost_row.get(*ci).copied().flatten(),
-            NewMark::Row(r) => Some(*r),
+            NewMark::Row(k) => page_row.get(*k).copied().flatten(),
         })
         .collect();
     // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
@@ -685,7 +698,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         doubts.extend(loose_mark_doubts(&c, &new));
     }
     let mut out = vec![c.headings.join(" ")];
-    out.extend(row_lines(&c, &dealt.row_cost, &new, &mut doubts));
+    out.extend(row_lines(&c, &dealt.row_cost, &row_page, &new, &mut doubts));
     out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
     (out, doubts)
 }
@@ -731,7 +744,7 @@ fn costs_to_pages(c: &mut Columns) {
     while c.pages.len() < c.rows.len() && c.costs.len() > c.rows.len() + 1 {
         let Some(k) = c.costs.iter().rposition(|x| x.maybe_page.is_some()) else { break };
         let cost = c.costs.remove(k);
-        c.pages.push((cost.maybe_page.unwrap_or_default(), Vec::new()));
+        c.pages.push((cost.maybe_page.unwrap_or_default(), Vec::new(), None));
         let mut loose = Vec::new();
         c.new.retain_mut(|m| match m {
             NewMark::Cost(ci, page) if *ci == k => {
@@ -746,6 +759,59 @@ fn costs_to_pages(c: &mut Columns) {
         });
         c.loose_marks.append(&mut loose);
     }
+}
+
+/// A page for each row left without one, from its neighbours (pages never decrease down
+/// the table): the previous row's, exact when the next row's is the same. Without it the
+/// grammar would read the next rows as this row's departments.
+fn fill_pages(c: &Columns, row_page: &[Option<usize>]) -> Vec<Option<(u32, bool)>> {
+    let page = |k: usize| row_page.get(k).copied().flatten().and_then(|p| c.pages.get(p)).map(|p| p.0);
+    (0..c.rows.len())
+        .map(|k| {
+            if page(k).is_some() {
+                return None;
+            }
+            let before = (0..k).rev().find_map(page);
+            let after = (k + 1..c.rows.len()).find_map(page);
+            match (before, after) {
+                (Some(b), a) => Some((b, a == Some(b))),
+                (None, Some(a)) => Some((a, false)),
+                (None, None) => None,
+            }
+        })
+        .collect()
+}
+
+/// 掲載頁 to rows (in No. order): a page read right after its row's cost and department
+/// is that row's; the others, sorted (cards are printed in the order of the rows, so
+/// pages never decrease down the table; a writer's blocks can print them out of order),
+/// go to the rows left without one. Returns per row its page's index, and per page its
+/// row.
+fn pages_to_rows(c: &Columns) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let mut row_page: Vec<Option<usize>> = vec![None; c.rows.len()];
+    let mut page_row: Vec<Option<usize>> = vec![None; c.pages.len()];
+    for (pi, p) in c.pages.iter().enumerate() {
+        let Some(r) = p.2.and_then(|no| c.rows.iter().position(|r| r.no == no)) else { continue };
+        if let (Some(slot @ None), Some(placed)) = (row_page.get_mut(r), page_row.get_mut(pi)) {
+            *slot = Some(pi);
+            *placed = Some(r);
+        }
+    }
+    let mut loose: Vec<usize> =
+        (0..c.pages.len()).filter(|&pi| page_row.get(pi).is_some_and(Option::is_none)).collect();
+    loose.sort_by_key(|&pi| c.pages.get(pi).map_or(0, |p| p.0));
+    let mut loose = loose.into_iter();
+    for r in 0..c.rows.len() {
+        if row_page.get(r).is_some_and(Option::is_some) {
+            continue;
+        }
+        let Some(pi) = loose.next() else { break };
+        if let (Some(slot), Some(placed)) = (row_page.get_mut(r), page_row.get_mut(pi)) {
+            *slot = Some(pi);
+            *placed = Some(r);
+        }
+    }
+    (row_page, page_row)
 }
 
 /// The 小計: the amount that is the sum of the others; else the first after 小計; else
@@ -809,8 +875,15 @@ fn costs_to_rows(c: &Columns, sub_at: Option<usize>) -> Dealt {
 
 /// One line a row as the seed's dump prints it (`○ No 名 cost ○ 担当課 page`), a
 /// department's further lines after it; a row without a name is a doubt.
-fn row_lines(c: &Columns, row_cost: &[Option<usize>], new: &[usize], doubts: &mut Vec<Doubt>) -> Vec<String> {
+fn row_lines(
+    c: &Columns,
+    row_cost: &[Option<usize>],
+    row_page: &[Option<usize>],
+    new: &[usize],
+    doubts: &mut Vec<Doubt>,
+) -> Vec<String> {
     let mut out = Vec::new();
+    let filled = fill_pages(c, row_page);
     for (k, r) in c.rows.iter().enumerate() {
         let name = r.name.concat();
         if name.is_empty() {
@@ -832,7 +905,25 @@ fn row_lines(c: &Columns, row_cost: &[Option<usize>], new: &[usize], doubts: &mu
         if new.contains(&k) {
             line.push_str(" ○");
         }
-        let (page, depts) = c.pages.get(k).cloned().unwrap_or((0, Vec::new()));
+        let (page, depts, _) =
+            row_page.get(k).copied().flatten().and_then(|p| c.pages.get(p)).cloned().unwrap_or((
+                0,
+                Vec::new(),
+                None,
+            ));
+        let page = match (page, filled.get(k).copied().flatten()) {
+            (0, Some((p, exact))) => {
+                if !exact {
+                    doubts.push(Doubt {
+                        no: Some(r.no),
+                        name: name.clone(),
+                        message: format!("no 掲載頁 read for this row: taken as the previous row's ({p}), which the next row's does not confirm"),
+                    });
+                }
+                p
+            }
+            (p, _) => p,
+        };
         let mut depts = depts.into_iter();
         if let Some(d) = depts.next() {
             line.push(' ');
@@ -1057,5 +1148,37 @@ mod tests {
         let want = ["1 甲事業", "2 乙事業", "3 丙事業", "4 丁事業", "5 戊事業", "6 己事業"];
         assert_eq!(rows.len(), want.len(), "{got:#?}");
         assert!(rows.iter().zip(want).all(|(r, w)| r.starts_with(w)), "{got:#?}");
+    }
+
+    #[test]
+    fn a_row_printed_row_by_row_keeps_its_page_and_a_row_without_one_is_filled() {
+        // Row 2's department and page are not in the text: row 3's page is read right
+        // after row 3's cost and department, so it stays row 3's; row 2 takes row 1's
+        // page, which row 3's does not confirm: a doubt on row 2.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "24",
+            "2",
+            "乙事業",
+            "1,200",
+            "3",
+            "丙事業",
+            "1,300",
+            "観光企画課",
+            "25",
+            "小計",
+            "3,600",
+        ]));
+        assert_eq!(
+            got[2..5],
+            v(&["1 甲事業 1,100 観光企画課 24", "2 乙事業 1,200 24", "3 丙事業 1,300 観光企画課 25"])
+        );
+        assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("掲載頁")), "{doubts:?}");
+        assert!(!doubts.iter().any(|d| d.no == Some(3)), "{doubts:?}");
     }
 }
