@@ -6,6 +6,7 @@
 //! paragraphs. `marks` holds the character rules they share. The modules other code
 //! links to stay public; the steps inside them are crate-internal.
 
+pub(crate) mod box_runs;
 pub mod card;
 pub(crate) mod case_study;
 pub(crate) mod column_runs;
