@@ -17,8 +17,9 @@ static ITEM_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^項\s*目\s*名\s*$").expect("static regex"));
 static YEAR_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(令和|平成|R|H)?\s*([0-9]+|元)\s*年度$").expect("static regex"));
+/// The cost line, with the card number printed after it or not (`事業費 6,745 千円 34`).
 static COST_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^事\s*業\s*費\s*[▲△-]?\s*[0-9][0-9,.]*\s*(千\s*円|百\s*万\s*円|億\s*円|円)\s*$")
+    Regex::new(r"^事\s*業\s*費\s*[▲△-]?\s*[0-9][0-9,.]*\s*(千\s*円|百\s*万\s*円|億\s*円|円)\s*([0-9]{1,3})?$")
         .expect("static regex")
 });
 static BOX_HEADING: LazyLock<Regex> =
@@ -115,6 +116,91 @@ pub fn rebuild(ls: Vec<String>) -> Vec<String> {
     out
 }
 
+/// A box's end: the metrics table's 項目名 or the department line.
+fn ends_box(t: &str) -> bool {
+    let q: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    q.starts_with("項目名") || q.starts_with("（担当課") || q.starts_with("(担当課")
+}
+
+/// A block's last line ends a sentence or a parenthesised note.
+fn ends_sentence(block: &[String]) -> bool {
+    block.last().is_some_and(|l| norm(l).ends_with(['。', '．', '）', ')', '」']))
+}
+
+/// The blocks of a box (from its first heading up to `end`), the other lines (headings,
+/// the card number, the cost line) apart.
+fn box_blocks(ls: &[String]) -> (Vec<String>, Vec<Vec<String>>) {
+    let (mut other, mut blocks) = (Vec::new(), Vec::new());
+    let mut cur: Vec<String> = Vec::new();
+    for l in ls {
+        let t = norm(l);
+        let apart = BOX_HEADING.is_match(&t) || is_card_number(&t) || COST_LINE.is_match(&t);
+        if t.is_empty() || apart {
+            if !cur.is_empty() {
+                blocks.push(std::mem::take(&mut cur));
+            }
+            if apart {
+                other.push(l.clone());
+            }
+        } else {
+            cur.push(l.clone());
+        }
+    }
+    if !cur.is_empty() {
+        blocks.push(cur);
+    }
+    (other, blocks)
+}
+
+/// A box whose two columns come as alternating blocks (left, right, left, right: the
+/// writer's text blocks cut each column): the first block, cut inside a sentence, says
+/// so. The left column's blocks are put first, then the right's, after the box's
+/// other lines (headings, number, cost), blank lines apart.
+fn alternating(ls: &[String]) -> Option<Vec<String>> {
+    let (other, blocks) = box_blocks(ls);
+    // The left column's first block is the one cut (the right column's come after it).
+    let cut = blocks.first().is_some_and(|b| !ends_sentence(b));
+    if !cut || blocks.len() < 3 {
+        return None;
+    }
+    let mut out = other;
+    for parity in [0, 1] {
+        for b in blocks.iter().skip(parity).step_by(2) {
+            out.push(String::new());
+            out.extend(b.iter().cloned());
+        }
+    }
+    out.push(String::new());
+    Some(out)
+}
+
+/// Put every box printed as alternating column blocks back in column order (lines as
+/// read, blank lines kept).
+pub fn columns(ls: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while i < ls.len() {
+        let starts = BOX_HEADING.is_match(&norm(&ls[i])) && !ls[i].starts_with('\u{c}');
+        let end = (i..ls.len().min(i + BOX_REACH))
+            .find(|&k| ends_box(&norm(&ls[k])) || k > i && ls[k].starts_with('\u{c}'));
+        match end.filter(|_| starts) {
+            // The whole box at once (from its first heading), reordered or as read.
+            Some(e) => {
+                match ls.get(i..e).and_then(alternating) {
+                    Some(b) => out.extend(b),
+                    None => out.extend(ls.get(i..e).unwrap_or_default().iter().cloned()),
+                }
+                i = e;
+            }
+            None => {
+                out.push(ls[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +256,53 @@ mod tests {
         let input =
             v(&["【 事業実績 】", "実施した。", "項目名", "", "項目の数", "", "４年度", "", "５年度"]);
         assert_eq!(rebuild(input.clone()), input);
+    }
+
+    #[test]
+    fn alternating_column_blocks_are_put_in_column_order() {
+        let got = columns(v(&[
+            "【 事業概要 】",
+            "技術革新に伴い、公",
+            "",
+            "１",
+            "７",
+            "",
+            "【 事業実績 】",
+            "研修に派遣した。",
+            "",
+            "共職業能力開発校の指導員を派遣する。",
+            "",
+            "項目名",
+        ]));
+        assert_eq!(
+            got,
+            v(&[
+                "【 事業概要 】",
+                "１",
+                "７",
+                "【 事業実績 】",
+                "",
+                "技術革新に伴い、公",
+                "",
+                "共職業能力開発校の指導員を派遣する。",
+                "",
+                "研修に派遣した。",
+                "",
+                "項目名",
+            ])
+        );
+        // Blocks that each end a sentence are paragraphs of one column: left as read.
+        let whole = v(&[
+            "【 事業概要 】",
+            "計画する。",
+            "",
+            "【 事業実績 】",
+            "実施した。",
+            "",
+            "また、行った。",
+            "",
+            "項目名",
+        ]);
+        assert_eq!(columns(whole.clone()), whole);
     }
 }

@@ -102,7 +102,7 @@ pub fn column_tables(doc: Document) -> (Document, Guesses) {
             let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
             let (texts, mut d) = super::column_runs::rebuild(texts);
             guesses.summary.append(&mut d);
-            let texts = super::box_runs::rebuild(texts);
+            let texts = super::box_runs::columns(super::box_runs::rebuild(texts));
             let (texts, mut items) = super::metric_runs::rebuild(texts);
             guesses.metric_items.append(&mut items);
             Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
