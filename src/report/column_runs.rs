@@ -686,6 +686,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
                 c.pages.len()
             ),
         ));
+        doubts.extend(dealt_by_order(&c, &dealt.row_cost, &row_page));
     }
     if !c.loose_marks.is_empty() {
         doubts.push(table_doubt(
@@ -701,6 +702,31 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
     out.extend(row_lines(&c, &dealt.row_cost, &row_page, &new, &mut doubts));
     out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
     (out, doubts)
+}
+
+/// When a table's columns do not count up to its rows, a doubt on each row whose cost
+/// or 掲載頁 was dealt by reading order rather than read with the row (after its name,
+/// after its cost and department): it may be another row's.
+fn dealt_by_order(c: &Columns, row_cost: &[Option<usize>], row_page: &[Option<usize>]) -> Vec<Doubt> {
+    let mut out = Vec::new();
+    for (k, r) in c.rows.iter().enumerate() {
+        let cost_read = row_cost.get(k).copied().flatten().and_then(|ci| c.costs.get(ci)).and_then(|x| x.row);
+        let page_read = row_page.get(k).copied().flatten().and_then(|pi| c.pages.get(pi)).and_then(|p| p.2);
+        let what = match (cost_read == Some(r.no), page_read == Some(r.no)) {
+            (true, true) => continue,
+            (false, true) => "cost",
+            (true, false) => "掲載頁",
+            (false, false) => "cost and 掲載頁",
+        };
+        out.push(Doubt {
+            no: Some(r.no),
+            name: r.name.concat(),
+            message: format!(
+                "summary table printed as column runs whose columns do not count up to its rows: this row's {what} was dealt by reading order and may be another row's"
+            ),
+        });
+    }
+    out
 }
 
 /// A doubt on each row a loose ○ may belong to: the rows left unmarked whose No. was
