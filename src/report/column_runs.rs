@@ -654,6 +654,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         message,
     };
     costs_to_pages(&mut c);
+    stray_plain_cost(&mut c);
     let sub_at = subtotal_index(&c);
     let subtotal = sub_at.and_then(|k| c.costs.get(k)).map(|k| k.text.clone());
     c.rows.sort_by_key(|r| r.no);
@@ -769,21 +770,51 @@ fn loose_mark_doubts(c: &Columns, new: &[usize]) -> Vec<Doubt> {
 fn costs_to_pages(c: &mut Columns) {
     while c.pages.len() < c.rows.len() && c.costs.len() > c.rows.len() + 1 {
         let Some(k) = c.costs.iter().rposition(|x| x.maybe_page.is_some()) else { break };
-        let cost = c.costs.remove(k);
+        let cost = remove_cost(c, k);
         c.pages.push((cost.maybe_page.unwrap_or_default(), Vec::new(), None));
-        let mut loose = Vec::new();
-        c.new.retain_mut(|m| match m {
-            NewMark::Cost(ci, page) if *ci == k => {
-                loose.push(*page);
-                false
-            }
-            NewMark::Cost(ci, _) if *ci > k => {
-                *ci -= 1;
-                true
-            }
-            _ => true,
-        });
-        c.loose_marks.append(&mut loose);
+    }
+}
+
+/// Take cost `k` out of the cost column; a 新規 mark that followed it marks no row.
+fn remove_cost(c: &mut Columns, k: usize) -> Cost {
+    let cost = c.costs.remove(k);
+    let mut loose = Vec::new();
+    c.new.retain_mut(|m| match m {
+        NewMark::Cost(ci, page) if *ci == k => {
+            loose.push(*page);
+            false
+        }
+        NewMark::Cost(ci, _) if *ci > k => {
+            *ci -= 1;
+            true
+        }
+        _ => true,
+    });
+    c.loose_marks.append(&mut loose);
+    cost
+}
+
+/// A plain number taken for a cost (a page footer, a 掲載頁 below the pages read) can break
+/// the 小計's sum rule: when no amount is the sum of the others, but one is once a single
+/// plain number (no thousands comma) is left out, that number is no cost (a page when it
+/// lies within the pages read, else dropped).
+fn stray_plain_cost(c: &mut Columns) {
+    let values: Vec<Option<i64>> = c.costs.iter().map(|k| amount_value(&k.text)).collect();
+    let total: i64 = values.iter().flatten().sum();
+    let sums = |t: i64, skip: usize| {
+        values.iter().enumerate().any(|(i, v)| i != skip && v.is_some_and(|v| 2 * v == t))
+    };
+    if c.costs.len() < 3 || sums(total, usize::MAX) {
+        return;
+    }
+    let plain = (0..c.costs.len()).filter(|&j| c.costs.get(j).is_some_and(|k| !k.text.contains(',')));
+    let stray: Vec<usize> =
+        plain.filter(|&j| sums(total - values.get(j).copied().flatten().unwrap_or(0), j)).collect();
+    if let [j] = stray.as_slice() {
+        let cost = remove_cost(c, *j);
+        if let Some(p) = cost.maybe_page {
+            c.pages.push((p, Vec::new(), None));
+        }
     }
 }
 
@@ -1206,5 +1237,35 @@ mod tests {
         );
         assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("掲載頁")), "{doubts:?}");
         assert!(!doubts.iter().any(|d| d.no == Some(3)), "{doubts:?}");
+    }
+
+    #[test]
+    fn a_stray_plain_number_does_not_break_the_subtotal() {
+        // `69` (a page footer read among the cells) is no cost: without it 1,500 is the
+        // sum of the others. Row 2's page is missing: its cost and page were dealt by
+        // order, which its card is told.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,000",
+            "観光企画課",
+            "70",
+            "2",
+            "乙事業",
+            "小計",
+            "観光企画課",
+            "500",
+            "1,500",
+            "69",
+            "71",
+        ]));
+        assert_eq!(got.last(), Some(&"小計 1,500".to_string()), "{got:#?}");
+        assert!(got.contains(&"2 乙事業 500 観光企画課 71".to_string()), "{got:#?}");
+        assert!(
+            !doubts.iter().any(|d| d.message.contains("dealt by reading order") && d.no == Some(1)),
+            "{doubts:?}"
+        );
     }
 }
