@@ -139,8 +139,10 @@ fn items(ps: &[Piece]) -> Vec<Item> {
     let mut prev: Option<(Kind, usize)> = None;
     for (k, p) in ps.iter().enumerate() {
         let after_item = prev.is_some_and(|(kind, block)| kind == Kind::Item && block == p.block);
+        // A note, a line opening one (wrapped inside it), or a line inside an open one.
         let joins = after_item
             && (p.kind == Kind::Note
+                || p.kind == Kind::Item && p.text.starts_with(['(', '（'])
                 || p.kind == Kind::Item && out.last().is_some_and(|i| !parens_closed(&i.lines.concat())));
         match out.last_mut() {
             Some(item) if joins => {
@@ -530,6 +532,47 @@ mod tests {
                 "71 名",
                 "142 名",
                 "（担当課：某課）"
+            ])
+        );
+    }
+
+    #[test]
+    fn a_note_wrapped_inside_its_parentheses_stays_with_its_item() {
+        let (got, doubts) = rebuild(v(&[
+            "項目名",
+            "",
+            "４年度",
+            "",
+            "甲の参加者",
+            "乙の聴講者",
+            "（五所川原高校、五所",
+            "川原第一高校）",
+            "",
+            "５年度",
+            "22名",
+            "",
+            "14名",
+            "",
+            "87名",
+            "",
+            "423名",
+            "",
+            "（担当課：某課）",
+        ]));
+        assert!(doubts.is_empty());
+        assert_eq!(
+            got,
+            v(&[
+                "項目名 4年度 5年度",
+                "甲の参加者",
+                "22名",
+                "14名",
+                "乙の聴講者",
+                "（五所川原高校、五所",
+                "川原第一高校）",
+                "87名",
+                "423名",
+                "（担当課：某課）",
             ])
         );
     }
