@@ -74,9 +74,9 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     if kind.is_some_and(|k| k != input::dump_kind::DumpKind::Plain) {
         document = report::footers::read(document);
     }
-    let mut summary_doubts = Vec::new();
+    let mut runs = report::reassemble::Guesses::default();
     if kind == Some(input::dump_kind::DumpKind::Pdftotext) {
-        (document, summary_doubts) = report::reassemble::column_tables(document);
+        (document, runs) = report::reassemble::column_tables(document);
     }
     let controls = normalize::control_characters(&document);
     if controls > 0 {
@@ -93,8 +93,17 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     let dump_kind = kind.filter(|k| *k != input::dump_kind::DumpKind::Plain).map(|k| k.name().to_string());
     let source = model::Source { file: name.to_string(), format: source_format, sha256, pages, dump_kind };
     let mut report = report::build(&document, source)?;
-    warn_guessed_metrics(&mut report, &guesses.metric_items);
-    guesses.summary.append(&mut summary_doubts);
+    warn_guessed_metrics(
+        &mut report,
+        &guesses.metric_items,
+        "cells stacked around the row in a dump without positions; which column each belongs to is a guess",
+    );
+    warn_guessed_metrics(
+        &mut report,
+        &runs.metric_items,
+        "its table is printed block by block and its cells do not fill the grid of items × columns; which row and column each cell belongs to is a guess",
+    );
+    guesses.summary.append(&mut runs.summary);
     warn_summary_doubts(&mut report, &guesses.summary);
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
@@ -104,8 +113,9 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
 }
 
 /// A `metrics.uncertain` warning on each card with a metric row whose cells the dump's
-/// reassembly placed by a guess (`guesses`: those rows' items, or their first lines).
-fn warn_guessed_metrics(report: &mut Report, guesses: &[String]) {
+/// reassembly placed by a guess (`guesses`: those rows' items, or their first lines;
+/// `why`: how the guess came about).
+fn warn_guessed_metrics(report: &mut Report, guesses: &[String], why: &str) {
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let guesses: Vec<String> = guesses.iter().map(|g| squash(g)).filter(|g| !g.is_empty()).collect();
     if guesses.is_empty() {
@@ -119,10 +129,7 @@ fn warn_guessed_metrics(report: &mut Report, guesses: &[String]) {
                     report.diagnostics.push(
                         model::Diagnostic::new(
                             model::Code::MetricsUncertain,
-                            format!(
-                                "row \"{}\": cells stacked around the row in a dump without positions; which column each belongs to is a guess",
-                                row.item
-                            ),
+                            format!("row \"{}\": {why}", row.item),
                         )
                         .at_page(p.page)
                         .in_policy(policy.numbers.first().copied())

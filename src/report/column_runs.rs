@@ -187,11 +187,15 @@ struct Cost {
     after_subtotal: bool,
     /// The row whose name it follows in reading order (the row is printed row-wise there).
     row: Option<u32>,
+    /// A plain number within the pages read so far: a 掲載頁 printed out of order, when
+    /// the table has more costs than rows and fewer pages.
+    maybe_page: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy)]
 enum NewMark {
-    Cost(usize),
+    /// After the cost of this index, read on this page.
+    Cost(usize, usize),
     Row(usize),
 }
 
@@ -200,6 +204,8 @@ struct Row {
     no: u32,
     name: Vec<String>,
     marks: usize,
+    /// The page (of the region) its No. was read on.
+    page: usize,
 }
 
 /// What a region's tokens are read into.
@@ -210,11 +216,13 @@ struct Columns {
     /// Amounts in reading order, with whether each came right after 小計.
     costs: Vec<Cost>,
     /// Per page read, the departments read since the previous page.
-    pages: Vec<(u32, Vec<String>)>,
+    /// Each with the row it was read right after (its row's cost, department, page:
+    /// the row printed row by row there).
+    pages: Vec<(u32, Vec<String>, Option<u32>)>,
     /// 新規 marks: by the cost they follow, or by the row whose 掲載頁 comes next.
     new: Vec<NewMark>,
-    /// Marks placed on no row.
-    loose_marks: usize,
+    /// Marks placed on no row: the page (of the region) each was read on.
+    loose_marks: Vec<usize>,
     /// Policy marks read before the No. they belong to.
     pending: usize,
 }
@@ -238,8 +246,14 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         depts: Vec::new(),
         prev: Prev::Start,
         after_subtotal: false,
+        page: 0,
+        named: None,
+        last_name: None,
+        dealing: 0,
+        row_wise: None,
     };
     for (k, (t, i)) in toks.iter().enumerate() {
+        r.page = page_of.get(*i).copied().unwrap_or(r.page);
         match t {
             Tok::Heading(h) => {
                 if r.c.rows.is_empty() {
@@ -254,7 +268,8 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         }
     }
     let mut c = r.c;
-    c.loose_marks += std::mem::take(&mut c.pending);
+    let pending = std::mem::take(&mut c.pending);
+    c.loose_marks.extend(std::iter::repeat_n(r.page, pending));
     c
 }
 
@@ -304,6 +319,18 @@ struct Reader<'a> {
     depts: Vec<String>,
     prev: Prev,
     after_subtotal: bool,
+    /// The page (of the region) of the token being read.
+    page: usize,
+    /// The row the last name line went to.
+    named: Option<usize>,
+    /// The row the last name line went to, and whether it started or continued a name
+    /// (rather than being added to a row named before).
+    last_name: Option<(usize, bool)>,
+    /// Name lines still to deal one a row after a run of No.s ([`Reader::first_of_run`]).
+    dealing: usize,
+    /// The row whose cost was read right after its name: its department and page may
+    /// follow.
+    row_wise: Option<u32>,
 }
 
 impl Reader<'_> {
@@ -314,42 +341,47 @@ impl Reader<'_> {
     fn subtotal(&mut self, amount: Option<&String>) {
         self.after_subtotal = true;
         if let Some(a) = amount {
-            self.c.costs.push(Cost { text: a.clone(), after_subtotal: true, row: None });
+            self.c.costs.push(Cost { text: a.clone(), after_subtotal: true, row: None, maybe_page: None });
             self.after_subtotal = false;
         }
         self.prev = Prev::Subtotal;
     }
 
     fn marks(&mut self, n: usize) {
-        let c = &mut self.c;
+        let (c, page) = (&mut self.c, self.page);
+        let loose = |c: &mut Columns, k: usize| c.loose_marks.extend(std::iter::repeat_n(page, k));
         if self.prev == Prev::Cost && !c.costs.is_empty() {
-            c.new.push(NewMark::Cost(c.costs.len() - 1));
-            if n > 1 {
-                c.loose_marks += n - 1;
-            }
+            c.new.push(NewMark::Cost(c.costs.len() - 1, page));
+            loose(c, n.saturating_sub(1));
         } else if c.costs.len() > c.pages.len() && !self.shared {
             c.new.push(NewMark::Row(c.pages.len()));
-            if n > 1 {
-                c.loose_marks += n - 1;
-            }
+            loose(c, n.saturating_sub(1));
         } else if self.shared && self.prev != Prev::Subtotal && !self.after_subtotal {
             // Policy marks come before their row's No.
             c.pending += n;
         } else {
-            c.loose_marks += n;
+            loose(c, n);
         }
         self.prev = Prev::Mark;
     }
 
     fn cost(&mut self, text: String) {
-        let row = anchor_row(&self.c, self.prev == Prev::Name);
-        self.c.costs.push(Cost { text, after_subtotal: self.after_subtotal, row });
+        self.cost_or_page(text, None);
+    }
+
+    fn cost_or_page(&mut self, text: String, maybe_page: Option<u32>) {
+        let row = anchor_row(&self.c, self.prev == Prev::Name, self.named);
+        self.row_wise = row;
+        self.c.costs.push(Cost { text, after_subtotal: self.after_subtotal, row, maybe_page });
         self.after_subtotal = false;
         self.prev = Prev::Cost;
     }
 
     fn page(&mut self, n: u32) {
-        self.c.pages.push((n, std::mem::take(&mut self.depts)));
+        let taken = |no: &u32| self.c.pages.iter().any(|p| p.2 == Some(*no));
+        let row = self.row_wise.filter(|no| self.prev == Prev::DeptDone && !taken(no));
+        self.c.pages.push((n, std::mem::take(&mut self.depts), row));
+        self.row_wise = None;
         self.prev = Prev::Page;
     }
 
@@ -357,8 +389,12 @@ impl Reader<'_> {
     /// a cost without a comma.
     fn plain(&mut self, k: usize, n: u32, i: usize) {
         let glued = matches!(self.toks.get(k + 1), Some((Tok::Text(_), j)) if *j == i);
-        let last_page = self.c.pages.last().map(|p| p.0);
+        // Pages are compared with the highest read: a writer's blocks can print a
+        // page out of order (they are sorted when dealt).
+        let last_page = self.c.pages.iter().map(|p| p.0).max();
+        let first_page = self.c.pages.iter().map(|p| p.0).min();
         let page_ok = last_page.is_none_or(|lp| n >= lp && n <= lp + PAGE_REACH);
+        let within = first_page.zip(last_page).is_some_and(|(fp, lp)| n >= fp && n <= lp);
         let max_no = self.max_no();
         let footer = self.last_plain_on_page.get(self.page_of.get(i).copied().unwrap_or(0)) == Some(&Some(k))
             && last_page.is_some_and(|lp| n < lp)
@@ -368,21 +404,73 @@ impl Reader<'_> {
             return;
         }
         if glued && !used && n >= 1 && n <= max_no + NO_REACH {
-            start_row(&mut self.c, n);
+            self.begin_row(n);
             self.prev = Prev::No;
             return;
         }
-        let dept_before = matches!(self.prev, Prev::DeptDone) || !self.depts.is_empty();
-        if dept_before && page_ok && last_page.is_some() || (dept_before && last_page.is_none()) {
+        // Before the first page, only a department right before makes a page: a
+        // department line read earlier may be the previous row's, its page to come.
+        let dept_before =
+            matches!(self.prev, Prev::DeptDone) || !self.depts.is_empty() && last_page.is_some();
+        // A No. missing from the sequence, printed right after a name that went to a row
+        // already named: the name is this row's.
+        let gap = !used && n >= 1 && n < max_no && !within && !page_ok;
+        let moved = if gap { self.moved_name_line() } else { None };
+        if !used && self.no_before_name(k, n, first_page) {
+            self.begin_row(n);
+            self.prev = Prev::No;
+        } else if let Some(line) = moved {
+            self.begin_row(n);
+            if let Some(r) = self.c.rows.last_mut() {
+                r.name.push(line);
+            }
+            self.named = self.c.rows.len().checked_sub(1);
+            self.prev = Prev::Name;
+        } else if dept_before && (page_ok || within) {
+            // A page after its row's department, also one printed out of order.
             self.page(n);
         } else if n == max_no + 1 && !self.after_subtotal {
-            start_row(&mut self.c, n);
+            self.begin_row(n);
             self.prev = Prev::No;
         } else if page_ok && last_page.is_some() {
             self.page(n);
         } else {
-            self.cost(n.to_string());
+            // Before any page is read, a number past the next No.s may be the first page.
+            let first = last_page.is_none() && n > max_no + NO_REACH;
+            self.cost_or_page(n.to_string(), (within || first).then_some(n));
         }
+    }
+
+    /// A row starts at its No.: what was read before is no longer its row's.
+    fn begin_row(&mut self, n: u32) {
+        start_row(&mut self.c, n, self.page);
+        self.row_wise = None;
+    }
+
+    /// A No. followed by its name (not a department): the next No. before any page is
+    /// read (taking it for the first page would make every later No. a page), or one a
+    /// little past the highest No. that is below every page read (rows printed out of
+    /// order).
+    fn no_before_name(&self, k: usize, n: u32, first_page: Option<u32>) -> bool {
+        let name_next = matches!(self.toks.get(k + 1), Some((Tok::Text(t), _)) if !department_line(t));
+        let max_no = self.max_no();
+        let next = first_page.is_none() && n == max_no + 1;
+        let past = first_page.is_some_and(|fp| n < fp) && n > max_no && n <= max_no + NO_REACH;
+        name_next && !self.after_subtotal && (next || past)
+    }
+
+    /// The last name line, when it was read just now and went to a row that had a name
+    /// already (so it may be a row's whose No. comes after it). Taken from that row.
+    fn moved_name_line(&mut self) -> Option<String> {
+        let (row, fresh) = self.last_name.filter(|_| self.prev == Prev::Name)?;
+        if fresh {
+            return None;
+        }
+        let r = self.c.rows.get_mut(row)?;
+        if r.name.len() < 2 {
+            return None;
+        }
+        r.name.pop()
     }
 
     /// A text line (token `k`): a department's line (or its first part), else a name's.
@@ -398,7 +486,8 @@ impl Reader<'_> {
                 && !format!("{s}{n}").contains("事業")
                 && width(s) + 1.0 >= self.dept_width.min(width(s) + width(n))
         });
-        let name_open = self.c.rows.last().is_some_and(|r| paren_open(&r.name.concat()));
+        let name_open =
+            self.name_row().and_then(|k| self.c.rows.get(k)).is_some_and(|r| paren_open(&r.name.concat()));
         // A department's whole line is one wherever it comes (a page's 担当課
         // column can follow a row's No. in reading order); a line after a No.
         // or inside a name's open parenthesis is the name's.
@@ -420,24 +509,69 @@ impl Reader<'_> {
                 Prev::DeptOpen
             };
         } else {
-            match self.c.rows.last_mut() {
-                Some(r) => r.name.push(s.to_string()),
+            // A name right after a No. is its row's; a name's further line goes on with
+            // it; another name goes to the first row left without one (a writer's block
+            // can print a run of No.s, then their names), else to the last row.
+            let target = if self.prev == Prev::No {
+                self.first_of_run(k)
+            } else if self.prev == Prev::Name && self.dealing > 0 {
+                self.dealing -= 1;
+                self.c.rows.iter().position(|r| r.name.is_empty())
+            } else if self.prev == Prev::Name || name_open {
+                self.name_row()
+            } else {
+                self.dealing = 0;
+                self.c.rows.iter().position(|r| r.name.is_empty()).or(self.c.rows.len().checked_sub(1))
+            };
+            match target.and_then(|t| self.c.rows.get_mut(t)) {
+                Some(r) => {
+                    let fresh = r.name.is_empty() || self.prev == Prev::Name;
+                    r.name.push(s.to_string());
+                    self.last_name = target.map(|t| (t, fresh));
+                }
                 None => self.c.headings.push(s.to_string()),
             }
+            self.named = target;
             self.prev = Prev::Name;
         }
     }
+
+    /// The row of a name line read right after a No. (token `k`): that No.'s row; but
+    /// after a run of No.s followed by as many name lines, the run's first row (the
+    /// names are dealt one a row: `17` … `21`, then five names).
+    fn first_of_run(&mut self, k: usize) -> Option<usize> {
+        let last = self.c.rows.len().checked_sub(1);
+        let run = self.c.rows.iter().rev().take_while(|r| r.name.is_empty()).count();
+        let names = self
+            .toks
+            .get(k..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(t, _)| matches!(t, Tok::Text(s) if !department_line(s)))
+            .count();
+        if run > 1 && names == run {
+            self.dealing = run - 1;
+            return self.c.rows.len().checked_sub(run);
+        }
+        last
+    }
+
+    /// The row the last name line went to (the last row when none did yet).
+    fn name_row(&self) -> Option<usize> {
+        self.named.or(self.c.rows.len().checked_sub(1))
+    }
 }
 
-/// A cost read right after a row's name is that row's, when the row has none yet.
-fn anchor_row(c: &Columns, after_name: bool) -> Option<u32> {
-    let r = c.rows.last().filter(|_| after_name)?;
+/// A cost read right after a row's name (row `named`) is that row's, when the row has
+/// none yet.
+fn anchor_row(c: &Columns, after_name: bool, named: Option<usize>) -> Option<u32> {
+    let r = named.and_then(|k| c.rows.get(k)).filter(|_| after_name)?;
     (!c.costs.iter().any(|k| k.row == Some(r.no))).then_some(r.no)
 }
 
-fn start_row(c: &mut Columns, no: u32) {
+fn start_row(c: &mut Columns, no: u32, page: usize) {
     let marks = std::mem::take(&mut c.pending);
-    c.rows.push(Row { no, name: Vec::new(), marks });
+    c.rows.push(Row { no, name: Vec::new(), marks, page });
 }
 
 static BOX_OR_COST: LazyLock<Regex> = LazyLock::new(|| {
@@ -519,25 +653,30 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         name: rows.first().map(|r| r.name.concat()).unwrap_or_default(),
         message,
     };
+    costs_to_pages(&mut c);
+    stray_plain_cost(&mut c);
     let sub_at = subtotal_index(&c);
     let subtotal = sub_at.and_then(|k| c.costs.get(k)).map(|k| k.text.clone());
     c.rows.sort_by_key(|r| r.no);
-    // Cards are printed in the order of the rows, so 掲載頁 never decrease down the table:
-    // pages read out of order (a writer's blocks taken in another order) are put back
-    // in order, each with the departments read before it.
-    c.pages.sort_by_key(|p| p.0);
+    let (row_page, page_row) = pages_to_rows(&c);
     let n = c.rows.len();
     let dealt = costs_to_rows(&c, sub_at);
     let new: Vec<usize> = c
         .new
         .iter()
         .filter_map(|m| match m {
-            NewMark::Cost(ci) => dealt.cost_row.get(*ci).copied().flatten(),
-            NewMark::Row(r) => Some(*r),
+            NewMark::Cost(ci, _) => dealt.cost_row.get(*ci).copied().flatten(),
+            NewMark::Row(k) => page_row.get(*k).copied().flatten(),
         })
         .collect();
     // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
-    c.loose_marks += c.new.len() - new.len();
+    for m in &c.new {
+        if let NewMark::Cost(ci, page) = m {
+            if dealt.cost_row.get(*ci).copied().flatten().is_none() {
+                c.loose_marks.push(*page);
+            }
+        }
+    }
     let missing = dealt.row_cost.iter().filter(|r| r.is_none()).count();
     if missing + dealt.unplaced > 0 || c.pages.len() != n {
         doubts.push(table_doubt(
@@ -548,20 +687,188 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
                 c.pages.len()
             ),
         ));
+        doubts.extend(dealt_by_order(&c, &dealt.row_cost, &row_page));
     }
-    if c.loose_marks > 0 {
+    if !c.loose_marks.is_empty() {
         doubts.push(table_doubt(
             &c.rows,
             format!(
                 "{} 新規 ○ mark(s) printed apart from every row: which rows are new is not in the text (only the rows whose mark follows their cost are marked)",
-                c.loose_marks
+                c.loose_marks.len()
             ),
         ));
+        doubts.extend(loose_mark_doubts(&c, &new));
     }
     let mut out = vec![c.headings.join(" ")];
-    out.extend(row_lines(&c, &dealt.row_cost, &new, &mut doubts));
+    out.extend(row_lines(&c, &dealt.row_cost, &row_page, &new, &mut doubts));
     out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
     (out, doubts)
+}
+
+/// When a table's columns do not count up to its rows, a doubt on each row whose cost
+/// or 掲載頁 was dealt by reading order rather than read with the row (after its name,
+/// after its cost and department): it may be another row's.
+fn dealt_by_order(c: &Columns, row_cost: &[Option<usize>], row_page: &[Option<usize>]) -> Vec<Doubt> {
+    let mut out = Vec::new();
+    for (k, r) in c.rows.iter().enumerate() {
+        let cost_read = row_cost.get(k).copied().flatten().and_then(|ci| c.costs.get(ci)).and_then(|x| x.row);
+        let page_read = row_page.get(k).copied().flatten().and_then(|pi| c.pages.get(pi)).and_then(|p| p.2);
+        let what = match (cost_read == Some(r.no), page_read == Some(r.no)) {
+            (true, true) => continue,
+            (false, true) => "cost",
+            (true, false) => "掲載頁",
+            (false, false) => "cost and 掲載頁",
+        };
+        out.push(Doubt {
+            no: Some(r.no),
+            name: r.name.concat(),
+            message: format!(
+                "summary table printed as column runs whose columns do not count up to its rows: this row's {what} was dealt by reading order and may be another row's"
+            ),
+        });
+    }
+    out
+}
+
+/// A doubt on each row a loose ○ may belong to: the rows left unmarked whose No. was
+/// read on the mark's page (a page's marks come after its rows), or every unmarked row
+/// when no row's No. is on that page.
+fn loose_mark_doubts(c: &Columns, new: &[usize]) -> Vec<Doubt> {
+    let mut pages = c.loose_marks.clone();
+    pages.sort_unstable();
+    pages.dedup();
+    let unmarked = |k: &usize| !new.contains(k);
+    let mut out: Vec<Doubt> = Vec::new();
+    for page in pages {
+        let count = c.loose_marks.iter().filter(|&&p| p == page).count();
+        let on_page: Vec<usize> = (0..c.rows.len())
+            .filter(unmarked)
+            .filter(|&k| c.rows.get(k).is_some_and(|r| r.page == page))
+            .collect();
+        let candidates =
+            if on_page.is_empty() { (0..c.rows.len()).filter(unmarked).collect() } else { on_page };
+        for k in candidates {
+            let Some(r) = c.rows.get(k) else { continue };
+            if out.iter().any(|d| d.no == Some(r.no)) {
+                continue;
+            }
+            out.push(Doubt {
+                no: Some(r.no),
+                name: r.name.concat(),
+                message: format!(
+                    "{count} 新規 ○ mark(s) printed apart from every row of this row's page: this row may be new (read as not new)"
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// More costs than rows and the 小計, and fewer 掲載頁 than rows: the plain numbers taken
+/// for costs that lie within the pages read are pages printed out of order (the last
+/// first). A 新規 mark after such a number marks no row.
+fn costs_to_pages(c: &mut Columns) {
+    while c.pages.len() < c.rows.len() && c.costs.len() > c.rows.len() + 1 {
+        let Some(k) = c.costs.iter().rposition(|x| x.maybe_page.is_some()) else { break };
+        let cost = remove_cost(c, k);
+        c.pages.push((cost.maybe_page.unwrap_or_default(), Vec::new(), None));
+    }
+}
+
+/// Take cost `k` out of the cost column; a 新規 mark that followed it marks no row.
+fn remove_cost(c: &mut Columns, k: usize) -> Cost {
+    let cost = c.costs.remove(k);
+    let mut loose = Vec::new();
+    c.new.retain_mut(|m| match m {
+        NewMark::Cost(ci, page) if *ci == k => {
+            loose.push(*page);
+            false
+        }
+        NewMark::Cost(ci, _) if *ci > k => {
+            *ci -= 1;
+            true
+        }
+        _ => true,
+    });
+    c.loose_marks.append(&mut loose);
+    cost
+}
+
+/// A plain number taken for a cost (a page footer, a 掲載頁 below the pages read) can break
+/// the 小計's sum rule: when no amount is the sum of the others, but one is once a single
+/// plain number (no thousands comma) is left out, that number is no cost (a page when it
+/// lies within the pages read, else dropped).
+fn stray_plain_cost(c: &mut Columns) {
+    let values: Vec<Option<i64>> = c.costs.iter().map(|k| amount_value(&k.text)).collect();
+    let total: i64 = values.iter().flatten().sum();
+    let sums = |t: i64, skip: usize| {
+        values.iter().enumerate().any(|(i, v)| i != skip && v.is_some_and(|v| 2 * v == t))
+    };
+    if c.costs.len() < 3 || sums(total, usize::MAX) {
+        return;
+    }
+    let plain = (0..c.costs.len()).filter(|&j| c.costs.get(j).is_some_and(|k| !k.text.contains(',')));
+    let stray: Vec<usize> =
+        plain.filter(|&j| sums(total - values.get(j).copied().flatten().unwrap_or(0), j)).collect();
+    if let [j] = stray.as_slice() {
+        let cost = remove_cost(c, *j);
+        if let Some(p) = cost.maybe_page {
+            c.pages.push((p, Vec::new(), None));
+        }
+    }
+}
+
+/// A page for each row left without one, from its neighbours (pages never decrease down
+/// the table): the previous row's, exact when the next row's is the same. Without it the
+/// grammar would read the next rows as this row's departments.
+fn fill_pages(c: &Columns, row_page: &[Option<usize>]) -> Vec<Option<(u32, bool)>> {
+    let page = |k: usize| row_page.get(k).copied().flatten().and_then(|p| c.pages.get(p)).map(|p| p.0);
+    (0..c.rows.len())
+        .map(|k| {
+            if page(k).is_some() {
+                return None;
+            }
+            let before = (0..k).rev().find_map(page);
+            let after = (k + 1..c.rows.len()).find_map(page);
+            match (before, after) {
+                (Some(b), a) => Some((b, a == Some(b))),
+                (None, Some(a)) => Some((a, false)),
+                (None, None) => None,
+            }
+        })
+        .collect()
+}
+
+/// 掲載頁 to rows (in No. order): a page read right after its row's cost and department
+/// is that row's; the others, sorted (cards are printed in the order of the rows, so
+/// pages never decrease down the table; a writer's blocks can print them out of order),
+/// go to the rows left without one. Returns per row its page's index, and per page its
+/// row.
+fn pages_to_rows(c: &Columns) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let mut row_page: Vec<Option<usize>> = vec![None; c.rows.len()];
+    let mut page_row: Vec<Option<usize>> = vec![None; c.pages.len()];
+    for (pi, p) in c.pages.iter().enumerate() {
+        let Some(r) = p.2.and_then(|no| c.rows.iter().position(|r| r.no == no)) else { continue };
+        if let (Some(slot @ None), Some(placed)) = (row_page.get_mut(r), page_row.get_mut(pi)) {
+            *slot = Some(pi);
+            *placed = Some(r);
+        }
+    }
+    let mut loose: Vec<usize> =
+        (0..c.pages.len()).filter(|&pi| page_row.get(pi).is_some_and(Option::is_none)).collect();
+    loose.sort_by_key(|&pi| c.pages.get(pi).map_or(0, |p| p.0));
+    let mut loose = loose.into_iter();
+    for r in 0..c.rows.len() {
+        if row_page.get(r).is_some_and(Option::is_some) {
+            continue;
+        }
+        let Some(pi) = loose.next() else { break };
+        if let (Some(slot), Some(placed)) = (row_page.get_mut(r), page_row.get_mut(pi)) {
+            *slot = Some(pi);
+            *placed = Some(r);
+        }
+    }
+    (row_page, page_row)
 }
 
 /// The 小計: the amount that is the sum of the others; else the first after 小計; else
@@ -625,8 +932,15 @@ fn costs_to_rows(c: &Columns, sub_at: Option<usize>) -> Dealt {
 
 /// One line a row as the seed's dump prints it (`○ No 名 cost ○ 担当課 page`), a
 /// department's further lines after it; a row without a name is a doubt.
-fn row_lines(c: &Columns, row_cost: &[Option<usize>], new: &[usize], doubts: &mut Vec<Doubt>) -> Vec<String> {
+fn row_lines(
+    c: &Columns,
+    row_cost: &[Option<usize>],
+    row_page: &[Option<usize>],
+    new: &[usize],
+    doubts: &mut Vec<Doubt>,
+) -> Vec<String> {
     let mut out = Vec::new();
+    let filled = fill_pages(c, row_page);
     for (k, r) in c.rows.iter().enumerate() {
         let name = r.name.concat();
         if name.is_empty() {
@@ -648,7 +962,25 @@ fn row_lines(c: &Columns, row_cost: &[Option<usize>], new: &[usize], doubts: &mu
         if new.contains(&k) {
             line.push_str(" ○");
         }
-        let (page, depts) = c.pages.get(k).cloned().unwrap_or((0, Vec::new()));
+        let (page, depts, _) =
+            row_page.get(k).copied().flatten().and_then(|p| c.pages.get(p)).cloned().unwrap_or((
+                0,
+                Vec::new(),
+                None,
+            ));
+        let page = match (page, filled.get(k).copied().flatten()) {
+            (0, Some((p, exact))) => {
+                if !exact {
+                    doubts.push(Doubt {
+                        no: Some(r.no),
+                        name: name.clone(),
+                        message: format!("no 掲載頁 read for this row: taken as the previous row's ({p}), which the next row's does not confirm"),
+                    });
+                }
+                p
+            }
+            (p, _) => p,
+        };
         let mut depts = depts.into_iter();
         if let Some(d) = depts.next() {
             line.push(' ');
@@ -728,9 +1060,11 @@ mod tests {
                 "\u{c}次の章",
             ])
         );
-        // The mark printed apart from every row is not guessed: it is said.
-        assert_eq!(doubts.len(), 1, "{doubts:?}");
-        assert!(doubts[0].message.contains("新規"));
+        // The mark printed apart from every row is not guessed: it is said, on the table
+        // and on each unmarked row of the page it was read on (rows 3 and 4, not 1 and 2).
+        assert_eq!(doubts.len(), 3, "{doubts:?}");
+        assert!(doubts[0].message.contains("新規") && doubts[0].no.is_none());
+        assert_eq!(doubts[1..].iter().map(|d| d.no).collect::<Vec<_>>(), vec![Some(3), Some(4)]);
     }
 
     #[test]
@@ -750,5 +1084,188 @@ mod tests {
         ]));
         assert_eq!(got[got.len() - 3..], v(&["小計 100", "カードの題名", "事業費 100 千円"]));
         assert_eq!(got[2], "1 甲事業 100 観光企画課 30");
+    }
+
+    #[test]
+    fn a_page_printed_out_of_order_is_a_page() {
+        // Row 2's department and page come after row 3's (a writer's block order); the
+        // late page is below the last read and follows a department: a page, not a cost.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "100",
+            "観光企画課",
+            "24",
+            "2",
+            "乙事業",
+            "200",
+            "3",
+            "丙事業",
+            "300",
+            "観光企画課",
+            "26",
+            "観光企画課",
+            "25",
+            "小計",
+            "600",
+        ]));
+        assert_eq!(
+            got[2..5],
+            v(&["1 甲事業 100 観光企画課 24", "2 乙事業 200 観光企画課 25", "3 丙事業 300 観光企画課 26"])
+        );
+    }
+
+    #[test]
+    fn names_printed_after_a_run_of_numbers_go_to_their_rows() {
+        // Row 1's department does not end like one and its page comes before the
+        // department's last line: the next No., followed by its name, is still a No.
+        // Nos. 3 and 4 come in a run, their names after row 2's department and page; a
+        // name right after its No. (5) is that row's.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課（西部地域県民",
+            "24",
+            "局）",
+            "2",
+            "乙事業",
+            "1,200",
+            "3",
+            "4",
+            "観光企画課",
+            "25",
+            "丙事業",
+            "1,300",
+            "丁事業",
+            "1,400",
+            "観光企画課",
+            "26",
+            "観光企画課",
+            "27",
+            "5",
+            "戊事業",
+            "1,500",
+            "観光企画課",
+            "28",
+            "小計",
+            "6,500",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        let want = ["1 甲事業", "2 乙事業 1,200", "3 丙事業 1,300", "4 丁事業 1,400", "5 戊事業 1,500"];
+        assert!(rows.iter().zip(want).all(|(r, w)| r.starts_with(w)), "{got:#?}");
+    }
+
+    #[test]
+    fn a_run_of_numbers_then_as_many_names_and_a_number_after_its_name() {
+        // Nos. 2–4 in a run, then their three names one a line; No. 6 right after its
+        // name and before its own name came No. 5's; No. 5 after its name, which had
+        // gone to row 6.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "24",
+            "2",
+            "3",
+            "4",
+            "乙事業",
+            "丙事業",
+            "丁事業",
+            "1,200",
+            "観光企画課",
+            "25",
+            "1,300",
+            "観光企画課",
+            "26",
+            "1,400",
+            "観光企画課",
+            "27",
+            "観光企画課",
+            "6",
+            "己事業",
+            "1,600",
+            "29",
+            "戊事業",
+            "5",
+            "1,500",
+            "観光企画課",
+            "28",
+            "小計",
+            "8,100",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        let want = ["1 甲事業", "2 乙事業", "3 丙事業", "4 丁事業", "5 戊事業", "6 己事業"];
+        assert_eq!(rows.len(), want.len(), "{got:#?}");
+        assert!(rows.iter().zip(want).all(|(r, w)| r.starts_with(w)), "{got:#?}");
+    }
+
+    #[test]
+    fn a_row_printed_row_by_row_keeps_its_page_and_a_row_without_one_is_filled() {
+        // Row 2's department and page are not in the text: row 3's page is read right
+        // after row 3's cost and department, so it stays row 3's; row 2 takes row 1's
+        // page, which row 3's does not confirm: a doubt on row 2.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "24",
+            "2",
+            "乙事業",
+            "1,200",
+            "3",
+            "丙事業",
+            "1,300",
+            "観光企画課",
+            "25",
+            "小計",
+            "3,600",
+        ]));
+        assert_eq!(
+            got[2..5],
+            v(&["1 甲事業 1,100 観光企画課 24", "2 乙事業 1,200 24", "3 丙事業 1,300 観光企画課 25"])
+        );
+        assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("掲載頁")), "{doubts:?}");
+        assert!(!doubts.iter().any(|d| d.no == Some(3)), "{doubts:?}");
+    }
+
+    #[test]
+    fn a_stray_plain_number_does_not_break_the_subtotal() {
+        // `69` (a page footer read among the cells) is no cost: without it 1,500 is the
+        // sum of the others. Row 2's page is missing: its cost and page were dealt by
+        // order, which its card is told.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,000",
+            "観光企画課",
+            "70",
+            "2",
+            "乙事業",
+            "小計",
+            "観光企画課",
+            "500",
+            "1,500",
+            "69",
+            "71",
+        ]));
+        assert_eq!(got.last(), Some(&"小計 1,500".to_string()), "{got:#?}");
+        assert!(got.contains(&"2 乙事業 500 観光企画課 71".to_string()), "{got:#?}");
+        assert!(
+            !doubts.iter().any(|d| d.message.contains("dealt by reading order") && d.no == Some(1)),
+            "{doubts:?}"
+        );
     }
 }

@@ -128,7 +128,7 @@ pub(crate) fn split_cells(line: &str) -> (String, Vec<String>) {
 }
 
 /// Words a report prints in a metric cell instead of a number.
-const WORD_CELLS: &[&str] =
+pub(crate) const WORD_CELLS: &[&str] =
     &["随時", "実施", "未実施", "中止", "休止", "なし", "無し", "調整中", "検討中", "該当なし"];
 
 /// Trailing word cells (`ネットワーク会議会員募集 随時 随時`): the last `ncols` tokens, each

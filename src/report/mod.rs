@@ -6,6 +6,7 @@
 //! paragraphs. `marks` holds the character rules they share. The modules other code
 //! links to stay public; the steps inside them are crate-internal.
 
+pub(crate) mod box_runs;
 pub mod card;
 pub(crate) mod case_study;
 pub(crate) mod column_runs;
@@ -14,6 +15,7 @@ pub(crate) mod footers;
 pub(crate) mod geometry;
 pub(crate) mod lines;
 mod marks;
+pub(crate) mod metric_runs;
 pub mod metrics;
 pub mod money;
 pub(crate) mod paragraph;

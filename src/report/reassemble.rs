@@ -91,10 +91,13 @@ pub fn document(doc: Document, kind: DumpKind) -> (Document, Guesses) {
 }
 
 /// `pdftotext` default mode: summary tables printed as column runs are rebuilt one line a
-/// row (`column_runs`). Done before normalization, while each page still starts
-/// with its form feed (a table's region ends with a page).
-pub fn column_tables(doc: Document) -> (Document, Vec<super::column_runs::Doubt>) {
-    let mut doubts = Vec::new();
+/// row (`column_runs`), a box's column printed after 項目名 is put back (`box_runs`), and
+/// metrics tables printed block by block are rebuilt one row after another
+/// (`metric_runs`). Done before normalization, while each page still starts with its
+/// form feed (a table's region ends with a page) and blocks are apart by blank lines.
+/// The guesses: the summary rows' doubts, and the items of metrics tables left as printed.
+pub fn column_tables(doc: Document) -> (Document, Guesses) {
+    let mut guesses = Guesses::default();
     let pages = doc
         .pages
         .into_iter()
@@ -104,11 +107,14 @@ pub fn column_tables(doc: Document) -> (Document, Vec<super::column_runs::Doubt>
             }
             let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
             let (texts, mut d) = super::column_runs::rebuild(texts);
-            doubts.append(&mut d);
+            guesses.summary.append(&mut d);
+            let texts = super::box_runs::columns(super::box_runs::rebuild(texts));
+            let (texts, mut items) = super::metric_runs::rebuild(texts);
+            guesses.metric_items.append(&mut items);
             Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
         })
         .collect();
-    (Document { pages }, doubts)
+    (Document { pages }, guesses)
 }
 
 /// The line-level reassembly; blank lines are dropped (the grammar ignores them).
