@@ -1079,7 +1079,7 @@ fn is_column_label(s: &str) -> bool {
 }
 
 /// pdfplumber: in each box, lines of two columns joined by one space are cut there; the
-/// box's left column lines come first, then the right's.
+/// box's left column lines come first, then the right's ([`super::reassemble_plumber`]).
 fn joined_columns(ls: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
@@ -1091,29 +1091,7 @@ fn joined_columns(ls: Vec<String>) -> Vec<String> {
             continue;
         }
         let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
-        let (mut left, mut right): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-        for l in &ls[i..end] {
-            match split_joined(l) {
-                Some((x, y)) => {
-                    left.push(x);
-                    right.push(y);
-                }
-                None if right.is_empty() => left.push(l.trim().to_string()),
-                // A line of one column after the joined ones: the column that has ended
-                // closed its last sentence; the other goes on (the right, when both or
-                // neither did).
-                None => {
-                    let open = |c: &[String]| c.last().is_some_and(|x| !x.trim_end().ends_with('。'));
-                    if open(&left) && !open(&right) {
-                        left.push(l.trim().to_string());
-                    } else {
-                        right.push(l.trim().to_string());
-                    }
-                }
-            }
-        }
-        out.extend(left);
-        out.extend(right);
+        out.extend(super::reassemble_plumber::box_columns(ls.get(i..end).unwrap_or_default()));
         i = end;
     }
     out
@@ -1122,24 +1100,6 @@ fn joined_columns(ls: Vec<String>) -> Vec<String> {
 fn ends_box(s: &str) -> bool {
     let t = s.trim_start();
     t.starts_with("項目名") || ((t.starts_with('（') || t.starts_with('(')) && t.contains("担当課"))
-}
-
-/// Characters the left part of a joined line has at least: a column's last line can be
-/// as short as `対応する。`, but a lone mark before a space (`※ 移住…`) is no column.
-const MIN_JOINED_LEFT: usize = 2;
-
-/// `…を育 子育て…` → the two columns; a line with other spaces is one column.
-fn split_joined(l: &str) -> Option<(String, String)> {
-    let t = l.trim();
-    // At the last space: the left column may hold a space of its own (`※ 移住…`).
-    let (x, y) = t.rsplit_once(' ')?;
-    if x.chars().count() < MIN_JOINED_LEFT {
-        return None;
-    }
-    let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && !c.is_whitespace());
-    // The right column may start with a Latin letter or digit (`UIJターン…`).
-    (!y.contains(' ') && wide(x.chars().next_back()) && y.chars().next().is_some_and(|c| !c.is_whitespace()))
-        .then(|| (x.to_string(), y.to_string()))
 }
 
 /// `pdftotext -layout`: box lines cut at the right column's character position, the left

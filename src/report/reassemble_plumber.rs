@@ -1,0 +1,190 @@
+//! pdfplumber `extract_text()` boxes: the 事業概要/事業実績 box's two columns printed on
+//! one line each, joined by a single space, undone into the left column's lines followed
+//! by the right column's.
+//!
+//! pdfplumber groups a page's words into lines by their baseline and joins them left to
+//! right with single spaces, so a box line reads `<left column> <right column>`. Where
+//! the two columns end at different heights, the lines below the shorter one hold one
+//! column only, with nothing to say which. The cut is taken at the line's last space
+//! (the left column may hold a space of its own, `※ 移住…`); a line of one column is
+//! placed with the column that is still open (its last line ends mid-sentence).
+
+/// Characters the left part of a joined line has at least: a column's last line can be
+/// as short as `対応する。`, but a lone mark before a space (`※ 移住…`) is no column.
+const MIN_JOINED_LEFT: usize = 2;
+
+/// A left part ending in a Latin letter or digit (`…県内Ｉ`, `レッツＢｕｙ`) is a column's
+/// line only when it is about as wide as the box's other left parts: a space between a
+/// Latin word and what follows it inside one column (`ＵＩＪ ターン`) would otherwise
+/// pass for the gap between the columns. Numerator and denominator of the share of the
+/// widest left part (ending in a wide character) that such a part must reach.
+const LATIN_LEFT_SHARE: (usize, usize) = (3, 4);
+
+/// One line of a box as pdfplumber printed it.
+#[derive(Debug, Clone, PartialEq)]
+enum BoxLine {
+    /// A line of both columns: the left column's text and the right's.
+    Joined(String, String),
+    /// A line of one column only (which one is for [`place_singles`] to tell).
+    Single(String),
+}
+
+/// Display width of `s` in half-width cells: a wide (non-ASCII) character counts two.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    !c.is_ascii() && !c.is_whitespace()
+}
+
+/// `…を育 子育て…` → the two columns, cut at the last space; `None` for a line with no
+/// space, a lone mark before it, or a right part holding a space of its own.
+fn split_joined(l: &str) -> Option<(String, String)> {
+    let t = l.trim();
+    let (x, y) = t.rsplit_once(' ')?;
+    let x = x.trim_end();
+    if x.chars().count() < MIN_JOINED_LEFT || y.is_empty() || y.contains(' ') {
+        return None;
+    }
+    // The right column may start with a Latin letter or digit (`UIJターン…`).
+    x.chars().next_back().filter(|c| !c.is_whitespace()).map(|_| (x.to_string(), y.to_string()))
+}
+
+/// Each box line as joined or single: a cut whose left part ends in a wide character is
+/// taken as is; one whose left part ends in a Latin letter or digit only when that part
+/// is as wide as the box's left parts are ([`LATIN_LEFT_SHARE`]).
+fn classify(lines: &[String]) -> Vec<BoxLine> {
+    let cuts: Vec<Option<(String, String)>> = lines.iter().map(|l| split_joined(l)).collect();
+    let ends_wide = |x: &str| x.chars().next_back().is_some_and(is_wide);
+    let widest = cuts.iter().flatten().filter(|(x, _)| ends_wide(x)).map(|(x, _)| width(x)).max();
+    lines
+        .iter()
+        .zip(cuts)
+        .map(|(l, cut)| match cut {
+            Some((x, y))
+                if ends_wide(&x)
+                    || widest.is_some_and(|w| width(&x) * LATIN_LEFT_SHARE.1 >= w * LATIN_LEFT_SHARE.0) =>
+            {
+                BoxLine::Joined(x, y)
+            }
+            _ => BoxLine::Single(l.trim().to_string()),
+        })
+        .collect()
+}
+
+/// Whether a column's text so far ends mid-sentence (its last line does not close with
+/// 。): the column goes on below.
+fn open(column: &[String]) -> bool {
+    column.last().is_some_and(|x| !x.trim_end().ends_with('。'))
+}
+
+/// The box's lines as (left column, right column). Single lines before any joined one
+/// are the left column's (a box starts with both columns or with the left one); a run
+/// of single lines after joined ones goes, all of it, to the column that was open when
+/// the run started — the other closed its last sentence and has ended — and to the
+/// right one when both or neither were open (the right column usually runs longer).
+fn place_singles(lines: Vec<BoxLine>) -> (Vec<String>, Vec<String>) {
+    let (mut left, mut right): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    // Which column the current run of single lines goes to, once decided.
+    let mut run_to_left: Option<bool> = None;
+    for line in lines {
+        match line {
+            BoxLine::Joined(x, y) => {
+                left.push(x);
+                right.push(y);
+                run_to_left = None;
+            }
+            BoxLine::Single(s) => {
+                let to_left =
+                    *run_to_left.get_or_insert_with(|| right.is_empty() || (open(&left) && !open(&right)));
+                if to_left {
+                    left.push(s);
+                } else {
+                    right.push(s);
+                }
+            }
+        }
+    }
+    (left, right)
+}
+
+/// A box's lines (between its heading line and its metrics table or department) cut into
+/// the left column's lines followed by the right column's.
+pub(super) fn box_columns(lines: &[String]) -> Vec<String> {
+    let (mut left, right) = place_singles(classify(lines));
+    left.extend(right);
+    left
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn cut_at_the_last_space() {
+        assert_eq!(
+            split_joined("※ 移住する。 支援した。"),
+            Some(("※ 移住する。".into(), "支援した。".into()))
+        );
+        assert_eq!(split_joined("※ 移住"), None);
+        assert_eq!(split_joined("移住する。"), None);
+        assert_eq!(split_joined("あい UIJターン"), Some(("あい".into(), "UIJターン".into())));
+    }
+
+    #[test]
+    fn latin_left_part_is_joined_only_when_as_wide_as_the_others() {
+        let got = classify(&v(&[
+            "あいうえおかきくけこ さしすせそ",
+            "あいうえおかきくLED さしすせそ",
+            "UIJ ターン",
+        ]));
+        assert_eq!(got[1], BoxLine::Joined("あいうえおかきくLED".into(), "さしすせそ".into()));
+        assert_eq!(got[2], BoxLine::Single("UIJ ターン".into()));
+    }
+
+    #[test]
+    fn a_run_of_single_lines_stays_in_one_column() {
+        // The right column ends first; the left goes on over a sentence end and into a
+        // new sentence, all of it the left's.
+        let got = box_columns(&v(&[
+            "あいうえおかきく さしすせそたちつ",
+            "けこするため、 てとした。",
+            "なにぬねのする。",
+            "なお、はひふへほ",
+            "まみむめもである。",
+        ]));
+        assert_eq!(
+            got,
+            v(&[
+                "あいうえおかきく",
+                "けこするため、",
+                "なにぬねのする。",
+                "なお、はひふへほ",
+                "まみむめもである。",
+                "さしすせそたちつ",
+                "てとした。",
+            ])
+        );
+    }
+
+    #[test]
+    fn single_lines_after_a_closed_left_column_go_right() {
+        let got =
+            box_columns(&v(&["あいうえおかきく さしすせそたちつ", "けこする。 てとなに", "ぬねのした。"]));
+        assert_eq!(
+            got,
+            v(&["あいうえおかきく", "けこする。", "さしすせそたちつ", "てとなに", "ぬねのした。"])
+        );
+    }
+
+    #[test]
+    fn single_lines_before_any_joined_one_are_the_left_column() {
+        let got = box_columns(&v(&["あいうえおかきく", "けこする。 さしした。"]));
+        assert_eq!(got, v(&["あいうえおかきく", "けこする。", "さしした。"]));
+    }
+}
