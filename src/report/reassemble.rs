@@ -457,22 +457,32 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
             .map(|d| d.chars().count())
             .max()
             .unwrap_or(0);
+        let widths = super::reassemble_plumber::CellWidths::of(
+            rows.iter().filter_map(|(_, r)| r.name.as_deref()),
+            rows.iter().filter_map(|(_, r)| r.department.as_deref()),
+        );
         for (k, (_, r)) in rows.iter().enumerate() {
             let mut name = Vec::new();
             let mut dept = Vec::new();
             let wrapped = |parts: &[String], name: &mut Vec<String>, dept: &mut Vec<String>| {
                 for p in parts {
-                    match (r.name.is_none(), r.department.is_none()) {
-                        (true, true) => match p.rsplit_once(' ') {
-                            Some((a, b)) => {
-                                name.push(a.to_string());
-                                dept.push(b.to_string());
-                            }
-                            None => name.push(p.clone()),
+                    // A line of one piece under cells set at the top of their row
+                    // continues the one left open (`…還流促` / `進事業`).
+                    match widths.open_cell(name, dept, p) {
+                        Some(true) => name.push(p.clone()),
+                        Some(false) => dept.push(p.clone()),
+                        None => match (r.name.is_none(), r.department.is_none()) {
+                            (true, true) => match p.rsplit_once(' ') {
+                                Some((a, b)) => {
+                                    name.push(a.to_string());
+                                    dept.push(b.to_string());
+                                }
+                                None => name.push(p.clone()),
+                            },
+                            (false, true) => dept.push(p.clone()),
+                            (false, false) if p.chars().count() <= dept_width => dept.push(p.clone()),
+                            _ => name.push(p.clone()),
                         },
-                        (false, true) => dept.push(p.clone()),
-                        (false, false) if p.chars().count() <= dept_width => dept.push(p.clone()),
-                        _ => name.push(p.clone()),
                     }
                 }
             };

@@ -117,6 +117,67 @@ pub(super) fn box_columns(lines: &[String]) -> Vec<String> {
     left
 }
 
+/// How much fuller (as a share of its column's width) one summary cell's last line must be
+/// than the other's for a wrapped piece to be taken as its continuation.
+const FULLER_BY: f64 = 0.2;
+
+/// The widest name and department printed on a summary table's row lines (display
+/// widths): a cell's line about as wide as its column was wrapped, and goes on below.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct CellWidths {
+    name: usize,
+    department: usize,
+}
+
+impl CellWidths {
+    pub(super) fn of<'a>(
+        names: impl Iterator<Item = &'a str>,
+        departments: impl Iterator<Item = &'a str>,
+    ) -> CellWidths {
+        CellWidths {
+            name: names.map(width).max().unwrap_or(0),
+            department: departments.map(width).max().unwrap_or(0),
+        }
+    }
+
+    /// Which of a summary row's name (`Some(true)`) and department (`Some(false)`),
+    /// each begun, a wrapped line of one piece (no space) continues: the one left with
+    /// a parenthesis open, else the one whose last line fills its column clearly more
+    /// (the other ended short of its column's edge). `None` when nothing tells.
+    pub(super) fn open_cell(&self, name: &[String], dept: &[String], piece: &str) -> Option<bool> {
+        let (n, d) = (name.last()?, dept.last()?);
+        if piece.contains(' ') {
+            return None;
+        }
+        let open_paren = |s: &[String]| paren_depth(&s.concat()) > 0;
+        match (open_paren(name), open_paren(dept)) {
+            (true, false) => return Some(true),
+            (false, true) => return Some(false),
+            _ => {}
+        }
+        let fill = |s: &str, w: usize| (w > 0).then(|| (width(s) as f64 / w as f64).min(1.0));
+        let (fn_, fd) = (fill(n, self.name)?, fill(d, self.department)?);
+        if fn_ >= fd + FULLER_BY {
+            Some(true)
+        } else if fd >= fn_ + FULLER_BY {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+/// Parentheses opened and not closed in `s`.
+fn paren_depth(s: &str) -> i32 {
+    s.chars()
+        .map(|c| match c {
+            '(' | '（' => 1,
+            ')' | '）' => -1,
+            _ => 0,
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +247,24 @@ mod tests {
     fn single_lines_before_any_joined_one_are_the_left_column() {
         let got = box_columns(&v(&["あいうえおかきく", "けこする。 さしした。"]));
         assert_eq!(got, v(&["あいうえおかきく", "けこする。", "さしした。"]));
+    }
+
+    #[test]
+    fn a_wrapped_summary_piece_continues_the_open_cell() {
+        let w = CellWidths::of(
+            ["あいうえおかきくけこさしすせ"].into_iter(),
+            ["たちつてとなにぬ", "たちつてと"].into_iter(),
+        );
+        let v1 = |s: &str| vec![s.to_string()];
+        // The name fills its column; the department ended short.
+        assert_eq!(w.open_cell(&v1("あいうえおかきくけこさしす"), &v1("たちつて"), "進事業"), Some(true));
+        // The department fills its column; the name ended short.
+        assert_eq!(w.open_cell(&v1("あいうえ（お）"), &v1("たちつてとなにぬ"), "課"), Some(false));
+        // An open parenthesis wins.
+        assert_eq!(w.open_cell(&v1("あいうえおかきくけこさしす"), &v1("たち（つて"), "と）"), Some(false));
+        // Both about as full, a piece with a space, or a cell not begun: nothing tells.
+        assert_eq!(w.open_cell(&v1("あいうえおかきくけこさしす"), &v1("たちつてとなに"), "課"), None);
+        assert_eq!(w.open_cell(&v1("あいうえ"), &v1("たちつてとなにぬ"), "甲 乙"), None);
+        assert_eq!(w.open_cell(&[], &v1("たちつてとなにぬ"), "課"), None);
     }
 }
