@@ -17,7 +17,6 @@ pub mod metrics;
 pub mod money;
 pub(crate) mod paragraph;
 pub mod reassemble;
-mod reassemble_plumber;
 pub(crate) mod regions;
 pub mod segment;
 pub(crate) mod split;
