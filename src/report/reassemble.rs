@@ -596,9 +596,10 @@ fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> V
             }
         }
         // Without positions, the rows are rebuilt from the order of the lines alone
-        // when a reading by centred stacks accounts for every line ([`stacked_rows`]).
+        // when a reading by centred stacks accounts for every line ([`stacked_rows`]),
+        // or when the cells are set at the top of their rows ([`plumber::top_rows`]).
         if !positions && ncols > 0 {
-            if let Some(rows) = stacked_rows(&lines, ncols) {
+            if let Some(rows) = stacked_rows(&lines, ncols).or_else(|| plumber::top_rows(&lines, ncols)) {
                 for row in rows {
                     if row.uncertain {
                         guesses.push(row.item.concat());

@@ -8,6 +8,13 @@
 //! column only, with nothing to say which. The cut is taken at the line's last space
 //! (the left column may hold a space of its own, `※ 移住…`); a line of one column is
 //! placed with the column that is still open (its last line ends mid-sentence).
+//!
+//! A writer that sets a table's cells at the top of their rows prints each row's first
+//! pieces on its item line and the wrapped rest on the lines below: summary cells
+//! ([`CellWidths::open_cell`]) and metrics rows ([`top_rows`]) are rebuilt from that.
+
+use super::stacked::{money_cut, StackedRow};
+use super::{paren_balance, paren_groups, MetricLine};
 
 /// Characters the left part of a joined line has at least: a column's last line can be
 /// as short as `対応する。`, but a lone mark before a space (`※ 移住…`) is no column.
@@ -117,6 +124,97 @@ pub(super) fn box_columns(lines: &[String]) -> Vec<String> {
     left
 }
 
+/// A metrics table whose cells are set at the top of their rows, rebuilt row by row: a
+/// line with item text and a piece for every column starts a row; any other line goes
+/// on with the row above — its item text with the item, its pieces with the cells.
+/// `None` unless the table starts with such a full line and goes on under one at least
+/// (without continuation lines every line is a row, as the plain reading has it).
+pub(super) fn top_rows(lines: &[MetricLine], ncols: usize) -> Option<Vec<StackedRow>> {
+    let starts = |l: &MetricLine| !l.item.trim().is_empty() && l.cells.len() == ncols;
+    if ncols == 0 || !lines.first().is_some_and(starts) || lines.iter().all(starts) {
+        return None;
+    }
+    let mut rows: Vec<StackedRow> = Vec::new();
+    for l in lines {
+        let (item, cells) = notes_as_cells(l, ncols);
+        match rows.last_mut() {
+            Some(row) if !starts(l) => {
+                if !item.is_empty() {
+                    row.item.push(item);
+                }
+                row.uncertain |= add_tails(&mut row.cells, cells);
+            }
+            _ => rows.push(StackedRow {
+                item: vec![item],
+                cells: cells.into_iter().map(|c| vec![c]).collect(),
+                uncertain: false,
+            }),
+        }
+    }
+    Some(rows)
+}
+
+/// A line's item text and cell pieces; a line of one parenthesised note a column
+/// (`(8月～10月) (8月～10月)`) is the notes under the values above, not item text.
+fn notes_as_cells(l: &MetricLine, ncols: usize) -> (String, Vec<String>) {
+    let item = l.item.trim().to_string();
+    let groups = if l.cells.is_empty() { paren_groups(&item) } else { Vec::new() };
+    if groups.len() >= 2 && groups.len() == ncols {
+        return (String::new(), groups);
+    }
+    (item, l.cells.iter().map(|(_, c)| c.trim().to_string()).collect())
+}
+
+/// Add a continuation line's pieces to a row's columns: one a column when there is one
+/// for each, a lone piece that ends one column's cut piece to that column, else to the
+/// leftmost columns still open (a lone dash is a whole cell); whether that was a guess. A piece cut inside a money unit or its parentheses is
+/// joined to the piece it continues.
+fn add_tails(columns: &mut [Vec<String>], pieces: Vec<String>) -> bool {
+    if pieces.is_empty() {
+        return false;
+    }
+    // One piece that ends the cut piece of one column only is that column's.
+    if let [piece] = pieces.as_slice() {
+        let cut: Vec<usize> = (0..columns.len())
+            .filter(|&c| columns.get(c).and_then(|p| p.last()).is_some_and(|p| joins(p, piece)))
+            .collect();
+        if let (Some(p), [_]) =
+            (cut.first().and_then(|&c| columns.get_mut(c)).and_then(|c| c.last_mut()), cut.as_slice())
+        {
+            p.push_str(piece);
+            return false;
+        }
+    }
+    let all: Vec<usize> = (0..columns.len()).collect();
+    let open: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&c| !columns.get(c).and_then(|p| p.first()).is_some_and(|p| is_lone_dash(p)))
+        .collect();
+    let targets = if pieces.len() == columns.len() || open.len() < pieces.len() { all } else { open };
+    let guessed = pieces.len() < columns.len();
+    for (piece, c) in pieces.into_iter().zip(targets) {
+        let Some(column) = columns.get_mut(c) else { continue };
+        match column.last_mut() {
+            Some(p) if joins(p, &piece) => p.push_str(&piece),
+            _ => column.push(piece),
+        }
+    }
+    guessed
+}
+
+fn is_lone_dash(s: &str) -> bool {
+    let mut cs = s.trim().chars();
+    cs.next().is_some_and(crate::normalize::is_dash) && cs.next().is_none()
+}
+
+/// Whether `piece` continues `prev` cut inside a money unit (`6,897,486千` / `円`) or
+/// inside its parentheses (`8,603千円(R` / `4.6)`).
+fn joins(prev: &str, piece: &str) -> bool {
+    let p = prev.trim_end();
+    (piece.starts_with('円') && money_cut(p)) || (paren_balance(p) > 0 && paren_balance(piece) < 0)
+}
+
 /// How much fuller (as a share of its column's width) one summary cell's last line must be
 /// than the other's for a wrapped piece to be taken as its continuation.
 const FULLER_BY: f64 = 0.2;
@@ -149,7 +247,7 @@ impl CellWidths {
         if piece.contains(' ') {
             return None;
         }
-        let open_paren = |s: &[String]| paren_depth(&s.concat()) > 0;
+        let open_paren = |s: &[String]| paren_balance(&s.concat()) > 0;
         match (open_paren(name), open_paren(dept)) {
             (true, false) => return Some(true),
             (false, true) => return Some(false),
@@ -165,17 +263,6 @@ impl CellWidths {
             None
         }
     }
-}
-
-/// Parentheses opened and not closed in `s`.
-fn paren_depth(s: &str) -> i32 {
-    s.chars()
-        .map(|c| match c {
-            '(' | '（' => 1,
-            ')' | '）' => -1,
-            _ => 0,
-        })
-        .sum()
 }
 
 #[cfg(test)]
@@ -266,5 +353,39 @@ mod tests {
         assert_eq!(w.open_cell(&v1("あいうえおかきくけこさしす"), &v1("たちつてとなに"), "課"), None);
         assert_eq!(w.open_cell(&v1("あいうえ"), &v1("たちつてとなにぬ"), "甲 乙"), None);
         assert_eq!(w.open_cell(&[], &v1("たちつてとなにぬ"), "課"), None);
+    }
+
+    fn ml(item: &str, cells: &[&str]) -> MetricLine {
+        MetricLine { item: item.into(), cells: cells.iter().map(|c| (None, c.to_string())).collect() }
+    }
+
+    #[test]
+    fn cells_set_at_the_top_of_their_rows() {
+        let rows = top_rows(
+            &[
+                ml("甲資金 融資件数・融資額", &["651件", "668件"]),
+                ml("", &["6,897,486千", "6,548,579千円"]),
+                ml("", &["円"]),
+                ml("乙資金 融資件数・融資", &["10件", "-"]),
+                ml("額", &["113,500千円"]),
+                ml("丙の申込者数", &["1,000名", "255名"]),
+                ml("(8月～10月) (8月～10月)", &[]),
+            ],
+            2,
+        )
+        .expect("top-aligned");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].cells, [vec!["651件", "6,897,486千円"], vec!["668件", "6,548,579千円"]]);
+        // A lone dash is a whole cell: the one piece below goes to the other column, a guess.
+        assert_eq!(rows[1].item, ["乙資金 融資件数・融資", "額"]);
+        assert_eq!(rows[1].cells, [vec!["10件", "113,500千円"], vec!["-"]]);
+        assert!(rows[1].uncertain && !rows[0].uncertain);
+        assert_eq!(rows[2].cells, [vec!["1,000名", "(8月～10月)"], vec!["255名", "(8月～10月)"]]);
+    }
+
+    #[test]
+    fn top_rows_only_for_a_table_starting_with_a_full_line_and_going_on_under_one() {
+        assert!(top_rows(&[ml("甲", &["1件"]), ml("", &["2件", "3件"])], 2).is_none());
+        assert!(top_rows(&[ml("甲", &["1件", "2件"]), ml("乙", &["3件", "4件"])], 2).is_none());
     }
 }

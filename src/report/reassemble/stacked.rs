@@ -166,7 +166,7 @@ fn column_pieces(block: &[MetricLine], columns: &[Vec<usize>], ncols: usize) -> 
 }
 
 /// An amount whose unit was cut after its first character (`6,897,486千` / `円`).
-fn money_cut(s: &str) -> bool {
+pub(super) fn money_cut(s: &str) -> bool {
     s.ends_with('千') || s.ends_with("百万") || s.ends_with('億')
 }
 
