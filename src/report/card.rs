@@ -270,6 +270,12 @@ fn trailing_number(t: &str) -> Option<(u32, String)> {
     Some((n, rest.trim().to_string()))
 }
 
+/// Whether a name ends with its （再掲） mark (a project listed again under another
+/// policy).
+pub(crate) fn is_relisted(name: &str) -> bool {
+    RELISTED.is_match(name)
+}
+
 /// The card's name from its title pieces, and whether it is marked （再掲）.
 fn card_name(parts: &[String]) -> (String, bool) {
     let name = parts.concat();

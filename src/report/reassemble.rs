@@ -461,10 +461,7 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
             .map(|d| d.chars().count())
             .max()
             .unwrap_or(0);
-        let widths = plumber::CellWidths::of(
-            rows.iter().filter_map(|(_, r)| r.name.as_deref()),
-            rows.iter().filter_map(|(_, r)| r.department.as_deref()),
-        );
+        let widths = plumber::CellWidths::of(region.iter().filter_map(|l| row_line(l)));
         for (k, (_, r)) in rows.iter().enumerate() {
             let mut name = Vec::new();
             let mut dept = Vec::new();
@@ -472,9 +469,11 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
                 for p in parts {
                     // A line of one piece under cells set at the top of their row
                     // continues the one left open (`…還流促` / `進事業`).
-                    match widths.open_cell(name, dept, p) {
-                        Some(true) => name.push(p.clone()),
-                        Some(false) => dept.push(p.clone()),
+                    match widths.place(name, dept, p) {
+                        Some((n, d)) => {
+                            name.extend(n);
+                            dept.extend(d);
+                        }
                         None => match (r.name.is_none(), r.department.is_none()) {
                             (true, true) => match p.rsplit_once(' ') {
                                 Some((a, b)) => {

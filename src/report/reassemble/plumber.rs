@@ -219,8 +219,13 @@ fn joins(prev: &str, piece: &str) -> bool {
 /// than the other's for a wrapped piece to be taken as its continuation.
 const FULLER_BY: f64 = 0.2;
 
+/// Display width by which a cell's line may fall short of its column's widest and still
+/// count as filling it: one wide character (the next did not fit).
+const FULL_SLACK: usize = 2;
+
 /// The widest name and department printed on a summary table's row lines (display
-/// widths): a cell's line about as wide as its column was wrapped, and goes on below.
+/// widths; each table sets its own columns): a cell's line about as wide as its column
+/// was wrapped, and goes on below.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct CellWidths {
     name: usize,
@@ -228,27 +233,55 @@ pub(super) struct CellWidths {
 }
 
 impl CellWidths {
-    pub(super) fn of<'a>(
-        names: impl Iterator<Item = &'a str>,
-        departments: impl Iterator<Item = &'a str>,
-    ) -> CellWidths {
-        CellWidths {
-            name: names.map(width).max().unwrap_or(0),
-            department: departments.map(width).max().unwrap_or(0),
+    pub(super) fn of(rows: impl Iterator<Item = super::RowLine>) -> CellWidths {
+        rows.fold(CellWidths::default(), |w, r| CellWidths {
+            name: w.name.max(r.name.as_deref().map_or(0, width)),
+            department: w.department.max(r.department.as_deref().map_or(0, width)),
+        })
+    }
+
+    /// Where a wrapped line beside a summary row goes: `(name pieces, department
+    /// pieces)`, or `None` when nothing tells (the caller's rules apply). Two words are
+    /// a name's piece and a department's side by side; one word continues the cell
+    /// left open ([`CellWidths::open_cell`]).
+    pub(super) fn place(
+        &self,
+        name: &[String],
+        dept: &[String],
+        piece: &str,
+    ) -> Option<(Vec<String>, Vec<String>)> {
+        let words: Vec<&str> = piece.split_whitespace().collect();
+        match words.as_slice() {
+            [a, b] => Some((vec![a.to_string()], vec![b.to_string()])),
+            [one] => Some(match self.open_cell(name, dept, one)? {
+                true => (vec![one.to_string()], Vec::new()),
+                false => (Vec::new(), vec![one.to_string()]),
+            }),
+            _ => None,
         }
     }
 
-    /// Which of a summary row's name (`Some(true)`) and department (`Some(false)`),
-    /// each begun, a wrapped line of one piece (no space) continues: the one left with
-    /// a parenthesis open, else the one whose last line fills its column clearly more
-    /// (the other ended short of its column's edge). `None` when nothing tells.
+    /// Which of a summary row's name (`true`) and department (`false`), each begun, a
+    /// wrapped word continues: the one left with a parenthesis open; a name closed by
+    /// its （再掲） mark is done; a word wider than any department is the name's; else the
+    /// one whose last line fills its column (the other ended short of its edge), or fills
+    /// it clearly more. `None` when nothing tells.
     pub(super) fn open_cell(&self, name: &[String], dept: &[String], piece: &str) -> Option<bool> {
         let (n, d) = (name.last()?, dept.last()?);
-        if piece.contains(' ') {
-            return None;
-        }
         let open_paren = |s: &[String]| paren_balance(&s.concat()) > 0;
         match (open_paren(name), open_paren(dept)) {
+            (true, false) => return Some(true),
+            (false, true) => return Some(false),
+            _ => {}
+        }
+        if crate::report::card::is_relisted(n) {
+            return Some(false);
+        }
+        if self.department > 0 && width(piece) > self.department {
+            return Some(true);
+        }
+        let full = |s: &str, w: usize| w > 0 && width(s) + FULL_SLACK >= w;
+        match (full(n, self.name), full(d, self.department)) {
             (true, false) => return Some(true),
             (false, true) => return Some(false),
             _ => {}
@@ -338,21 +371,37 @@ mod tests {
 
     #[test]
     fn a_wrapped_summary_piece_continues_the_open_cell() {
-        let w = CellWidths::of(
-            ["あいうえおかきくけこさしすせ"].into_iter(),
-            ["たちつてとなにぬ", "たちつてと"].into_iter(),
-        );
+        // Columns 14 and 8 wide characters.
+        let w = CellWidths { name: 28, department: 16 };
         let v1 = |s: &str| vec![s.to_string()];
         // The name fills its column; the department ended short.
-        assert_eq!(w.open_cell(&v1("あいうえおかきくけこさしす"), &v1("たちつて"), "進事業"), Some(true));
+        assert_eq!(w.open_cell(&v1("あいうえおかきくけこさしすせ"), &v1("たちつて"), "進事業"), Some(true));
         // The department fills its column; the name ended short.
         assert_eq!(w.open_cell(&v1("あいうえ（お）"), &v1("たちつてとなにぬ"), "課"), Some(false));
-        // An open parenthesis wins.
+        // Neither fills its column: the one clearly fuller.
+        assert_eq!(w.open_cell(&v1("あいうえおかきくけこさし"), &v1("たちつ"), "す"), Some(true));
+        // An open parenthesis wins; a name closed by （再掲） is done.
         assert_eq!(w.open_cell(&v1("あいうえおかきくけこさしす"), &v1("たち（つて"), "と）"), Some(false));
-        // Both about as full, a piece with a space, or a cell not begun: nothing tells.
-        assert_eq!(w.open_cell(&v1("あいうえおかきくけこさしす"), &v1("たちつてとなに"), "課"), None);
-        assert_eq!(w.open_cell(&v1("あいうえ"), &v1("たちつてとなにぬ"), "甲 乙"), None);
+        assert_eq!(
+            w.open_cell(&v1("あいうえおかきくけ（再掲）"), &v1("たちつてとなにぬ"), "課"),
+            Some(false)
+        );
+        // Wider than any department: the name's.
+        assert_eq!(w.open_cell(&v1("あいうえ"), &v1("たちつてとなにぬ"), "かきくけこさしすせそ"), Some(true));
+        // Both filling their columns, or a cell not begun: nothing tells.
+        assert_eq!(w.open_cell(&v1("あいうえおかきくけこさしすせ"), &v1("たちつてとなにぬ"), "課"), None);
         assert_eq!(w.open_cell(&[], &v1("たちつてとなにぬ"), "課"), None);
+    }
+
+    #[test]
+    fn two_words_beside_a_summary_row_are_its_name_and_department() {
+        let w = CellWidths { name: 28, department: 16 };
+        let placed = w.place(&[], &[], "青森県信用保証協会補助 経済産業政策課");
+        assert_eq!(
+            placed,
+            Some((vec!["青森県信用保証協会補助".to_string()], vec!["経済産業政策課".to_string()]))
+        );
+        assert_eq!(w.place(&[], &[], "甲 乙 丙"), None);
     }
 
     fn ml(item: &str, cells: &[&str]) -> MetricLine {
