@@ -131,14 +131,16 @@ pub(super) fn box_columns(lines: &[String]) -> Vec<String> {
 /// (without continuation lines every line is a row, as the plain reading has it).
 pub(super) fn top_rows(lines: &[MetricLine], ncols: usize) -> Option<Vec<StackedRow>> {
     let starts = |l: &MetricLine| !l.item.trim().is_empty() && l.cells.len() == ncols;
-    if ncols == 0 || !lines.first().is_some_and(starts) || lines.iter().all(starts) {
+    if ncols == 0 || !lines.first().is_some_and(starts) {
         return None;
     }
     let mut rows: Vec<StackedRow> = Vec::new();
     for l in lines {
         let (item, cells) = notes_as_cells(l, ncols);
         match rows.last_mut() {
-            Some(row) if !starts(l) => {
+            Some(row) if !starts(l) || item_cut(row) => {
+                // A full line under an item cut mid-phrase goes on with it: a guess.
+                row.uncertain |= starts(l);
                 if !item.is_empty() {
                     row.item.push(item);
                 }
@@ -151,7 +153,16 @@ pub(super) fn top_rows(lines: &[MetricLine], ncols: usize) -> Option<Vec<Stacked
             }),
         }
     }
-    Some(rows)
+    (rows.len() < lines.len()).then_some(rows)
+}
+
+/// Characters a metric's item (a noun phrase) cannot end with: a particle or a joiner
+/// before the phrase's next word (`…ガイダンスへの` / `出席者数`).
+const ITEM_CUT_ENDS: [char; 5] = ['の', 'を', '・', '、', '及'];
+
+/// Whether a row's item so far ends mid-phrase, so that the next line goes on with it.
+fn item_cut(row: &StackedRow) -> bool {
+    row.item.last().and_then(|i| i.trim_end().chars().next_back()).is_some_and(|c| ITEM_CUT_ENDS.contains(&c))
 }
 
 /// A line's item text and cell pieces; a line of one parenthesised note a column
@@ -430,6 +441,23 @@ mod tests {
         assert_eq!(rows[1].cells, [vec!["10件", "113,500千円"], vec!["-"]]);
         assert!(rows[1].uncertain && !rows[0].uncertain);
         assert_eq!(rows[2].cells, [vec!["1,000名", "(8月～10月)"], vec!["255名", "(8月～10月)"]]);
+    }
+
+    #[test]
+    fn a_full_line_under_an_item_cut_mid_phrase_goes_on_with_it() {
+        let rows = top_rows(
+            &[
+                ml("甲の開催回数及び乙への", &["17回", "82回"]),
+                ml("出席者数", &["延べ 157名", "延べ 85名"]),
+                ml("丙の件数", &["1件", "2件"]),
+            ],
+            2,
+        )
+        .expect("top-aligned");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].item, ["甲の開催回数及び乙への", "出席者数"]);
+        assert_eq!(rows[0].cells, [vec!["17回", "延べ 157名"], vec!["82回", "延べ 85名"]]);
+        assert!(rows[0].uncertain && !rows[1].uncertain);
     }
 
     #[test]
