@@ -231,8 +231,8 @@ fn joins(prev: &str, piece: &str) -> bool {
 const FULLER_BY: f64 = 0.2;
 
 /// Display width by which a cell's line may fall short of its column's widest and still
-/// count as filling it: one wide character (the next did not fit).
-const FULL_SLACK: usize = 2;
+/// count as filling it (none: a line short of the widest may have ended its cell).
+const FULL_SLACK: usize = 0;
 
 /// The widest name and department printed on a summary table's row lines (display
 /// widths; each table sets its own columns): a cell's line about as wide as its column
