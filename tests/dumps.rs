@@ -227,7 +227,7 @@ const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
     ("libreoffice-docx", DumpKind::PdftotextRaw, 0.9991, 0.9980),
     ("libreoffice-docx", DumpKind::Pymupdf, 0.9991, 0.9995),
     ("libreoffice-docx", DumpKind::PymupdfBlocks, 0.9991, 0.9995),
-    ("libreoffice-docx", DumpKind::Pdfplumber, 0.9949, 0.9940),
+    ("libreoffice-docx", DumpKind::Pdfplumber, 0.9966, 0.9947),
     ("weasyprint", DumpKind::Pdftotext, 0.9445, 0.5506),
     ("weasyprint", DumpKind::PdftotextLayout, 0.9941, 0.9754),
     ("weasyprint", DumpKind::PdftotextRaw, 0.9999, 0.9984),

@@ -5,6 +5,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use super::lines::{is_page_number, SrcLine};
+use super::marks::{is_close_paren, is_open_paren};
 use super::metrics::{self, Era};
 use super::money::parse_amount;
 use super::segment::{is_box_header, CardLines};
@@ -191,8 +192,7 @@ fn read_cost_line(t: &str, head: &mut Head, local: &mut Vec<Diagnostic>) {
 /// the cost line, the title's last words.
 fn read_after_cost(after: &[SrcLine], head: &mut Head) {
     let mut digits = String::new();
-    for l in after {
-        let mut t = l.trimmed().to_string();
+    for mut t in paren_joined(after) {
         while let Some(m) = BREAKDOWN_GROUP.find(&t) {
             head.breakdown.extend(parse_breakdown(m.as_str()));
             t.replace_range(m.range(), " ");
@@ -219,6 +219,22 @@ fn read_after_cost(after: &[SrcLine], head: &mut Head) {
             None => digits.parse().unwrap_or(0),
         });
     }
+}
+
+/// The lines' texts, a line that leaves a parenthesis open joined with the lines that
+/// close it (a breakdown wrapped inside its unit: `(①9,391 千円、②11,002 千` / `円)`).
+fn paren_joined(lines: &[SrcLine]) -> Vec<String> {
+    let depth = |s: &str| -> i32 {
+        s.chars().map(|c| i32::from(is_open_paren(c)) - i32::from(is_close_paren(c))).sum()
+    };
+    let mut out: Vec<String> = Vec::new();
+    for l in lines {
+        match out.last_mut() {
+            Some(prev) if depth(prev) > 0 => prev.push_str(l.trimmed()),
+            _ => out.push(l.trimmed().to_string()),
+        }
+    }
+    out
 }
 
 /// A number printed before the title on its line (`1 西北地域の…事業`) has at most
@@ -510,6 +526,18 @@ mod tests {
         // Only the last line before the cost: a number inside the title stays.
         let mut head = head_from_text(&text_lines("第 2\n期の事業 事業費 1千円"), &mut local);
         assert_eq!(card_number(&mut head), None);
+    }
+
+    #[test]
+    fn a_breakdown_wrapped_inside_its_unit_is_read_whole() {
+        let mut local = Vec::new();
+        let mut head = head_from_text(
+            &text_lines("①甲補助 事業費 20,393 千円 3\n②乙事業費補助 (①9,391 千円、②11,002 千\n円)"),
+            &mut local,
+        );
+        assert_eq!(head.breakdown.len(), 2);
+        assert_eq!(card_number(&mut head), Some(3));
+        assert_eq!(card_name(&head.title).0, "①甲補助②乙事業費補助");
     }
 
     #[test]
