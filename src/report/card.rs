@@ -5,6 +5,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use super::lines::{is_page_number, SrcLine};
+use super::marks::{is_close_paren, is_open_paren};
 use super::metrics::{self, Era};
 use super::money::parse_amount;
 use super::segment::{is_box_header, CardLines};
@@ -97,6 +98,12 @@ struct Head {
     /// The last lone number among the lines before the cost line: a number box taller
     /// than the title's first line comes out there.
     number_before_cost: Option<u32>,
+    /// Whether that lone number came before every title line: the previous page's
+    /// footer, when the title's first line starts with a number of its own.
+    number_before_title: bool,
+    /// How many title pieces came before a cost line that starts with 事業費 (the last
+    /// of them may end with the card number, printed on the title's line); 0 otherwise.
+    title_before_cost: usize,
     has_cost_line: bool,
 }
 
@@ -114,6 +121,8 @@ fn head_from_geometry(g: &geometry::Head, local: &mut Vec<Diagnostic>) -> Head {
         breakdown: g.breakdown.iter().flat_map(|b| parse_breakdown(b)).collect(),
         number: g.number,
         number_before_cost: None,
+        number_before_title: false,
+        title_before_cost: 0,
         has_cost_line: g.cost.is_some(),
     }
 }
@@ -139,13 +148,19 @@ fn head_from_text(lines: &[SrcLine], local: &mut Vec<Diagnostic>) -> Head {
         if is_page_number(&l.text) {
             // The last one: a page footer printed before the title comes first.
             head.number_before_cost = l.trimmed().parse().ok().or(head.number_before_cost);
+            head.number_before_title = head.title.is_empty();
         } else {
             head.title.push(l.trimmed().to_string());
         }
     }
+    let before_cost = head.title.len();
     match cost_at.and_then(|ci| lines.get(ci)) {
         Some(line) => read_cost_line(line.trimmed(), &mut head, local),
         None => local.push(no_cost()),
+    }
+    // A title going on on the cost line is no line a number box ends.
+    if head.title.len() == before_cost {
+        head.title_before_cost = before_cost;
     }
     let after = lines.get(title_end + usize::from(cost_at.is_some())..).unwrap_or(&[]);
     read_after_cost(after, &mut head);
@@ -177,8 +192,7 @@ fn read_cost_line(t: &str, head: &mut Head, local: &mut Vec<Diagnostic>) {
 /// the cost line, the title's last words.
 fn read_after_cost(after: &[SrcLine], head: &mut Head) {
     let mut digits = String::new();
-    for l in after {
-        let mut t = l.trimmed().to_string();
+    for mut t in paren_joined(after) {
         while let Some(m) = BREAKDOWN_GROUP.find(&t) {
             head.breakdown.extend(parse_breakdown(m.as_str()));
             t.replace_range(m.range(), " ");
@@ -207,25 +221,75 @@ fn read_after_cost(after: &[SrcLine], head: &mut Head) {
     }
 }
 
+/// The lines' texts, a line that leaves a parenthesis open joined with the lines that
+/// close it (a breakdown wrapped inside its unit: `(①9,391 千円、②11,002 千` / `円)`).
+fn paren_joined(lines: &[SrcLine]) -> Vec<String> {
+    let depth = |s: &str| -> i32 {
+        s.chars().map(|c| i32::from(is_open_paren(c)) - i32::from(is_close_paren(c))).sum()
+    };
+    let mut out: Vec<String> = Vec::new();
+    for l in lines {
+        match out.last_mut() {
+            Some(prev) if depth(prev) > 0 => prev.push_str(l.trimmed()),
+            _ => out.push(l.trimmed().to_string()),
+        }
+    }
+    out
+}
+
 /// A number printed before the title on its line (`1 西北地域の…事業`) has at most
 /// this many digits, as card numbers do; a longer one is part of the title.
 const MAX_CARD_NUMBER_DIGITS: usize = 3;
 
-/// The card's printed number: after the cost, else a lone number before the cost line,
-/// else one printed before the title on its line (which is then cut off the title).
+/// The card's printed number: after the cost, else a lone number before the cost line
+/// (unless it is a page footer before a title that starts with its own number), else one
+/// printed at the end of the last title line before the cost, else one printed before the
+/// title on its line. A number taken from a title line is cut off it.
 fn card_number(head: &mut Head) -> Option<u32> {
-    let before_title = if head.number.is_none() && head.number_before_cost.is_none() {
-        head.title.first_mut().and_then(|first| {
-            let (n, rest) = first.split_once(' ')?;
-            let n: u32 =
-                n.parse().ok().filter(|_| n.len() <= MAX_CARD_NUMBER_DIGITS && !rest.trim().is_empty())?;
-            *first = rest.trim().to_string();
-            Some(n)
-        })
-    } else {
-        None
-    };
-    head.number.or(head.number_before_cost.filter(|_| head.has_cost_line)).or(before_title)
+    if head.number.is_some() {
+        return head.number;
+    }
+    let leading = head.title.first().and_then(|t| leading_number(t));
+    let lone = head
+        .number_before_cost
+        .filter(|_| head.has_cost_line && !(head.number_before_title && leading.is_some()));
+    if lone.is_some() {
+        return lone;
+    }
+    let last = head.title_before_cost.checked_sub(1);
+    if let Some((n, rest)) = last.and_then(|k| head.title.get(k)).and_then(|t| trailing_number(t)) {
+        if let Some(t) = last.and_then(|k| head.title.get_mut(k)) {
+            *t = rest;
+        }
+        return Some(n);
+    }
+    let (n, rest) = leading?;
+    if let Some(first) = head.title.first_mut() {
+        *first = rest;
+    }
+    Some(n)
+}
+
+/// A card number (at most [`MAX_CARD_NUMBER_DIGITS`] digits) printed before a title
+/// line's text, and the text after it.
+fn leading_number(t: &str) -> Option<(u32, String)> {
+    let (n, rest) = t.split_once(' ')?;
+    let n: u32 = n.parse().ok().filter(|_| n.len() <= MAX_CARD_NUMBER_DIGITS && !rest.trim().is_empty())?;
+    Some((n, rest.trim().to_string()))
+}
+
+/// A card number printed after a title line's text (`…特別対策 3`: the number box on the
+/// line's baseline), and the text before it.
+fn trailing_number(t: &str) -> Option<(u32, String)> {
+    let (rest, n) = t.rsplit_once(' ')?;
+    let n: u32 = n.parse().ok().filter(|_| n.len() <= MAX_CARD_NUMBER_DIGITS && !rest.trim().is_empty())?;
+    Some((n, rest.trim().to_string()))
+}
+
+/// Whether a name ends with its （再掲） mark (a project listed again under another
+/// policy).
+pub(crate) fn is_relisted(name: &str) -> bool {
+    RELISTED.is_match(name)
 }
 
 /// The card's name from its title pieces, and whether it is marked （再掲）.
@@ -430,6 +494,50 @@ mod tests {
         assert_eq!(card_number(&mut head), None);
         head.has_cost_line = true;
         assert_eq!(card_number(&mut head), Some(4));
+    }
+
+    #[test]
+    fn a_footer_before_a_numbered_title_is_no_card_number() {
+        // The previous page's footer, then the title's line starting with the number.
+        let mut local = Vec::new();
+        let mut head = head_from_text(&text_lines("23\n1 西北地域の事業 事業費 4,789千円"), &mut local);
+        assert_eq!(card_number(&mut head), Some(1));
+        assert_eq!(head.title, ["西北地域の事業"]);
+        // A lone number between title lines is the card's (a tall number box).
+        let mut head =
+            head_from_text(&text_lines("事業（人財育成・\n8\n確保） 事業費 13,810千円"), &mut local);
+        assert_eq!(card_number(&mut head), Some(8));
+        // Before a title that does not start with a number, it is still taken.
+        let mut head = head_from_text(&text_lines("7\n西北地域の事業 事業費 4,789千円"), &mut local);
+        assert_eq!(card_number(&mut head), Some(7));
+    }
+
+    #[test]
+    fn a_number_ending_the_title_line_before_the_cost() {
+        let mut local = Vec::new();
+        let mut head = head_from_text(
+            &text_lines(
+                "①甲協会補助\n②乙特別対策 3\n事業費 20,393千円\n事業費補助 (①9,391千円、②11,002千円)",
+            ),
+            &mut local,
+        );
+        assert_eq!(card_number(&mut head), Some(3));
+        assert_eq!(card_name(&head.title).0, "①甲協会補助②乙特別対策事業費補助");
+        // Only the last line before the cost: a number inside the title stays.
+        let mut head = head_from_text(&text_lines("第 2\n期の事業 事業費 1千円"), &mut local);
+        assert_eq!(card_number(&mut head), None);
+    }
+
+    #[test]
+    fn a_breakdown_wrapped_inside_its_unit_is_read_whole() {
+        let mut local = Vec::new();
+        let mut head = head_from_text(
+            &text_lines("①甲補助 事業費 20,393 千円 3\n②乙事業費補助 (①9,391 千円、②11,002 千\n円)"),
+            &mut local,
+        );
+        assert_eq!(head.breakdown.len(), 2);
+        assert_eq!(card_number(&mut head), Some(3));
+        assert_eq!(card_name(&head.title).0, "①甲補助②乙事業費補助");
     }
 
     #[test]

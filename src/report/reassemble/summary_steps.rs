@@ -1,6 +1,7 @@
 //! The steps of [`super::summary_rows`]: a summary table whose wrapped cells are centred
 //! on their row, in a dump without positions (pdfplumber), rebuilt one line a row.
 
+use super::plumber::CellWidths;
 use super::{row_line, RowLine};
 
 /// A row needs wrapped lines when its own line lacks its name or its department.
@@ -76,11 +77,18 @@ fn share(
 /// row that prints both its name and department goes to the department when it is no
 /// wider than the widest department on a row line (`dept_width`: the department column
 /// is the narrower one), else to the name.
-fn row_text(r: &RowLine, above: &[String], below: &[String], dept_width: usize) -> String {
+fn row_text(r: &RowLine, above: &[String], below: &[String], dept_width: usize, widths: &CellWidths) -> String {
     let mut name = Vec::new();
     let mut dept = Vec::new();
     let wrapped = |parts: &[String], name: &mut Vec<String>, dept: &mut Vec<String>| {
         for p in parts {
+            // A line of one piece under cells set at the top of their row continues the
+            // one left open (`…還流促` / `進事業`).
+            if let Some((n, d)) = widths.place(name, dept, p) {
+                name.extend(n);
+                dept.extend(d);
+                continue;
+            }
             match (r.name.is_none(), r.department.is_none()) {
                 (true, true) => match p.rsplit_once(' ') {
                     Some((a, b)) => {
@@ -115,10 +123,11 @@ pub(super) fn table(region: &[String]) -> Option<Vec<String>> {
     let (above, below) = share(region, &rows, head_end);
     let dept_width =
         rows.iter().filter_map(|(_, r)| r.department.as_ref()).map(|d| d.chars().count()).max().unwrap_or(0);
+    let widths = CellWidths::of(region.iter().filter_map(|l| row_line(l)));
     for (k, (_, r)) in rows.iter().enumerate() {
         let (a, b) =
             (above.get(k).map_or(&[][..], Vec::as_slice), below.get(k).map_or(&[][..], Vec::as_slice));
-        out.push(row_text(r, a, b, dept_width));
+        out.push(row_text(r, a, b, dept_width, &widths));
     }
     Some(out)
 }
