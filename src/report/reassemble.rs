@@ -36,7 +36,6 @@ use std::sync::LazyLock;
 use crate::doc::{Document, Line, Page};
 use crate::input::dump_kind::DumpKind;
 
-
 static YEAR_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(令和|平成|R|H)?\s*([0-9]+|元)\s*年度$").expect("static regex"));
 static COST_ONLY: LazyLock<Regex> = LazyLock::new(|| {

@@ -77,7 +77,13 @@ fn share(
 /// row that prints both its name and department goes to the department when it is no
 /// wider than the widest department on a row line (`dept_width`: the department column
 /// is the narrower one), else to the name.
-fn row_text(r: &RowLine, above: &[String], below: &[String], dept_width: usize, widths: &CellWidths) -> String {
+fn row_text(
+    r: &RowLine,
+    above: &[String],
+    below: &[String],
+    dept_width: usize,
+    widths: &CellWidths,
+) -> String {
     let mut name = Vec::new();
     let mut dept = Vec::new();
     let wrapped = |parts: &[String], name: &mut Vec<String>, dept: &mut Vec<String>| {
