@@ -345,4 +345,30 @@ mod tests {
         let read = ["第一頁の本文です", "1", "第二頁の一行目です"];
         assert_eq!(footers(d, read.into_iter()), [Some(20), Some(21), Some(21)]);
     }
+    /// A line found further than [`SEARCH_CHARS`] from where it is expected stays with
+    /// the lines before it, unless the next line is found right after it: then both
+    /// stand where they were found (a block reassembly moved from a later page).
+    #[test]
+    fn a_far_line_moves_the_lines_after_it_only_with_the_next_line() {
+        let filler = "本".repeat(SEARCH_CHARS);
+        let moved = "移された段落の一行目で三十文字ほどの長さがある行です";
+        let p = dump(&format!(
+            "第一頁の本文です\n{filler}\n20\n\u{c}{filler}\n21\n\u{c}{moved}\n移された段落の二行目です\n22\n\u{c}"
+        ));
+        let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
+        let read = ["第一頁の本文です", moved, "移された段落の二行目です"];
+        assert_eq!(footers(d, read.into_iter()), [Some(20), Some(22), Some(22)]);
+        // Alone, the far line stays where the line before it put it.
+        assert_eq!(footers(d, ["第一頁の本文です", moved].into_iter()), [Some(20), Some(20)]);
+    }
+
+    /// [`SEARCH_CHARS`] itself is near: a line exactly that far ahead stands where it is.
+    #[test]
+    fn a_line_exactly_search_chars_ahead_is_not_far() {
+        let filler = "本".repeat(SEARCH_CHARS);
+        let p = dump(&format!("第一頁の本文です\n{filler}\n20\n\u{c}第二頁の一行目です\n21\n\u{c}"));
+        let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
+        let read = ["第一頁の本文です", "第二頁の一行目です"];
+        assert_eq!(footers(d, read.into_iter()), [Some(20), Some(21)]);
+    }
 }
