@@ -196,7 +196,8 @@ struct Cost {
 enum NewMark {
     /// After the cost of this index, read on this page.
     Cost(usize, usize),
-    Row(usize),
+    /// Before the 掲載頁 of this index, read on this page.
+    Row(usize, usize),
 }
 
 #[derive(Debug, Default, Clone)]
@@ -354,7 +355,7 @@ impl Reader<'_> {
             c.new.push(NewMark::Cost(c.costs.len() - 1, page));
             loose(c, n.saturating_sub(1));
         } else if c.costs.len() > c.pages.len() && !self.shared {
-            c.new.push(NewMark::Row(c.pages.len()));
+            c.new.push(NewMark::Row(c.pages.len(), page));
             loose(c, n.saturating_sub(1));
         } else if self.shared && self.prev != Prev::Subtotal && !self.after_subtotal {
             // Policy marks come before their row's No.
@@ -666,7 +667,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         .iter()
         .filter_map(|m| match m {
             NewMark::Cost(ci, _) => dealt.cost_row.get(*ci).copied().flatten(),
-            NewMark::Row(k) => page_row.get(*k).copied().flatten(),
+            NewMark::Row(k, _) => page_row.get(*k).copied().flatten(),
         })
         .collect();
     // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
@@ -699,6 +700,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         ));
         doubts.extend(loose_mark_doubts(&c, &new));
     }
+    doubts.extend(guessed_mark_doubts(&c, &dealt.cost_row, &page_row, &new));
     let mut out = vec![c.headings.join(" ")];
     out.extend(row_lines(&c, &dealt.row_cost, &row_page, &new, &mut doubts));
     out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
@@ -726,6 +728,52 @@ fn dealt_by_order(c: &Columns, row_cost: &[Option<usize>], row_page: &[Option<us
                 "summary table printed as column runs whose columns do not count up to its rows: this row's {what} was dealt by reading order and may be another row's"
             ),
         });
+    }
+    out
+}
+
+/// A 新規 ○ goes to the row of the cost it follows (or of the 掲載頁 it precedes); when
+/// that cost or page was itself dealt by reading order rather than read with its row
+/// (after the row's name; after its cost and department), the mark's row is a guess
+/// too. A doubt on the row that got it and, as for a loose mark, on each unmarked row
+/// whose No. was read on the mark's page: the mark may be theirs.
+fn guessed_mark_doubts(
+    c: &Columns,
+    cost_row: &[Option<usize>],
+    page_row: &[Option<usize>],
+    new: &[usize],
+) -> Vec<Doubt> {
+    let mut out: Vec<Doubt> = Vec::new();
+    for m in &c.new {
+        let (row, read_with, page, what) = match m {
+            NewMark::Cost(ci, page) => {
+                (cost_row.get(*ci).copied().flatten(), c.costs.get(*ci).and_then(|k| k.row), *page, "cost")
+            }
+            NewMark::Row(pi, page) => {
+                (page_row.get(*pi).copied().flatten(), c.pages.get(*pi).and_then(|p| p.2), *page, "掲載頁")
+            }
+        };
+        let Some(r) = row.and_then(|k| c.rows.get(k)) else { continue };
+        if read_with == Some(r.no) {
+            continue;
+        }
+        let mut push = |row: &Row, message: String| {
+            if !out.iter().any(|d| d.no == Some(row.no)) {
+                out.push(Doubt { no: Some(row.no), name: row.name.concat(), message });
+            }
+        };
+        push(
+            r,
+            format!("this row's 新規 ○ follows a {what} that was dealt to it by reading order, not read with it: the mark may be another row's"),
+        );
+        for (k, other) in c.rows.iter().enumerate() {
+            if other.page == page && !new.contains(&k) {
+                push(
+                    other,
+                    format!("a 新規 ○ on this row's page was dealt by reading order to row {}: this row may be new (read as not new)", r.no),
+                );
+            }
+        }
     }
     out
 }
