@@ -795,6 +795,20 @@ fn loose_mark_doubts(c: &Columns, new: &[usize]) -> Vec<Doubt> {
             .collect();
         let candidates =
             if on_page.is_empty() { (0..c.rows.len()).filter(unmarked).collect() } else { on_page };
+        // The page prints ○ apart from their rows: a mark that happens to follow a row's
+        // cost there may be out of place as well.
+        for k in new.iter().copied().filter(|&k| c.rows.get(k).is_some_and(|r| r.page == page)) {
+            let Some(r) = c.rows.get(k) else { continue };
+            if !out.iter().any(|d| d.no == Some(r.no)) {
+                out.push(Doubt {
+                    no: Some(r.no),
+                    name: r.name.concat(),
+                    message: format!(
+                        "{count} 新規 ○ mark(s) printed apart from every row of this row's page: this row's own ○ may be out of place too (read as new)"
+                    ),
+                });
+            }
+        }
         for k in candidates {
             let Some(r) = c.rows.get(k) else { continue };
             if out.iter().any(|d| d.no == Some(r.no)) {
