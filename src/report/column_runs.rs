@@ -671,11 +671,14 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         })
         .collect();
     // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
+    // So does a mark before a 掲載頁 no row took.
     for m in &c.new {
-        if let NewMark::Cost(ci, page) = m {
-            if dealt.cost_row.get(*ci).copied().flatten().is_none() {
-                c.loose_marks.push(*page);
-            }
+        let (row, page) = match m {
+            NewMark::Cost(ci, page) => (dealt.cost_row.get(*ci).copied().flatten(), *page),
+            NewMark::Row(pi, page) => (page_row.get(*pi).copied().flatten(), *page),
+        };
+        if row.is_none() {
+            c.loose_marks.push(page);
         }
     }
     let missing = dealt.row_cost.iter().filter(|r| r.is_none()).count();
