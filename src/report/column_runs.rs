@@ -1333,4 +1333,61 @@ mod tests {
             "{doubts:?}"
         );
     }
+
+    #[test]
+    fn a_mark_beside_a_loose_mark_is_doubted_too() {
+        // Row 1's ○ follows its cost, but another ○ on the same page follows no row:
+        // that page prints marks apart from their rows, so row 1's own mark is doubted
+        // as well as the unmarked row 2.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "○",
+            "観光企画課",
+            "24",
+            "2",
+            "乙事業",
+            "1,200",
+            "観光企画課",
+            "25",
+            "○",
+            "小計",
+            "2,300",
+        ]));
+        assert!(got.contains(&"1 甲事業 1,100 ○ 観光企画課 24".to_string()), "{got:#?}");
+        assert!(doubts.iter().any(|d| d.no == Some(1) && d.message.contains("own ○")), "{doubts:?}");
+        assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("may be new")), "{doubts:?}");
+    }
+
+    #[test]
+    fn a_mark_after_a_cost_dealt_by_order_is_doubted() {
+        // 1,100 follows row 2's name, so it is row 2's; 1,200 goes to row 1 by order
+        // only, and so does the ○ after it: row 1 and the unmarked row 2 are doubted.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "2",
+            "乙事業",
+            "1,100",
+            "1,200",
+            "○",
+            "観光企画課",
+            "24",
+            "観光企画課",
+            "25",
+            "小計",
+            "2,300",
+        ]));
+        assert!(got.contains(&"1 甲事業 1,200 ○ 観光企画課 24".to_string()), "{got:#?}");
+        assert!(
+            doubts.iter().any(|d| d.no == Some(1) && d.message.contains("dealt to it by reading order")),
+            "{doubts:?}"
+        );
+        assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("may be new")), "{doubts:?}");
+    }
 }
