@@ -222,7 +222,7 @@ const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
     ("fpdf2", DumpKind::Pymupdf, 1.0, 1.0),
     ("fpdf2", DumpKind::PymupdfBlocks, 1.0, 1.0),
     ("fpdf2", DumpKind::Pdfplumber, 0.9991, 0.9973),
-    ("libreoffice-docx", DumpKind::Pdftotext, 0.9509, 0.9364),
+    ("libreoffice-docx", DumpKind::Pdftotext, 0.9509, 0.9394),
     ("libreoffice-docx", DumpKind::PdftotextLayout, 1.0, 1.0),
     ("libreoffice-docx", DumpKind::PdftotextRaw, 1.0, 1.0),
     ("libreoffice-docx", DumpKind::Pymupdf, 1.0, 1.0),

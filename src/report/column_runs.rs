@@ -196,7 +196,8 @@ struct Cost {
 enum NewMark {
     /// After the cost of this index, read on this page.
     Cost(usize, usize),
-    Row(usize),
+    /// Before the 掲載頁 of this index, read on this page.
+    Row(usize, usize),
 }
 
 #[derive(Debug, Default, Clone)]
@@ -354,7 +355,7 @@ impl Reader<'_> {
             c.new.push(NewMark::Cost(c.costs.len() - 1, page));
             loose(c, n.saturating_sub(1));
         } else if c.costs.len() > c.pages.len() && !self.shared {
-            c.new.push(NewMark::Row(c.pages.len()));
+            c.new.push(NewMark::Row(c.pages.len(), page));
             loose(c, n.saturating_sub(1));
         } else if self.shared && self.prev != Prev::Subtotal && !self.after_subtotal {
             // Policy marks come before their row's No.
@@ -666,15 +667,18 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         .iter()
         .filter_map(|m| match m {
             NewMark::Cost(ci, _) => dealt.cost_row.get(*ci).copied().flatten(),
-            NewMark::Row(k) => page_row.get(*k).copied().flatten(),
+            NewMark::Row(k, _) => page_row.get(*k).copied().flatten(),
         })
         .collect();
     // A mark after the 小計's amount (or a cost no row took) marks no row: said below.
+    // So does a mark before a 掲載頁 no row took.
     for m in &c.new {
-        if let NewMark::Cost(ci, page) = m {
-            if dealt.cost_row.get(*ci).copied().flatten().is_none() {
-                c.loose_marks.push(*page);
-            }
+        let (row, page) = match m {
+            NewMark::Cost(ci, page) => (dealt.cost_row.get(*ci).copied().flatten(), *page),
+            NewMark::Row(pi, page) => (page_row.get(*pi).copied().flatten(), *page),
+        };
+        if row.is_none() {
+            c.loose_marks.push(page);
         }
     }
     let missing = dealt.row_cost.iter().filter(|r| r.is_none()).count();
@@ -699,6 +703,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         ));
         doubts.extend(loose_mark_doubts(&c, &new));
     }
+    doubts.extend(guessed_mark_doubts(&c, &dealt.cost_row, &page_row, &new));
     let mut out = vec![c.headings.join(" ")];
     out.extend(row_lines(&c, &dealt.row_cost, &row_page, &new, &mut doubts));
     out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
@@ -730,6 +735,52 @@ fn dealt_by_order(c: &Columns, row_cost: &[Option<usize>], row_page: &[Option<us
     out
 }
 
+/// A 新規 ○ goes to the row of the cost it follows (or of the 掲載頁 it precedes); when
+/// that cost or page was itself dealt by reading order rather than read with its row
+/// (after the row's name; after its cost and department), the mark's row is a guess
+/// too. A doubt on the row that got it and, as for a loose mark, on each unmarked row
+/// whose No. was read on the mark's page: the mark may be theirs.
+fn guessed_mark_doubts(
+    c: &Columns,
+    cost_row: &[Option<usize>],
+    page_row: &[Option<usize>],
+    new: &[usize],
+) -> Vec<Doubt> {
+    let mut out: Vec<Doubt> = Vec::new();
+    for m in &c.new {
+        let (row, read_with, page, what) = match m {
+            NewMark::Cost(ci, page) => {
+                (cost_row.get(*ci).copied().flatten(), c.costs.get(*ci).and_then(|k| k.row), *page, "cost")
+            }
+            NewMark::Row(pi, page) => {
+                (page_row.get(*pi).copied().flatten(), c.pages.get(*pi).and_then(|p| p.2), *page, "掲載頁")
+            }
+        };
+        let Some(r) = row.and_then(|k| c.rows.get(k)) else { continue };
+        if read_with == Some(r.no) {
+            continue;
+        }
+        let mut push = |row: &Row, message: String| {
+            if !out.iter().any(|d| d.no == Some(row.no)) {
+                out.push(Doubt { no: Some(row.no), name: row.name.concat(), message });
+            }
+        };
+        push(
+            r,
+            format!("this row's 新規 ○ follows a {what} that was dealt to it by reading order, not read with it: the mark may be another row's"),
+        );
+        for (k, other) in c.rows.iter().enumerate() {
+            if other.page == page && !new.contains(&k) {
+                push(
+                    other,
+                    format!("a 新規 ○ on this row's page was dealt by reading order to row {}: this row may be new (read as not new)", r.no),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// A doubt on each row a loose ○ may belong to: the rows left unmarked whose No. was
 /// read on the mark's page (a page's marks come after its rows), or every unmarked row
 /// when no row's No. is on that page.
@@ -747,6 +798,20 @@ fn loose_mark_doubts(c: &Columns, new: &[usize]) -> Vec<Doubt> {
             .collect();
         let candidates =
             if on_page.is_empty() { (0..c.rows.len()).filter(unmarked).collect() } else { on_page };
+        // The page prints ○ apart from their rows: a mark that happens to follow a row's
+        // cost there may be out of place as well.
+        for k in new.iter().copied().filter(|&k| c.rows.get(k).is_some_and(|r| r.page == page)) {
+            let Some(r) = c.rows.get(k) else { continue };
+            if !out.iter().any(|d| d.no == Some(r.no)) {
+                out.push(Doubt {
+                    no: Some(r.no),
+                    name: r.name.concat(),
+                    message: format!(
+                        "{count} 新規 ○ mark(s) printed apart from every row of this row's page: this row's own ○ may be out of place too (read as new)"
+                    ),
+                });
+            }
+        }
         for k in candidates {
             let Some(r) = c.rows.get(k) else { continue };
             if out.iter().any(|d| d.no == Some(r.no)) {
@@ -1267,5 +1332,62 @@ mod tests {
             !doubts.iter().any(|d| d.message.contains("dealt by reading order") && d.no == Some(1)),
             "{doubts:?}"
         );
+    }
+
+    #[test]
+    fn a_mark_beside_a_loose_mark_is_doubted_too() {
+        // Row 1's ○ follows its cost, but another ○ on the same page follows no row:
+        // that page prints marks apart from their rows, so row 1's own mark is doubted
+        // as well as the unmarked row 2.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "○",
+            "観光企画課",
+            "24",
+            "2",
+            "乙事業",
+            "1,200",
+            "観光企画課",
+            "25",
+            "○",
+            "小計",
+            "2,300",
+        ]));
+        assert!(got.contains(&"1 甲事業 1,100 ○ 観光企画課 24".to_string()), "{got:#?}");
+        assert!(doubts.iter().any(|d| d.no == Some(1) && d.message.contains("own ○")), "{doubts:?}");
+        assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("may be new")), "{doubts:?}");
+    }
+
+    #[test]
+    fn a_mark_after_a_cost_dealt_by_order_is_doubted() {
+        // 1,100 follows row 2's name, so it is row 2's; 1,200 goes to row 1 by order
+        // only, and so does the ○ after it: row 1 and the unmarked row 2 are doubted.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "2",
+            "乙事業",
+            "1,100",
+            "1,200",
+            "○",
+            "観光企画課",
+            "24",
+            "観光企画課",
+            "25",
+            "小計",
+            "2,300",
+        ]));
+        assert!(got.contains(&"1 甲事業 1,200 ○ 観光企画課 24".to_string()), "{got:#?}");
+        assert!(
+            doubts.iter().any(|d| d.no == Some(1) && d.message.contains("dealt to it by reading order")),
+            "{doubts:?}"
+        );
+        assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("may be new")), "{doubts:?}");
     }
 }

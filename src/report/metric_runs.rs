@@ -13,6 +13,9 @@
 //!   it), else an item line;
 //! - the cells are counted three ways (a block a cell, a line a cell, a quantity a
 //!   cell) and the first count that fills the rows × columns grid is taken;
+//! - a two-column table's second column printed as one block after its rows' items and
+//!   first cells goes down those rows ([`column_blocks`]): read row by row it would put
+//!   an item between one row's cells;
 //! - each row takes the item printed right before its cells (items printed in a run
 //!   before a run of rows go to those rows in order); the items printed after every
 //!   cell go, in order, to the rows left without one.
@@ -305,6 +308,7 @@ fn table(header_rest: &str, lines: &[String]) -> Result<Vec<String>, Vec<String>
     let Some((items, cells)) = fit else {
         return single_row(header, &found, &ps, ncols).ok_or_else(item_lines);
     };
+    let cells = column_blocks(cells, &items, &ps, ncols);
     let row_item = assign(&items, &cells, ncols);
     let mut out = vec![header];
     for (row, item) in cells.chunks(ncols).zip(row_item) {
@@ -312,6 +316,49 @@ fn table(header_rest: &str, lines: &[String]) -> Result<Vec<String>, Vec<String>
         out.extend(row.iter().flat_map(|c| c.lines.clone()));
     }
     Ok(out)
+}
+
+/// A two-column table can be printed column-wise for a few rows: each row's item and its
+/// first cell, row after row, then one block holding the second column of those rows
+/// (`A / 1件 / B / 2件 / 3件⏎4件`). Read row by row, that would put an item between the
+/// cells of one row, which the grammar never prints; so where `k` single cells, each but
+/// the first right after an item, are followed by one block of `k` cell lines and no
+/// item, the block is those rows' second column (`A 1件 3件`, `B 2件 4件`).
+fn column_blocks(cells: Vec<CellRun>, items: &[Item], ps: &[Piece], ncols: usize) -> Vec<CellRun> {
+    if ncols != 2 {
+        return cells;
+    }
+    let block_of = |c: &CellRun| ps.get(c.at).map(|p| p.block);
+    let item_between = |a: usize, b: usize| items.iter().any(|it| a < it.at && it.at < b);
+    let mut out = Vec::with_capacity(cells.len());
+    let mut i = 0;
+    while i < cells.len() {
+        let found = (2..=(cells.len() - i) / 2).find(|&k| {
+            let (singles, block) = (&cells[i..i + k], &cells[i + k..i + 2 * k]);
+            // One line a cell, on lines of their own (not one line's quantities split).
+            let one_block = block.iter().all(|c| block_of(c) == block_of(&block[0]) && c.lines.len() == 1)
+                && block.windows(2).all(|w| w[0].at < w[1].at);
+            let apart = singles
+                .windows(2)
+                .all(|w| block_of(&w[0]) != block_of(&w[1]) && item_between(w[0].at, w[1].at));
+            let next_apart = cells.get(i + 2 * k).is_none_or(|c| block_of(c) != block_of(&block[0]));
+            one_block && apart && next_apart && !item_between(singles[k - 1].at, block[0].at)
+        });
+        match found {
+            Some(k) => {
+                for j in 0..k {
+                    out.extend(cells.get(i + j).cloned());
+                    out.extend(cells.get(i + k + j).cloned());
+                }
+                i += 2 * k;
+            }
+            None => {
+                out.extend(cells.get(i..i + 2).into_iter().flatten().cloned());
+                i += 2;
+            }
+        }
+    }
+    out
 }
 
 /// A table of one item with fewer cells than columns (a cell spanning two years): the
@@ -572,6 +619,55 @@ mod tests {
                 "川原第一高校）",
                 "87名",
                 "423名",
+                "（担当課：某課）",
+            ])
+        );
+    }
+
+    #[test]
+    fn a_second_column_printed_as_one_block_goes_down_the_rows() {
+        // Each item with its first cell, then one block with both rows' second cells,
+        // then a row printed row by row.
+        let (got, doubts) = rebuild(v(&[
+            "項目名",
+            "",
+            "４年度",
+            "",
+            "５年度",
+            "",
+            "甲の数",
+            "",
+            "11 名",
+            "",
+            "乙の数",
+            "",
+            "21 者",
+            "",
+            "12 名",
+            "22 者",
+            "",
+            "丙の数",
+            "",
+            "31 件",
+            "",
+            "32 件",
+            "",
+            "（担当課：某課）",
+        ]));
+        assert!(doubts.is_empty());
+        assert_eq!(
+            got,
+            v(&[
+                "項目名 4年度 5年度",
+                "甲の数",
+                "11 名",
+                "12 名",
+                "乙の数",
+                "21 者",
+                "22 者",
+                "丙の数",
+                "31 件",
+                "32 件",
                 "（担当課：某課）",
             ])
         );
