@@ -157,7 +157,14 @@ fn row_text(
             wrapped(above, &mut name, &mut dept);
             name.extend(r.name.clone());
             dept.extend(r.department.clone());
-            wrapped(below, &mut name, &mut dept);
+            match ended_at_top(r, above) {
+                // The lacking cell printed its one line at the top and has ended: the
+                // lines below are the printed cell's.
+                Some(to_name) if below.iter().all(|p| !p.contains(' ')) => {
+                    (if to_name { &mut name } else { &mut dept }).extend(below.iter().cloned());
+                }
+                _ => wrapped(below, &mut name, &mut dept),
+            }
         }
     }
     let fields = [&r.marks, &r.no, &name.concat(), &r.cost, &r.new, &dept.concat(), &r.page];
@@ -181,6 +188,21 @@ fn by_level<'a>(r: &RowLine, lines: impl Iterator<Item = &'a String>) -> Option<
         .enumerate()
         .map(|(j, p)| (!p.contains(' ')).then(|| ((j % 2 == 0) == lacks_name, p.clone())))
         .collect()
+}
+
+/// A row whose line prints one cell and lacks the other, where the lacking cell's piece
+/// shares a line above with the printed cell's (`甲の前段 甲課` / `1 甲の中段 10 24`):
+/// stacks meeting at one level have the same parity, so the lacking cell is not centred
+/// (it would hold the row's own line) but set at the top, and a cell set at the top that
+/// is absent from the row's line ended above it. `Some(true)` when the lines below go to
+/// the name (the department ended), `Some(false)` to the department; `None` otherwise.
+fn ended_at_top(r: &RowLine, above: &[String]) -> Option<bool> {
+    let shared = above.iter().any(|l| l.split_whitespace().count() == 2);
+    match (r.name.is_some(), r.department.is_some()) {
+        (true, false) if shared => Some(true),
+        (false, true) if shared => Some(false),
+        _ => None,
+    }
 }
 
 /// One table's region (after its 【基本方針事業一覧】 line, before 小計) → its heading
@@ -250,6 +272,25 @@ mod tests {
             Some(v(&[
                 "No. 事業名 R5事業費 担当課等 掲載頁",
                 "1 甲事業 10 甲政策課 24",
+                "2 乙の前段乙の中段後段 20 乙政策課 25"
+            ]))
+        );
+    }
+
+    #[test]
+    fn a_department_set_at_the_top_leaves_the_lines_below_to_the_name() {
+        let region = v(&[
+            "No. 事業名 R5事業費 担当課等 掲載頁",
+            "1 甲事業 10 甲課 24",
+            "乙の前段 乙政策課",
+            "2 乙の中段 20 25",
+            "後段",
+        ]);
+        assert_eq!(
+            table(&region),
+            Some(v(&[
+                "No. 事業名 R5事業費 担当課等 掲載頁",
+                "1 甲事業 10 甲課 24",
                 "2 乙の前段乙の中段後段 20 乙政策課 25"
             ]))
         );
