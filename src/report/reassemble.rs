@@ -482,6 +482,9 @@ fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> V
         } else {
             lines
         };
+        if !positions {
+            guesses.extend(plumber::wrapped_item_doubts(&lines));
+        }
         let lines = metric_steps::merge_notes(lines, positions, ncols, guesses);
         let owner = metric_steps::line_owners(&lines, ncols);
         let cell_owner = metric_steps::cell_owners(&lines, &owner, positions, ncols);

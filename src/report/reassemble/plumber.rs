@@ -156,6 +156,31 @@ pub(super) fn top_rows(lines: &[MetricLine], ncols: usize) -> Option<Vec<Stacked
     (rows.len() < lines.len()).then_some(rows)
 }
 
+/// Share of a full item line's characters that the next line's item may have at most
+/// to read as that item's wrapped tail (`…会場ガイダンスへの出` / `席者数`): a row of its
+/// own is rarely so short beside an item that fills the column.
+const TAIL_SHARE: (usize, usize) = (1, 5);
+
+/// Items of a metrics table read line by line (every line a row of its own) that may
+/// have been wrapped mid-word onto the next line: the item is the widest of the table
+/// (it fills its column) and the next line's item is a short piece. Nothing in the text
+/// tells a wrapped tail from a short row, so these are doubts to warn, not joins.
+pub(super) fn wrapped_item_doubts(lines: &[MetricLine]) -> Vec<String> {
+    let widest = lines.iter().map(|l| width(l.item.trim())).max().unwrap_or(0);
+    lines
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [a, b] => {
+                let (x, y) = (a.item.trim(), b.item.trim());
+                let short =
+                    !y.is_empty() && y.chars().count() * TAIL_SHARE.1 <= x.chars().count() * TAIL_SHARE.0;
+                (width(x) == widest && short).then(|| x.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Characters a metric's item (a noun phrase) cannot end with: a particle or a joiner
 /// before the phrase's next word (`…ガイダンスへの` / `出席者数`).
 const ITEM_CUT_ENDS: [char; 5] = ['の', 'を', '・', '、', '及'];
@@ -458,6 +483,20 @@ mod tests {
         assert_eq!(rows[0].item, ["甲の開催回数及び乙への", "出席者数"]);
         assert_eq!(rows[0].cells, [vec!["17回", "延べ 157名"], vec!["82回", "延べ 85名"]]);
         assert!(rows[0].uncertain && !rows[1].uncertain);
+    }
+
+    #[test]
+    fn a_short_item_under_the_widest_one_is_a_doubt() {
+        let lines = [
+            ml("甲乙丙丁戊己庚辛壬癸の参加者数", &["1名", "2名"]),
+            ml("子丑寅卯辰巳午未申酉戌亥への出", &["3回", "4回"]),
+            ml("席者数", &["5名", "6名"]),
+        ];
+        assert_eq!(wrapped_item_doubts(&lines), vec!["子丑寅卯辰巳午未申酉戌亥への出".to_string()]);
+        // An item below a narrower one, or a long next item, raises nothing.
+        let plain = [ml("甲乙丙丁戊己庚辛壬癸の参加者数", &["1名"]), ml("支援件数の合計", &["2件"])];
+        assert!(wrapped_item_doubts(&plain).is_empty());
+        assert!(wrapped_item_doubts(&[ml("甲乙丙", &["1名"]), ml("甲乙丙丁戊己庚", &["2名"])]).is_empty());
     }
 
     #[test]

@@ -20,8 +20,9 @@ fn is_heading_piece(heading: &str, l: &str) -> bool {
 }
 
 /// The wrapped lines printed above and below each row: the lines between two rows go
-/// to the row below and the row above as each needs, half and half when the needs do
-/// not add up; after the last row, up to 小計, below it. A page footer and the heading
+/// to the row below and the row above as each needs; when the needs do not add up, as
+/// the centred stacks' chain ([`centred_chain`]) has it, else half and half; after the
+/// last row, up to 小計, below it. A page footer and the heading
 /// repeated on the next page are no cell's lines.
 fn share(
     region: &[String],
@@ -46,15 +47,28 @@ fn share(
     };
     let mut above: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
     let mut below: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+    let mut gaps: Vec<Vec<String>> = Vec::new();
     let mut from = head_end;
+    for (at, _) in rows {
+        gaps.push(cell_lines(from, *at));
+        from = at + 1;
+    }
+    let tail = cell_lines(from, region.len());
+    // A writer that sets cells at the top of their rows prints every cell's first piece
+    // on the row's line: only a row line lacking a cell shows the cells are centred.
+    let centred = rows.iter().any(|(_, r)| needs(r) > 0);
+    let chain = centred_chain(&gaps, tail.len()).filter(|_| centred);
     let mut want_below = 0;
-    for (k, (at, r)) in rows.iter().enumerate() {
-        let gap = cell_lines(from, *at);
+    for (k, ((_, r), gap)) in rows.iter().zip(&gaps).enumerate() {
         let want_above = needs(r);
         let split = if k == 0 {
             0
         } else if gap.len() == want_below + want_above {
             want_below
+        } else if let Some(b) = k.checked_sub(1).and_then(|p| chain.as_ref()?.get(p)) {
+            // The needs do not add up (a cell wrapped into three lines or more): the
+            // centred stacks' chain tells how many of the gap's lines are the row above's.
+            (*b).min(gap.len())
         } else {
             gap.len().div_ceil(2)
         };
@@ -64,13 +78,27 @@ fn share(
         if let Some(a) = above.get_mut(k) {
             a.extend(gap.get(split..).unwrap_or(&[]).iter().cloned());
         }
-        from = at + 1;
         want_below = needs(r);
     }
     if let Some(b) = below.last_mut() {
-        b.extend(cell_lines(from, region.len()));
+        b.extend(tail);
     }
     (above, below)
+}
+
+/// How many lines each row prints above (= below) itself when every cell's wrapped
+/// lines are centred on the row: a stack of `s` lines fills the half-line levels
+/// `-(s-1)..=s-1`, as many above the row's own line as below it. The first row takes
+/// the lines before it, each next row what the row above leaves of their gap; `None`
+/// unless every count fits and the last row's equals the lines after it (`tail`) — a
+/// table whose cells are set at the top of their rows fails it.
+fn centred_chain(gaps: &[Vec<String>], tail: usize) -> Option<Vec<usize>> {
+    let mut counts: Vec<usize> = Vec::with_capacity(gaps.len());
+    for gap in gaps {
+        let prev = counts.last().copied().unwrap_or(0);
+        counts.push(gap.len().checked_sub(prev)?);
+    }
+    (counts.last().copied().unwrap_or(0) == tail).then_some(counts)
 }
 
 /// A row on one line from its own line and its wrapped lines. A wrapped line beside a
@@ -109,12 +137,72 @@ fn row_text(
             }
         }
     };
-    wrapped(above, &mut name, &mut dept);
-    name.extend(r.name.clone());
-    dept.extend(r.department.clone());
-    wrapped(below, &mut name, &mut dept);
+    match (by_level(r, above.iter().rev()), by_level(r, below.iter())) {
+        (Some(up), Some(down)) => {
+            // Nearest first above: back into reading order.
+            let (un, ud): (Vec<_>, Vec<_>) = up.into_iter().rev().partition(|(to_name, _)| *to_name);
+            name.extend(un.into_iter().map(|(_, p)| p));
+            dept.extend(ud.into_iter().map(|(_, p)| p));
+            name.extend(r.name.clone());
+            dept.extend(r.department.clone());
+            for (to_name, p) in down {
+                if to_name {
+                    name.push(p)
+                } else {
+                    dept.push(p)
+                }
+            }
+        }
+        _ => {
+            wrapped(above, &mut name, &mut dept);
+            name.extend(r.name.clone());
+            dept.extend(r.department.clone());
+            match ended_at_top(r, above) {
+                // The lacking cell printed its one line at the top and has ended: the
+                // lines below are the printed cell's.
+                Some(to_name) if below.iter().all(|p| !p.contains(' ')) => {
+                    (if to_name { &mut name } else { &mut dept }).extend(below.iter().cloned());
+                }
+                _ => wrapped(below, &mut name, &mut dept),
+            }
+        }
+    }
     let fields = [&r.marks, &r.no, &name.concat(), &r.cost, &r.new, &dept.concat(), &r.page];
     fields.iter().filter(|f| !f.is_empty()).map(|f| f.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// A row whose line prints one of its two cells and lacks the other: the cell it prints
+/// wrapped into an odd stack (its middle line is the row's), the lacking one into an even
+/// stack (its lines sit half a line off the row's), so their levels alternate. `lines`
+/// from the row's line outward, each as (goes to the name, piece): the nearest is the
+/// lacking cell's, the next the printed one's, and so on (the most compact reading).
+/// `None` for a row printing both or neither, or a line of two words (stacks of one
+/// parity side by side).
+fn by_level<'a>(r: &RowLine, lines: impl Iterator<Item = &'a String>) -> Option<Vec<(bool, String)>> {
+    let lacks_name = match (r.name.is_none(), r.department.is_none()) {
+        (true, false) => true,
+        (false, true) => false,
+        _ => return None,
+    };
+    lines
+        .enumerate()
+        .map(|(j, p)| (!p.contains(' ')).then(|| ((j % 2 == 0) == lacks_name, p.clone())))
+        .collect()
+}
+
+/// A row whose line prints one cell and lacks the other, where the lacking cell's piece
+/// shares a line above with the printed cell's (`甲の前段 甲課` / `1 甲の中段 10 24`):
+/// stacks meeting at one level have the same parity, so the lacking cell is not centred
+/// (it would hold the row's own line) but set at the top, and a cell set at the top that
+/// is absent from the row's line ended above it. `Some(true)` when the lines below go to
+/// the name (the department ended), `Some(false)` to the department; `None` otherwise.
+fn ended_at_top(r: &RowLine, above: &[String]) -> Option<bool> {
+    let shared = above.iter().any(|l| l.split_whitespace().count() == 2);
+    match (r.name.is_some(), r.department.is_some()) {
+        (true, false) if shared => Some(true),
+        (false, true) if shared => Some(false),
+        _ => None,
+    }
 }
 
 /// One table's region (after its 【基本方針事業一覧】 line, before 小計) → its heading
@@ -164,6 +252,56 @@ mod tests {
             ]))
         );
         assert_eq!(table(&v(&["No. 事業名", "甲事業"])), None);
+    }
+
+    #[test]
+    fn a_three_line_name_beside_a_two_line_department_is_read_by_level() {
+        let region = v(&[
+            "No. 事業名 R5事業費 担当課等 掲載頁",
+            "甲政策",
+            "1 甲事業 10 24",
+            "課",
+            "乙の前段",
+            "乙政策",
+            "2 乙の中段 20 25",
+            "課",
+            "後段",
+        ]);
+        assert_eq!(
+            table(&region),
+            Some(v(&[
+                "No. 事業名 R5事業費 担当課等 掲載頁",
+                "1 甲事業 10 甲政策課 24",
+                "2 乙の前段乙の中段後段 20 乙政策課 25"
+            ]))
+        );
+    }
+
+    #[test]
+    fn a_department_set_at_the_top_leaves_the_lines_below_to_the_name() {
+        let region = v(&[
+            "No. 事業名 R5事業費 担当課等 掲載頁",
+            "1 甲事業 10 甲課 24",
+            "乙の前段 乙政策課",
+            "2 乙の中段 20 25",
+            "後段",
+        ]);
+        assert_eq!(
+            table(&region),
+            Some(v(&[
+                "No. 事業名 R5事業費 担当課等 掲載頁",
+                "1 甲事業 10 甲課 24",
+                "2 乙の前段乙の中段後段 20 乙政策課 25"
+            ]))
+        );
+    }
+
+    #[test]
+    fn the_chain_holds_only_when_the_last_row_takes_the_tail() {
+        let g = |n: usize| vec![String::new(); n];
+        assert_eq!(centred_chain(&[g(1), g(2), g(3)], 2), Some(vec![1, 1, 2]));
+        assert_eq!(centred_chain(&[g(1), g(2), g(3)], 1), None);
+        assert_eq!(centred_chain(&[g(0), g(2), g(1)], 0), None);
     }
 
     #[test]
