@@ -28,6 +28,8 @@ static BOX_HEADING: LazyLock<Regex> =
 /// How far back (lines) from 項目名 the card's first box heading is looked for: a box
 /// column holds a few dozen lines at most.
 const BOX_REACH: usize = 60;
+/// A card number has at most this many digits (a report has a few hundred cards).
+const CARD_NUMBER_DIGITS: usize = 3;
 
 /// A normalized, trimmed line.
 fn norm(l: &str) -> String {
@@ -35,7 +37,7 @@ fn norm(l: &str) -> String {
 }
 
 fn is_card_number(t: &str) -> bool {
-    !t.is_empty() && t.chars().count() <= 3 && t.chars().all(|c| c.is_ascii_digit())
+    !t.is_empty() && t.chars().count() <= CARD_NUMBER_DIGITS && t.chars().all(|c| c.is_ascii_digit())
 }
 
 /// What follows a 項目名 line (from `start`, lines as read) up to the table: the
@@ -160,6 +162,7 @@ fn alternating(ls: &[String]) -> Option<Vec<String>> {
     let (other, blocks) = box_blocks(ls);
     // The left column's first block is the one cut (the right column's come after it).
     let cut = blocks.first().is_some_and(|b| !ends_sentence(b));
+    // Alternating means left, right and left again at least.
     if !cut || blocks.len() < 3 {
         return None;
     }

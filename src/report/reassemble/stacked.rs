@@ -15,6 +15,11 @@ use super::{paren_balance, paren_groups, MetricLine};
 /// cells rarely wrap over more than a few lines each.
 const MAX_ROW_LINES: usize = 12;
 
+/// Combinations of two-way line readings a block is tried with at most: each such line
+/// doubles them, and a row has at most a few (four lines: 16); past that the block is
+/// not read as stacks, which bounds the work on a hostile dump.
+const MAX_BLOCK_CHOICES: usize = 16;
+
 /// One metrics row read by [`stacked_rows`]: its item's lines, each column's cell pieces
 /// (a piece cut inside a money unit or parentheses joined again), and whether another
 /// reading of its lines was as good.
@@ -110,7 +115,7 @@ fn choice_readings(choices: &[Vec<MetricLine>], ncols: usize) -> Vec<(Vec<Metric
                 })
             })
             .collect();
-        if blocks.len() > 16 {
+        if blocks.len() > MAX_BLOCK_CHOICES {
             return Vec::new();
         }
     }
