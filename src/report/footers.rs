@@ -371,4 +371,14 @@ mod tests {
         let read = ["第一頁の本文です", "第二頁の一行目です"];
         assert_eq!(footers(d, read.into_iter()), [Some(20), Some(21)]);
     }
+    /// A line of [`MIN_KEY_CHARS`] characters is looked for (one shorter is not).
+    #[test]
+    fn a_line_of_min_key_chars_is_looked_for() {
+        let p = dump("第一頁の本文です\n落ちた行です\n20\n\u{c}四字の行\n21\n\u{c}");
+        let Some(d) = p.dump_pages.as_ref() else { panic!("no dump pages") };
+        assert_eq!("四字の行".chars().count(), MIN_KEY_CHARS);
+        assert_eq!(footers(d, ["第一頁の本文です", "四字の行"].into_iter()), [Some(20), Some(21)]);
+        // One character fewer stands where the line before it ended, on page 20.
+        assert_eq!(footers(d, ["第一頁の本文です", "四字の"].into_iter()), [Some(20), Some(20)]);
+    }
 }
