@@ -72,6 +72,8 @@ codes! {
     // Text input.
     TextControlCharacters = "text.control_characters", Warning,
         "control characters (NUL, escape, …) were removed from the text";
+    TextVariantFolded = "text.variant_folded", Warning,
+        "a dump's ideograph outside JIS X 0208 was read as the JIS X 0208 form it is a glyph variant of";
     TextUnassigned = "text.unassigned", Warning,
         "a line belongs to no card or section and is not part of the output";
     // The report's structure.

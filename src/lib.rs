@@ -93,6 +93,9 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     let dump_kind = kind.filter(|k| *k != input::dump_kind::DumpKind::Plain).map(|k| k.name().to_string());
     let source = model::Source { file: name.to_string(), format: source_format, sha256, pages, dump_kind };
     let mut report = report::build(&document, source)?;
+    if kind.is_some() {
+        report::variants::fold_report(&mut report);
+    }
     warn_guessed_metrics(
         &mut report,
         &guesses.metric_items,

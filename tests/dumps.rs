@@ -184,8 +184,9 @@ fn pdftotext_layout() {
 
 #[test]
 fn pdfplumber() {
-    // Open: a metric cell of 【…】 blocks and 神戶 for 神戸 in the Chromium PDF's text.
-    check(DumpKind::Pdfplumber, 0.9950, 0.9907);
+    // Open: a metric cell of 【…】 blocks. The Chromium PDF's text gives 神戶 for 神戸:
+    // read as 戸 (a z-variant), warned `text.variant_folded`.
+    check(DumpKind::Pdfplumber, 1.0, 0.9969);
 }
 
 #[test]
@@ -309,4 +310,28 @@ fn card_page_from_the_dumps_footer_is_checked_against_the_summary() {
             .join("\n")
     };
     assert_eq!(first_card_page(renumbered), (Some(124), true));
+}
+
+/// The Chromium PDF's text layer names the radical ⼾ for the 戸 its pages show, and the
+/// radical's compatibility decomposition is 戶 (a z-variant outside JIS X 0208): a dump of
+/// it reads 戸, and each card and summary row so read is warned.
+#[test]
+fn glyph_variants_are_read_as_jis_forms_and_warned() {
+    let path = common::fixture("dumps/aomori-r5.chromium.pdfplumber.txt");
+    assert!(std::fs::read_to_string(&path).expect("dump fixture").contains("神\u{2F3E}"));
+    let report = convert_path(&path, &Options::default()).expect("converts");
+    let json = serde_json::to_string(&report.policies).expect("serializes");
+    assert!(!json.contains('戶') && json.contains("神戸"));
+    let warned: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "text.variant_folded")
+        .filter_map(|d| Some((d.policy?, d.card?)))
+        .collect();
+    for policy in &report.policies {
+        let number = policy.numbers.first().copied().expect("policy number");
+        for card in policy.projects.iter().filter(|c| c.name.contains("神戸")) {
+            assert!(warned.contains(&(number, card.no)), "card {number}-{} not warned", card.no);
+        }
+    }
 }

@@ -29,6 +29,7 @@
 //! [`text`] is idempotent: normalizing twice changes nothing (a property test checks it).
 
 pub mod radicals;
+pub mod zvariants;
 
 use crate::doc::Document;
 use unicode_normalization::UnicodeNormalization;

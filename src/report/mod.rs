@@ -25,6 +25,7 @@ pub mod segment;
 pub(crate) mod split;
 pub mod summary;
 pub(crate) mod table;
+pub(crate) mod variants;
 
 use regex::Regex;
 use std::sync::LazyLock;
