@@ -289,7 +289,12 @@ fn assign(items: &[Item], cells: &[CellRun], ncols: usize) -> Vec<Option<usize>>
 /// The table as lines for the grammar, or `Err` with its item lines when its cells do not
 /// fill a grid of its items × labels.
 fn table(header_rest: &str, lines: &[String]) -> Result<Vec<String>, Vec<String>> {
-    let ps = pieces(header_rest, lines);
+    let labels = std::iter::once(header_rest)
+        .chain(lines.iter().map(String::as_str))
+        .filter(|l| YEAR_LABEL.is_match(&squash(&crate::normalize::text(l))))
+        .count();
+    let lines = side_by_side(lines, labels);
+    let ps = pieces(header_rest, &lines);
     let labels: Vec<&str> = ps.iter().filter(|p| p.kind == Kind::Label).map(|p| p.text.as_str()).collect();
     let found = items(&ps);
     let item_lines = || found.iter().flat_map(|i| i.lines.clone()).collect::<Vec<_>>();
@@ -316,6 +321,90 @@ fn table(header_rest: &str, lines: &[String]) -> Result<Vec<String>, Vec<String>
         out.extend(row.iter().flat_map(|c| c.lines.clone()));
     }
     Ok(out)
+}
+
+/// A line's quantities, a unit cut from its number kept with it (`17,408,049 千` is one):
+/// `None` when a token is neither a number (with its unit) nor a unit's tail.
+fn quantities(line: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    let lone = line.split_whitespace().count() == 1;
+    for token in line.split_whitespace() {
+        let numeric = token.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '▲' | '△' | '-'));
+        let tail = !token.chars().any(|c| c.is_ascii_digit()) && token.chars().count() <= 2;
+        match out.last_mut() {
+            _ if numeric => out.push(token.to_string()),
+            Some(q) if tail && q.starts_with(|c: char| c.is_ascii_digit()) => q.push_str(token),
+            // A unit's tail on a line of its own (`円`); a word before a number is no
+            // quantity's (`延べ 13 名`).
+            None if tail && lone => out.push(token.to_string()),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// A row's cells printed side by side in one block: pdftotext joins the pieces the
+/// columns show at one height on one line (`17,408,049 千 24,109,375 千`) or prints them
+/// as consecutive lines (`1,574 件` / `1,821 件`, `円` / `円`). A block holding a line of
+/// one quantity per column, and otherwise runs of single quantities whose lengths are
+/// multiples of the column count, is such a row: it is dealt back into one block per
+/// column (`1,574 件` / `17,408,049 千` / `円`, then the next column), in which the
+/// grammar joins a cut unit. Any other block is kept as printed: a block of single
+/// quantities alone is one cell's lines.
+fn side_by_side(lines: &[String], ncols: usize) -> Vec<String> {
+    if ncols < 2 {
+        return lines.to_vec();
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    let mut block: Vec<&String> = Vec::new();
+    for l in lines.iter().chain(std::iter::once(&String::new())) {
+        if !l.trim().is_empty() {
+            block.push(l);
+            continue;
+        }
+        match deal_columns(&block, ncols) {
+            Some(columns) => {
+                for column in columns {
+                    out.extend(column);
+                    out.push(String::new());
+                }
+                out.pop();
+            }
+            None => out.extend(block.iter().map(|l| (*l).clone())),
+        }
+        block.clear();
+        out.push(l.clone());
+    }
+    out.pop();
+    out
+}
+
+/// The columns of a side-by-side block (see [`side_by_side`]), or `None`.
+fn deal_columns(block: &[&String], ncols: usize) -> Option<Vec<Vec<String>>> {
+    let per_line: Vec<Vec<String>> =
+        block.iter().map(|l| quantities(&crate::normalize::text(l))).collect::<Option<_>>()?;
+    if !per_line.iter().any(|q| q.len() == ncols) || per_line.iter().any(|q| q.len() != 1 && q.len() != ncols)
+    {
+        return None;
+    }
+    let mut columns = vec![Vec::new(); ncols];
+    let mut run: Vec<String> = Vec::new();
+    for q in per_line.into_iter().chain(std::iter::once(Vec::new())) {
+        if q.len() == 1 {
+            run.extend(q);
+            continue;
+        }
+        if !run.len().is_multiple_of(ncols) {
+            return None;
+        }
+        for (k, piece) in run.drain(..).enumerate() {
+            columns.get_mut(k % ncols)?.push(piece);
+        }
+        for (column, piece) in columns.iter_mut().zip(q) {
+            column.push(piece);
+        }
+    }
+    Some(columns)
 }
 
 /// A two-column table can be printed column-wise for a few rows: each row's item and its
@@ -425,6 +514,24 @@ mod tests {
 
     fn v(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn a_rows_cells_printed_side_by_side_are_dealt_to_their_columns() {
+        let block = v(&["1,574 件", "1,821 件", "17,408,049 千 24,109,375 千", "円", "円"]);
+        let lines: Vec<String> = [v(&["４年度", "", "５年度", "", "計", ""]), block.clone()].concat();
+        let got = side_by_side(&lines, 2);
+        assert_eq!(got[6..], v(&["1,574件", "17,408,049千", "円", "", "1,821件", "24,109,375千", "円"])[..]);
+        // Without a line spanning the columns, the lines are one cell's: kept.
+        let one_cell = v(&["10 件", "113,500 千円"]);
+        assert_eq!(side_by_side(&one_cell, 2), one_cell);
+        // Single quantities that do not share out evenly: kept.
+        let odd = v(&["1 件", "2 件 3 件", "円"]);
+        assert_eq!(side_by_side(&odd, 2), odd);
+        // A word before a number makes no quantity: one cell's line.
+        let words = v(&["延べ 13 名", "延べ 21 名"]);
+        assert_eq!(side_by_side(&words, 2), words);
+        assert_eq!(side_by_side(&block, 1), block);
     }
 
     #[test]
