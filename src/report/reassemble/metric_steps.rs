@@ -141,13 +141,16 @@ pub(super) fn read_line(l: &str, h: &Header, positions: bool) -> MetricLine {
     }
     let mut item = Vec::new();
     let mut cells = Vec::new();
-    for (x, t) in runs(l) {
-        if h.in_item(x) {
+    for (x, t, qualified) in qualifiers_to_cells(runs(l), h) {
+        if h.in_item(x) && !qualified {
             let (it, cs) = crate::report::metrics::split_cells(&t);
             item.push(it);
             cells.extend(cs.into_iter().map(|c| (Some(0), c)));
         } else {
             for (at, part) in h.cut_across(x, &t) {
+                // A joined qualifier's gap was kept for the cut; in the cell it is a space.
+                let part =
+                    if qualified { part.split_whitespace().collect::<Vec<_>>().join(" ") } else { part };
                 for (dx, piece) in cell_pieces(&part) {
                     let centre = (at + dx) as f64 + piece.chars().count() as f64 / 2.0;
                     cells.push((h.column(centre), piece));
@@ -157,6 +160,47 @@ pub(super) fn read_line(l: &str, h: &Header, positions: bool) -> MetricLine {
     }
     MetricLine { item: item.concat(), cells }
 }
+
+/// A short word nearer the number after it than the item before it
+/// (`カウンセリング回数          延べ  1,307回 …`: a writer that spaces a cell's
+/// qualifier apart from its number) is the cell's, wherever the columns' bounds put it:
+/// it is joined to the run after it. A
+/// run is nearer the item when the gap before it (from the item's run, or from the
+/// line's start) is no wider than the gap after it. Each run comes with whether it was so
+/// joined (it is then a cell's, wherever it starts).
+fn qualifiers_to_cells(runs: Vec<(usize, String)>, h: &Header) -> Vec<(usize, String, bool)> {
+    let mut out: Vec<(usize, String, bool)> = Vec::with_capacity(runs.len());
+    let mut pending: Option<(usize, String)> = None;
+    let mut prev_end = 0;
+    for (k, (x, t)) in runs.iter().enumerate() {
+        let len = t.chars().count();
+        if let Some((px, pt)) = pending.take() {
+            // The gap kept as printed: cuts between columns go by character positions.
+            let gap = " ".repeat(x.saturating_sub(px + pt.chars().count()).max(1));
+            out.push((px, format!("{pt}{gap}{t}"), true));
+            prev_end = x + len;
+            continue;
+        }
+        let next = runs.get(k + 1).filter(|(nx, _)| !h.in_item(*nx));
+        let word = !t.contains(|c: char| c.is_ascii_digit() || c.is_whitespace()) && len <= QUALIFIER_CHARS;
+        let starts_number = next.is_some_and(|(_, nt)| nt.starts_with(|c: char| c.is_ascii_digit()));
+        if let Some((nx, _)) = next.filter(|_| word && starts_number) {
+            let (before, after) = (x.saturating_sub(prev_end), nx.saturating_sub(x + len));
+            if after < before {
+                pending = Some((*x, t.clone()));
+                continue;
+            }
+        }
+        out.push((*x, t.clone(), false));
+        prev_end = x + len;
+    }
+    out.extend(pending.map(|(x, t)| (x, t, false)));
+    out
+}
+
+/// The longest qualifier word before a cell's number (`延べ`, `合計`, `うち`): a few
+/// characters, never an item's phrase.
+const QUALIFIER_CHARS: usize = 3;
 
 /// A run of cells one space apart (`17,408,049千 24,109,375千`, `円 円`: two columns'
 /// pieces closer than `-layout`'s two spaces) → each piece with its character offset in
@@ -391,6 +435,24 @@ mod tests {
         assert_eq!(cell_pieces("円  円").len(), 2);
         assert_eq!(cell_pieces("延べ 157名"), [(0, "延べ 157名".to_string())]);
         assert_eq!(cell_pieces("仙台・盛岡・ 青森"), [(0, "仙台・盛岡・ 青森".to_string())]);
+    }
+
+    #[test]
+    fn a_qualifier_nearer_its_cell_than_the_item_goes_with_the_cell() {
+        let h =
+            Header::new("                             項目名                          ４年度      ５年度");
+        let l = "        カウンセリング回数                                      延べ  1,307回 延べ 1,203回";
+        let read = read_line(l, &h, true);
+        assert_eq!(read.item, "カウンセリング回数");
+        assert_eq!(
+            read.cells.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>(),
+            ["延べ 1,307回", "延べ 1,203回"]
+        );
+        // On a line of cells only, too; a word near the item stays the item's.
+        let l = "                                                        延べ  157名   延べ 85名";
+        assert_eq!(read_line(l, &h, true).item, "");
+        let l = "        相談件数 延べ                                    221件     300件";
+        assert_eq!(read_line(l, &h, true).item, "相談件数 延べ");
     }
 
     #[test]
