@@ -339,3 +339,36 @@ fn glyph_variants_are_read_as_jis_forms_and_warned() {
     }
     assert!(cards > 0);
 }
+
+/// pdfplumber's `extract_text(layout=True)` keeps columns by character positions as
+/// `pdftotext -layout` does, and is read as that kind (a cell's qualifier spaced apart
+/// from its number, `延べ  1,307回`, goes with the number). Every such dump — the two R5
+/// PDFs and the six renditions — reads at 100 %.
+#[test]
+fn pdfplumber_layout_dumps_read_as_layout() {
+    let stems = [
+        "aomori-r5.libreoffice",
+        "aomori-r5.chromium",
+        "reportlab-ttf",
+        "reportlab-cid",
+        "fpdf2",
+        "libreoffice-docx",
+        "weasyprint",
+        "r6-reportlab",
+    ];
+    let mut failures = Vec::new();
+    for stem in stems {
+        let gold_name = format!("renditions/{stem}.gold.json");
+        let gold = if common::fixture(&gold_name).exists() { gold_at(&gold_name) } else { gold() };
+        let file = format!("dumps/{stem}.pdfplumber-layout.txt");
+        let path = common::fixture(&file);
+        let text = std::fs::read_to_string(&path).expect("dump fixture");
+        assert_eq!(dump_kind::detect(&text), DumpKind::PdftotextLayout, "{file}: detected kind");
+        let report = convert_path(&path, &Options::default()).expect("dump converts");
+        let t = score(&report, &gold);
+        if t.structure.0 != t.structure.1 || t.all.0 != t.all.1 {
+            failures.push(format!("{file}: misses {:#?}", t.misses));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
