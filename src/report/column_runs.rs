@@ -1390,4 +1390,72 @@ mod tests {
         );
         assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("may be new")), "{doubts:?}");
     }
+
+    #[test]
+    fn a_table_continued_after_its_repeated_header_keeps_its_rows() {
+        // Page 1 ends with row 2's 掲載頁, its footer (21) printed among the cells; page
+        // 2 repeats the heading and prints rows 3 and 4 row by row. The footers are read
+        // first, as for a dump: the 掲載頁 before the form feed is out of sequence with
+        // the footers (20, 22), so it is no footer and stays row 2's.
+        let text = [
+            "前の頁",
+            "20",
+            "\u{c}【基本方針事業一覧】",
+            "No.",
+            "事業名",
+            "R5事業費",
+            "（千円）",
+            "担当課等",
+            "掲載頁",
+            "1",
+            "甲の推進事業",
+            "1,200",
+            "観光企画課",
+            "24",
+            "2",
+            "乙の整備事業",
+            "21",
+            "590",
+            "観光企画課",
+            "25",
+            "\u{c}No.",
+            "事業名",
+            "R5事業費",
+            "（千円）",
+            "担当課等",
+            "掲載頁",
+            "3",
+            "丙の支援事業",
+            "3,000",
+            "観光企画課",
+            "26",
+            "4",
+            "丁の補助",
+            "1,000",
+            "観光企画課",
+            "27",
+            "小計",
+            "5,790",
+            "22",
+            "\u{c}次の章",
+            "23",
+            "\u{c}",
+        ]
+        .join("\n");
+        let doc = crate::report::footers::read(crate::input::text::to_document(&text));
+        let lines: Vec<String> = doc.pages.into_iter().flat_map(|p| p.lines).map(|l| l.text).collect();
+        let (got, _) = rebuild(lines);
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        assert_eq!(
+            rows,
+            [
+                "1 甲の推進事業 1,200 観光企画課 24",
+                "2 乙の整備事業 590 観光企画課 25",
+                "3 丙の支援事業 3,000 観光企画課 26",
+                "4 丁の補助 1,000 観光企画課 27",
+            ],
+            "{got:#?}"
+        );
+        assert!(got.contains(&"小計 5,790".to_string()), "{got:#?}");
+    }
 }
