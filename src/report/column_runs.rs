@@ -7,14 +7,17 @@
 //! row's No. glued to its name (`10 中南地域…`). What survives is the order *within*
 //! each column, and what each cell looks like:
 //!
-//! - No.: the next number in sequence (or any unused number glued to a name);
+//! - No.: the next number in sequence (or any unused number glued to a name), also the
+//!   first number under the heading repeated on the table's next page;
 //! - 事業名: text that follows its No. in reading order (its wrapped lines too);
 //! - cost: an amount with thousands commas, or a plain number that is neither the next
 //!   No. nor a plausible 掲載頁; the table's 小計 is the amount that is the sum of the
 //!   others (or, when the printed sum is off, the first amount after 小計);
 //! - 担当課: text ending like a department (課, 室, 局, センター…), or a line that such
 //!   a line completes, grouped by the 掲載頁 that follows them;
-//! - 掲載頁: a plain number not below the last page read and not far above it;
+//! - 掲載頁: a plain number not below the last page read and not far above it, or one
+//!   right after a department (a page's last number there is a 掲載頁 printed out of
+//!   order, not the page's footer);
 //! - ○: the 新規 mark of the row whose cost it follows, or (in a table shared by several
 //!   basic policies) the policy marks of the row whose No. comes next.
 //!
@@ -252,6 +255,7 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         last_name: None,
         dealing: 0,
         row_wise: None,
+        continued: false,
     };
     for (k, (t, i)) in toks.iter().enumerate() {
         r.page = page_of.get(*i).copied().unwrap_or(r.page);
@@ -259,6 +263,9 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
             Tok::Heading(h) => {
                 if r.c.rows.is_empty() {
                     r.c.headings.push(h.clone());
+                } else {
+                    // The heading repeated on a later page: the table goes on there.
+                    r.continued = true;
                 }
             }
             Tok::Subtotal(amount) => r.subtotal(amount.as_ref()),
@@ -293,7 +300,7 @@ fn last_plain_on_page(toks: &[(Tok, usize)], page_of: &[usize]) -> Vec<Option<us
 }
 
 /// What the previous token was, to tell a name line from a department line.
-#[derive(PartialEq, Clone, Copy)]
+#[derive(PartialEq, Clone, Copy, Debug)]
 enum Prev {
     Start,
     No,
@@ -332,6 +339,9 @@ struct Reader<'a> {
     /// The row whose cost was read right after its name: its department and page may
     /// follow.
     row_wise: Option<u32>,
+    /// The table's heading was repeated (a later page of the table) and no number has
+    /// been read since.
+    continued: bool,
 }
 
 impl Reader<'_> {
@@ -397,10 +407,26 @@ impl Reader<'_> {
         let page_ok = last_page.is_none_or(|lp| n >= lp && n <= lp + PAGE_REACH);
         let within = first_page.zip(last_page).is_some_and(|(fp, lp)| n >= fp && n <= lp);
         let max_no = self.max_no();
+        // A number right after a department is its 掲載頁 (printed out of order), not
+        // the page's footer.
         let footer = self.last_plain_on_page.get(self.page_of.get(i).copied().unwrap_or(0)) == Some(&Some(k))
             && last_page.is_some_and(|lp| n < lp)
-            && n != max_no + 1;
+            && n != max_no + 1
+            && self.prev != Prev::DeptDone;
         let used = self.c.rows.iter().any(|r| r.no == n);
+        // The first number under a repeated heading, the next No. followed by a name,
+        // starts the page's first row (not a 掲載頁 within the pages read: the rows of
+        // the table's next page come after the heading, whatever the previous page left
+        // unfinished).
+        let continues = std::mem::take(&mut self.continued)
+            && n == max_no + 1
+            && !self.after_subtotal
+            && matches!(self.toks.get(k + 1), Some((Tok::Text(t), _)) if !department_line(t));
+        if continues {
+            self.begin_row(n);
+            self.prev = Prev::No;
+            return;
+        }
         if footer {
             return;
         }
@@ -1457,5 +1483,95 @@ mod tests {
             "{got:#?}"
         );
         assert!(got.contains(&"小計 5,790".to_string()), "{got:#?}");
+    }
+
+    #[test]
+    fn a_page_left_after_its_department_at_a_page_end_and_rows_under_the_repeated_heading() {
+        // Page 1 prints row 2's department and page last, below the pages read (its
+        // footer came earlier, among the cells): a 掲載頁 after its department, not a
+        // footer. Page 2 repeats the heading; the next No. after it, followed by a name,
+        // starts its first row, though it lies within the pages read (24–26).
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "事業名",
+            "1",
+            "甲の推進事業",
+            "1,200",
+            "観光企画課",
+            "24",
+            "2",
+            "乙の整備事業",
+            "590",
+            "3",
+            "丙の支援事業",
+            "3,000",
+            "観光企画課",
+            "26",
+            "観光企画課",
+            "25",
+            "\u{c}No.",
+            "事業名",
+            "R5事業費",
+            "（千円）",
+            "4",
+            "丁の補助",
+            "1,000",
+            "○",
+            "5",
+            "戊の補助",
+            "2,000",
+            "観光企画課",
+            "28",
+            "観光企画課",
+            "27",
+            "小計",
+            "7,790",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        assert_eq!(
+            rows,
+            [
+                "1 甲の推進事業 1,200 観光企画課 24",
+                "2 乙の整備事業 590 観光企画課 25",
+                "3 丙の支援事業 3,000 観光企画課 26",
+                "4 丁の補助 1,000 ○ 観光企画課 27",
+                "5 戊の補助 2,000 観光企画課 28",
+            ],
+            "{got:#?}"
+        );
+    }
+
+    #[test]
+    fn the_next_number_under_a_repeated_heading_starts_a_row() {
+        // Page 1 ends with row 2's department, its page not printed; under page 2's
+        // repeated heading, 3 — within reach of the pages read, after a department —
+        // is the next No. with its name, not a 掲載頁.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "2",
+            "2",
+            "乙事業",
+            "1,200",
+            "観光企画課",
+            "\u{c}No.",
+            "事業名",
+            "3",
+            "丙事業",
+            "1,300",
+            "観光企画課",
+            "5",
+            "小計",
+            "3,600",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        let want = ["1 甲事業 1,100", "2 乙事業 1,200", "3 丙事業 1,300"];
+        assert_eq!(rows.len(), want.len(), "{got:#?}");
+        assert!(rows.iter().zip(want).all(|(r, w)| r.starts_with(w)), "{got:#?}");
     }
 }
