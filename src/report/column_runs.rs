@@ -60,6 +60,46 @@ pub struct Doubt {
     pub message: String,
 }
 
+/// Which printed values of a row were dealt to it by reading order rather than read with
+/// it: what [`super::summary_cards`] may re-deal by the rows' cards.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DealtFields {
+    pub name: bool,
+    pub cost: bool,
+    pub page: bool,
+}
+
+/// The message of a [`Doubt`] that is a note for the cross-check with the cards
+/// ([`Doubt::dealt`]), not a warning: the fields follow it.
+const DEALT_NOTE: &str = "values dealt by reading order:";
+const DEALT_FIELDS: [&str; 3] = ["name", "cost", "page"];
+
+impl Doubt {
+    /// A note that row `no`'s values `dealt` were dealt by reading order.
+    fn dealt_note(no: u32, name: String, dealt: DealtFields) -> Doubt {
+        let on = [dealt.name, dealt.cost, dealt.page];
+        let fields: Vec<&str> = DEALT_FIELDS.iter().zip(on).filter(|(_, on)| *on).map(|(f, _)| *f).collect();
+        Doubt { no: Some(no), name, message: format!("{DEALT_NOTE} {}", fields.join(" ")) }
+    }
+
+    /// For a note made by this module (and only such a note), what of its row was dealt
+    /// by reading order. The notes are consumed by the cross-check with the cards and
+    /// are not warnings of their own.
+    pub fn dealt(&self) -> Option<DealtFields> {
+        let fields = self.message.strip_prefix(DEALT_NOTE)?;
+        let mut d = DealtFields::default();
+        for f in fields.split_whitespace() {
+            match f {
+                "name" => d.name = true,
+                "cost" => d.cost = true,
+                "page" => d.page = true,
+                _ => return None,
+            }
+        }
+        Some(d)
+    }
+}
+
 fn is_mark(s: &str) -> bool {
     !s.is_empty() && s.split_whitespace().all(|t| matches!(t, "○" | "〇" | "◯"))
 }
@@ -210,6 +250,9 @@ struct Row {
     marks: usize,
     /// The page (of the region) its No. was read on.
     page: usize,
+    /// Its name was dealt to it by reading order (the first row left without one, or
+    /// after a run of No.s), not read right after its own No.
+    name_dealt: bool,
 }
 
 /// What a region's tokens are read into.
@@ -450,6 +493,8 @@ impl Reader<'_> {
             self.begin_row(n);
             if let Some(r) = self.c.rows.last_mut() {
                 r.name.push(line);
+                // Taken from another row by a guess.
+                r.name_dealt = true;
             }
             self.named = self.c.rows.len().checked_sub(1);
             self.prev = Prev::Name;
@@ -539,20 +584,27 @@ impl Reader<'_> {
             // A name right after a No. is its row's; a name's further line goes on with
             // it; another name goes to the first row left without one (a writer's block
             // can print a run of No.s, then their names), else to the last row.
-            let target = if self.prev == Prev::No {
-                self.first_of_run(k)
+            // Whether a name starting a row is dealt to it by order rather than read
+            // right after its own No. (a No. ending a run of nameless No.s counts as
+            // dealt: the name may be the run's first row's).
+            let after_run = self.c.rows.iter().rev().take_while(|r| r.name.is_empty()).count() > 1;
+            let (target, by_order) = if self.prev == Prev::No {
+                (self.first_of_run(k), after_run)
             } else if self.prev == Prev::Name && self.dealing > 0 {
                 self.dealing -= 1;
-                self.c.rows.iter().position(|r| r.name.is_empty())
+                (self.c.rows.iter().position(|r| r.name.is_empty()), true)
             } else if self.prev == Prev::Name || name_open {
-                self.name_row()
+                (self.name_row(), false)
             } else {
                 self.dealing = 0;
-                self.c.rows.iter().position(|r| r.name.is_empty()).or(self.c.rows.len().checked_sub(1))
+                (self.c.rows.iter().position(|r| r.name.is_empty()).or(self.c.rows.len().checked_sub(1)), true)
             };
             match target.and_then(|t| self.c.rows.get_mut(t)) {
                 Some(r) => {
                     let fresh = r.name.is_empty() || self.prev == Prev::Name;
+                    if r.name.is_empty() {
+                        r.name_dealt = by_order;
+                    }
                     r.name.push(s.to_string());
                     self.last_name = target.map(|t| (t, fresh));
                 }
@@ -598,7 +650,7 @@ fn anchor_row(c: &Columns, after_name: bool, named: Option<usize>) -> Option<u32
 
 fn start_row(c: &mut Columns, no: u32, page: usize) {
     let marks = std::mem::take(&mut c.pending);
-    c.rows.push(Row { no, name: Vec::new(), marks, page });
+    c.rows.push(Row { no, name: Vec::new(), marks, page, name_dealt: false });
 }
 
 static BOX_OR_COST: LazyLock<Regex> = LazyLock::new(|| {
@@ -730,6 +782,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         doubts.extend(loose_mark_doubts(&c, &new));
     }
     doubts.extend(guessed_mark_doubts(&c, &dealt.cost_row, &page_row, &new));
+    doubts.extend(dealt_notes(&c, &dealt.row_cost, &row_page));
     let mut out = vec![c.headings.join(" ")];
     out.extend(row_lines(&c, &dealt.row_cost, &row_page, &new, &mut doubts));
     out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
@@ -757,6 +810,27 @@ fn dealt_by_order(c: &Columns, row_cost: &[Option<usize>], row_page: &[Option<us
                 "summary table printed as column runs whose columns do not count up to its rows: this row's {what} was dealt by reading order and may be another row's"
             ),
         });
+    }
+    out
+}
+
+/// A note ([`Doubt::dealt`]) for each row with a printed value dealt to it by reading
+/// order: a name not read right after its No.; a cost or 掲載頁 not read with the row,
+/// or read with a name that was itself dealt (it follows the name, not the No.). A
+/// 掲載頁 filled from a neighbour is no printed value of the row's and is left out.
+fn dealt_notes(c: &Columns, row_cost: &[Option<usize>], row_page: &[Option<usize>]) -> Vec<Doubt> {
+    let mut out = Vec::new();
+    for (k, r) in c.rows.iter().enumerate() {
+        let cost = row_cost.get(k).copied().flatten().and_then(|ci| c.costs.get(ci));
+        let page = row_page.get(k).copied().flatten().and_then(|pi| c.pages.get(pi));
+        let d = DealtFields {
+            name: r.name_dealt,
+            cost: cost.is_some_and(|x| r.name_dealt || x.row != Some(r.no)),
+            page: page.is_some_and(|p| r.name_dealt || p.2 != Some(r.no)),
+        };
+        if d != DealtFields::default() {
+            out.push(Doubt::dealt_note(r.no, r.name.concat(), d));
+        }
     }
     out
 }
