@@ -100,6 +100,16 @@ impl Doubt {
     }
 }
 
+/// What other modules' tests need to make this module's notes.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::{DealtFields, Doubt};
+
+    pub(crate) fn note(no: u32, name: &str, dealt: DealtFields) -> Doubt {
+        Doubt::dealt_note(no, name.to_string(), dealt)
+    }
+}
+
 fn is_mark(s: &str) -> bool {
     !s.is_empty() && s.split_whitespace().all(|t| matches!(t, "○" | "〇" | "◯"))
 }
@@ -597,7 +607,10 @@ impl Reader<'_> {
                 (self.name_row(), false)
             } else {
                 self.dealing = 0;
-                (self.c.rows.iter().position(|r| r.name.is_empty()).or(self.c.rows.len().checked_sub(1)), true)
+                (
+                    self.c.rows.iter().position(|r| r.name.is_empty()).or(self.c.rows.len().checked_sub(1)),
+                    true,
+                )
             };
             match target.and_then(|t| self.c.rows.get_mut(t)) {
                 Some(r) => {
@@ -1647,5 +1660,46 @@ mod tests {
         let want = ["1 甲事業 1,100", "2 乙事業 1,200", "3 丙事業 1,300"];
         assert_eq!(rows.len(), want.len(), "{got:#?}");
         assert!(rows.iter().zip(want).all(|(r, w)| r.starts_with(w)), "{got:#?}");
+    }
+
+    #[test]
+    fn values_dealt_by_order_are_noted_for_the_cards() {
+        // Nos. 2 and 3 in a run, one name after them (it goes to row 3, and its cost
+        // with it), the other name later (to row 2): both rows' names, and the costs and
+        // pages read with those names, were dealt by order. Row 1 was read row by row.
+        let (_, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "24",
+            "2",
+            "3",
+            "乙事業",
+            "1,200",
+            "観光企画課",
+            "25",
+            "丙事業",
+            "1,300",
+            "観光企画課",
+            "26",
+            "小計",
+            "3,600",
+        ]));
+        let notes: Vec<(Option<u32>, DealtFields)> =
+            doubts.iter().filter_map(|d| d.dealt().map(|f| (d.no, f))).collect();
+        let all = DealtFields { name: true, cost: true, page: true };
+        assert_eq!(notes, [(Some(2), all), (Some(3), all)], "{doubts:?}");
+        // A note reads back as it was made, and no other message reads as a note.
+        for d in [DealtFields { name: false, cost: true, page: false }, all] {
+            assert_eq!(Doubt::dealt_note(1, String::new(), d).dealt(), Some(d));
+        }
+        assert!(doubts.iter().filter(|d| d.dealt().is_none()).all(|d| !d.message.starts_with(DEALT_NOTE)));
+        assert_eq!(
+            Doubt { no: None, name: String::new(), message: format!("{DEALT_NOTE} cost x") }.dealt(),
+            None
+        );
     }
 }

@@ -145,7 +145,8 @@ fn redeal<T: Clone + PartialEq>(
     let values: Vec<Option<T>> = rows.iter().map(|&k| policy.summary.rows.get(k).and_then(col.get)).collect();
     let cards: Vec<Option<&Project>> =
         rows.iter().map(|&k| policy.summary.rows.get(k).and_then(|r| card_of(policy, r.no))).collect();
-    let fits = |i: usize, j: usize| match (cards.get(i).copied().flatten(), values.get(j).cloned().flatten()) {
+    let fits = |i: usize, j: usize| match (cards.get(i).copied().flatten(), values.get(j).cloned().flatten())
+    {
         (Some(card), Some(v)) => (col.fits)(&v, card),
         _ => false,
     };
@@ -260,6 +261,7 @@ pub fn cross_check(report: &mut Report, doubts: Vec<Doubt>) -> Vec<Doubt> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::*;
 
     #[test]
     fn place_keeps_fits_swaps_by_card_and_leaves_the_rest() {
@@ -276,5 +278,154 @@ mod tests {
         let cards = [10, 10];
         let fits = |i: usize, j: usize| cards.get(i) == values.get(j);
         assert_eq!(place(2, fits), [(0, Placed::Kept), (1, Placed::Kept)]);
+    }
+
+    fn card(no: u32, name: &str, cost: i64, page: u32) -> Project {
+        Project {
+            no,
+            name: name.into(),
+            relisted: false,
+            cost_thousand_yen: Some(cost),
+            cost_breakdown: vec![],
+            overview: String::new(),
+            results: String::new(),
+            metrics: Metrics::default(),
+            department: None,
+            page: Some(page),
+            pdf_page: None,
+            bbox: None,
+            regions: None,
+        }
+    }
+
+    fn row(no: u32, name: &str, cost: i64, page: u32) -> SummaryRow {
+        SummaryRow {
+            no,
+            name: name.into(),
+            cost_thousand_yen: Some(cost),
+            is_new: false,
+            departments: vec![],
+            page: Some(page),
+            policies: None,
+            region: None,
+        }
+    }
+
+    fn report(rows: Vec<SummaryRow>, projects: Vec<Project>) -> Report {
+        Report {
+            schema_version: SCHEMA_VERSION.into(),
+            source: Source {
+                file: "x".into(),
+                format: SourceFormat::Text,
+                sha256: "0".repeat(64),
+                pages: None,
+                dump_kind: None,
+            },
+            title: None,
+            fiscal_year: None,
+            policies: vec![Policy {
+                numbers: vec![1],
+                titles: vec![],
+                overview: None,
+                summary: Summary { columns: vec![], rows, subtotal_thousand_yen: None },
+                projects,
+                case_studies: vec![],
+                pdf_page: None,
+            }],
+            diagnostics: vec![],
+        }
+    }
+
+    fn note(no: u32, name: &str, name_dealt: bool, cost: bool, page: bool) -> Doubt {
+        let d = DealtFields { name: name_dealt, cost, page };
+        let doubts = super::super::column_runs::tests_support::note(no, name, d);
+        assert_eq!(doubts.dealt(), Some(d));
+        doubts
+    }
+
+    fn rows(r: &Report) -> Vec<(u32, String, Option<i64>, Option<u32>)> {
+        r.policies[0]
+            .summary
+            .rows
+            .iter()
+            .map(|r| (r.no, r.name.clone(), r.cost_thousand_yen, r.page))
+            .collect()
+    }
+
+    #[test]
+    fn values_dealt_by_order_are_re_dealt_by_the_cards() {
+        // Rows 1 and 2 were dealt each other's name, cost and page (row 2 is a 再掲
+        // row: its card prints the name without the mark); row 3's cost, read with its
+        // row, is not its card's and stays.
+        let mut r = report(
+            vec![row(1, "乙事業（再掲）", 200, 6), row(2, "甲事業", 100, 5), row(3, "丙事業", 999, 7)],
+            vec![card(1, "甲事業", 100, 5), card(2, "乙事業", 200, 6), card(3, "丙事業", 300, 7)],
+        );
+        let other =
+            Doubt { no: Some(1), name: "乙事業（再掲）".into(), message: "another doubt".into() };
+        let doubts = cross_check(
+            &mut r,
+            vec![note(1, "乙事業（再掲）", true, true, true), note(2, "甲事業", true, true, true), other],
+        );
+        assert_eq!(
+            rows(&r),
+            [
+                (1, "甲事業".to_string(), Some(100), Some(5)),
+                (2, "乙事業（再掲）".to_string(), Some(200), Some(6)),
+                (3, "丙事業".to_string(), Some(999), Some(7)),
+            ]
+        );
+        // The notes are no warnings; the other doubt follows row 1's new name; each
+        // value placed is said on its row.
+        assert!(doubts.iter().all(|d| d.dealt().is_none()), "{doubts:?}");
+        assert!(doubts.iter().any(|d| d.message == "another doubt" && d.name == "甲事業"), "{doubts:?}");
+        for (no, what) in
+            [(1, "事業名"), (1, "cost"), (1, "掲載頁"), (2, "事業名"), (2, "cost"), (2, "掲載頁")]
+        {
+            assert!(
+                doubts.iter().any(|d| d.no == Some(no)
+                    && d.message.contains(&format!(
+                        "this row's {what} was dealt by reading order; placed by its card"
+                    ))),
+                "{no} {what}: {doubts:?}"
+            );
+        }
+        assert!(!doubts.iter().any(|d| d.no == Some(3)), "{doubts:?}");
+    }
+
+    #[test]
+    fn values_that_no_card_confirms_stay_and_values_read_with_a_row_are_not_taken() {
+        // Costs 300 and 400 were dealt by order, but the cards show 100 and 200: nothing
+        // moves. Row 3's 100 was read with it: row 1 may not take it.
+        let mut r = report(
+            vec![row(1, "甲事業", 300, 5), row(2, "乙事業", 400, 6), row(3, "丙事業", 100, 7)],
+            vec![card(1, "甲事業", 100, 5), card(2, "乙事業", 200, 6), card(3, "丙事業", 300, 7)],
+        );
+        let before = rows(&r);
+        let doubts = cross_check(
+            &mut r,
+            vec![note(1, "甲事業", false, true, false), note(2, "乙事業", false, true, false)],
+        );
+        assert_eq!(rows(&r), before);
+        assert!(doubts.is_empty(), "{doubts:?}");
+    }
+
+    #[test]
+    fn a_value_its_card_shows_is_taken_and_the_row_left_gets_what_remains() {
+        // Row 2's card shows row 1's printed cost; row 1's card shows none of those
+        // printed: row 1 takes the one left, which is said too.
+        let mut r = report(
+            vec![row(1, "甲事業", 200, 5), row(2, "乙事業", 400, 6)],
+            vec![card(1, "甲事業", 100, 5), card(2, "乙事業", 200, 6)],
+        );
+        let doubts = cross_check(
+            &mut r,
+            vec![note(1, "甲事業", false, true, false), note(2, "乙事業", false, true, false)],
+        );
+        assert_eq!(rows(&r).iter().map(|r| r.2).collect::<Vec<_>>(), [Some(400), Some(200)]);
+        assert!(doubts
+            .iter()
+            .any(|d| d.no == Some(1) && d.message.contains("which its card does not confirm")));
+        assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("placed by its card")));
     }
 }
