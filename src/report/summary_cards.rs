@@ -224,7 +224,8 @@ pub fn cross_check(report: &mut Report, doubts: Vec<Doubt>) -> Vec<Doubt> {
     // Each doubt's chapter, found before any name moves.
     let other_policy: Vec<Option<usize>> = others.iter().map(|d| policy_of(report, d)).collect();
     let mut by_policy: Vec<Vec<(u32, DealtFields)>> = vec![Vec::new(); report.policies.len()];
-    for n in &notes {
+    // A row without a name could be found in another chapter by its No. alone.
+    for n in notes.iter().filter(|n| !squash(&n.name).is_empty()) {
         if let (Some(p), Some(no), Some(d)) = (policy_of(report, n), n.no, n.dealt()) {
             if let Some(list) = by_policy.get_mut(p) {
                 list.push((no, d));
