@@ -107,7 +107,10 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
         "its table is printed block by block and its cells do not fill the grid of items × columns; which row and column each cell belongs to is a guess",
     );
     guesses.summary.append(&mut runs.summary);
-    warn_summary_doubts(&mut report, &guesses.summary);
+    // Values a column-run table dealt by reading order are re-dealt by the rows' cards
+    // before the doubts become warnings (a renamed row's doubts follow its new name).
+    let doubts = report::summary_cards::cross_check(&mut report, guesses.summary);
+    warn_summary_doubts(&mut report, &doubts);
     diagnostics.append(&mut report.diagnostics);
     report.diagnostics = diagnostics;
     input::pdf::per_card(&mut report);

@@ -7,14 +7,17 @@
 //! row's No. glued to its name (`10 中南地域…`). What survives is the order *within*
 //! each column, and what each cell looks like:
 //!
-//! - No.: the next number in sequence (or any unused number glued to a name);
+//! - No.: the next number in sequence (or any unused number glued to a name), also the
+//!   first number under the heading repeated on the table's next page;
 //! - 事業名: text that follows its No. in reading order (its wrapped lines too);
 //! - cost: an amount with thousands commas, or a plain number that is neither the next
 //!   No. nor a plausible 掲載頁; the table's 小計 is the amount that is the sum of the
 //!   others (or, when the printed sum is off, the first amount after 小計);
 //! - 担当課: text ending like a department (課, 室, 局, センター…), or a line that such
 //!   a line completes, grouped by the 掲載頁 that follows them;
-//! - 掲載頁: a plain number not below the last page read and not far above it;
+//! - 掲載頁: a plain number not below the last page read and not far above it, or one
+//!   right after a department (a page's last number there is a 掲載頁 printed out of
+//!   order, not the page's footer);
 //! - ○: the 新規 mark of the row whose cost it follows, or (in a table shared by several
 //!   basic policies) the policy marks of the row whose No. comes next.
 //!
@@ -55,6 +58,56 @@ pub struct Doubt {
     /// The row's name as rebuilt, to find the row's chapter.
     pub name: String,
     pub message: String,
+}
+
+/// Which printed values of a row were dealt to it by reading order rather than read with
+/// it: what [`super::summary_cards`] may re-deal by the rows' cards.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DealtFields {
+    pub name: bool,
+    pub cost: bool,
+    pub page: bool,
+}
+
+/// The message of a [`Doubt`] that is a note for the cross-check with the cards
+/// ([`Doubt::dealt`]), not a warning: the fields follow it.
+const DEALT_NOTE: &str = "values dealt by reading order:";
+const DEALT_FIELDS: [&str; 3] = ["name", "cost", "page"];
+
+impl Doubt {
+    /// A note that row `no`'s values `dealt` were dealt by reading order.
+    fn dealt_note(no: u32, name: String, dealt: DealtFields) -> Doubt {
+        let on = [dealt.name, dealt.cost, dealt.page];
+        let fields: Vec<&str> = DEALT_FIELDS.iter().zip(on).filter(|(_, on)| *on).map(|(f, _)| *f).collect();
+        Doubt { no: Some(no), name, message: format!("{DEALT_NOTE} {}", fields.join(" ")) }
+    }
+
+    /// For a note made by this module (and only such a note), what of its row was dealt
+    /// by reading order. The notes are consumed by the cross-check with the cards and
+    /// are not warnings of their own.
+    pub fn dealt(&self) -> Option<DealtFields> {
+        let fields = self.message.strip_prefix(DEALT_NOTE)?;
+        let mut d = DealtFields::default();
+        for f in fields.split_whitespace() {
+            match f {
+                "name" => d.name = true,
+                "cost" => d.cost = true,
+                "page" => d.page = true,
+                _ => return None,
+            }
+        }
+        Some(d)
+    }
+}
+
+/// What other modules' tests need to make this module's notes.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::{DealtFields, Doubt};
+
+    pub(crate) fn note(no: u32, name: &str, dealt: DealtFields) -> Doubt {
+        Doubt::dealt_note(no, name.to_string(), dealt)
+    }
 }
 
 fn is_mark(s: &str) -> bool {
@@ -207,6 +260,9 @@ struct Row {
     marks: usize,
     /// The page (of the region) its No. was read on.
     page: usize,
+    /// Its name was dealt to it by reading order (the first row left without one, or
+    /// after a run of No.s), not read right after its own No.
+    name_dealt: bool,
 }
 
 /// What a region's tokens are read into.
@@ -252,6 +308,7 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         last_name: None,
         dealing: 0,
         row_wise: None,
+        continued: false,
     };
     for (k, (t, i)) in toks.iter().enumerate() {
         r.page = page_of.get(*i).copied().unwrap_or(r.page);
@@ -259,6 +316,14 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
             Tok::Heading(h) => {
                 if r.c.rows.is_empty() {
                     r.c.headings.push(h.clone());
+                } else {
+                    // The heading repeated on a later page: the table goes on there.
+                    r.continued = true;
+                }
+                if r.prev == Prev::Name {
+                    // Heading pieces between a name and a cost: the page's cells may
+                    // start there, the cost is not read with the name.
+                    r.prev = Prev::Start;
                 }
             }
             Tok::Subtotal(amount) => r.subtotal(amount.as_ref()),
@@ -293,7 +358,7 @@ fn last_plain_on_page(toks: &[(Tok, usize)], page_of: &[usize]) -> Vec<Option<us
 }
 
 /// What the previous token was, to tell a name line from a department line.
-#[derive(PartialEq, Clone, Copy)]
+#[derive(PartialEq, Clone, Copy, Debug)]
 enum Prev {
     Start,
     No,
@@ -332,6 +397,9 @@ struct Reader<'a> {
     /// The row whose cost was read right after its name: its department and page may
     /// follow.
     row_wise: Option<u32>,
+    /// The table's heading was repeated (a later page of the table) and no number has
+    /// been read since.
+    continued: bool,
 }
 
 impl Reader<'_> {
@@ -397,10 +465,26 @@ impl Reader<'_> {
         let page_ok = last_page.is_none_or(|lp| n >= lp && n <= lp + PAGE_REACH);
         let within = first_page.zip(last_page).is_some_and(|(fp, lp)| n >= fp && n <= lp);
         let max_no = self.max_no();
+        // A number right after a department is its 掲載頁 (printed out of order), not
+        // the page's footer.
         let footer = self.last_plain_on_page.get(self.page_of.get(i).copied().unwrap_or(0)) == Some(&Some(k))
             && last_page.is_some_and(|lp| n < lp)
-            && n != max_no + 1;
+            && n != max_no + 1
+            && self.prev != Prev::DeptDone;
         let used = self.c.rows.iter().any(|r| r.no == n);
+        // The first number under a repeated heading, the next No. followed by a name,
+        // starts the page's first row (not a 掲載頁 within the pages read: the rows of
+        // the table's next page come after the heading, whatever the previous page left
+        // unfinished).
+        let continues = std::mem::take(&mut self.continued)
+            && n == max_no + 1
+            && !self.after_subtotal
+            && matches!(self.toks.get(k + 1), Some((Tok::Text(t), _)) if !department_line(t));
+        if continues {
+            self.begin_row(n);
+            self.prev = Prev::No;
+            return;
+        }
         if footer {
             return;
         }
@@ -424,6 +508,8 @@ impl Reader<'_> {
             self.begin_row(n);
             if let Some(r) = self.c.rows.last_mut() {
                 r.name.push(line);
+                // Taken from another row by a guess.
+                r.name_dealt = true;
             }
             self.named = self.c.rows.len().checked_sub(1);
             self.prev = Prev::Name;
@@ -513,20 +599,30 @@ impl Reader<'_> {
             // A name right after a No. is its row's; a name's further line goes on with
             // it; another name goes to the first row left without one (a writer's block
             // can print a run of No.s, then their names), else to the last row.
-            let target = if self.prev == Prev::No {
-                self.first_of_run(k)
+            // Whether a name starting a row is dealt to it by order rather than read
+            // right after its own No. (a No. ending a run of nameless No.s counts as
+            // dealt: the name may be the run's first row's).
+            let after_run = self.c.rows.iter().rev().take_while(|r| r.name.is_empty()).count() > 1;
+            let (target, by_order) = if self.prev == Prev::No {
+                (self.first_of_run(k), after_run)
             } else if self.prev == Prev::Name && self.dealing > 0 {
                 self.dealing -= 1;
-                self.c.rows.iter().position(|r| r.name.is_empty())
+                (self.c.rows.iter().position(|r| r.name.is_empty()), true)
             } else if self.prev == Prev::Name || name_open {
-                self.name_row()
+                (self.name_row(), false)
             } else {
                 self.dealing = 0;
-                self.c.rows.iter().position(|r| r.name.is_empty()).or(self.c.rows.len().checked_sub(1))
+                (
+                    self.c.rows.iter().position(|r| r.name.is_empty()).or(self.c.rows.len().checked_sub(1)),
+                    true,
+                )
             };
             match target.and_then(|t| self.c.rows.get_mut(t)) {
                 Some(r) => {
                     let fresh = r.name.is_empty() || self.prev == Prev::Name;
+                    if r.name.is_empty() {
+                        r.name_dealt = by_order;
+                    }
                     r.name.push(s.to_string());
                     self.last_name = target.map(|t| (t, fresh));
                 }
@@ -572,7 +668,7 @@ fn anchor_row(c: &Columns, after_name: bool, named: Option<usize>) -> Option<u32
 
 fn start_row(c: &mut Columns, no: u32, page: usize) {
     let marks = std::mem::take(&mut c.pending);
-    c.rows.push(Row { no, name: Vec::new(), marks, page });
+    c.rows.push(Row { no, name: Vec::new(), marks, page, name_dealt: false });
 }
 
 static BOX_OR_COST: LazyLock<Regex> = LazyLock::new(|| {
@@ -704,6 +800,7 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         doubts.extend(loose_mark_doubts(&c, &new));
     }
     doubts.extend(guessed_mark_doubts(&c, &dealt.cost_row, &page_row, &new));
+    doubts.extend(dealt_notes(&c, &dealt.row_cost, &row_page));
     let mut out = vec![c.headings.join(" ")];
     out.extend(row_lines(&c, &dealt.row_cost, &row_page, &new, &mut doubts));
     out.push(format!("小計 {}", subtotal.unwrap_or_default()).trim_end().to_string());
@@ -731,6 +828,27 @@ fn dealt_by_order(c: &Columns, row_cost: &[Option<usize>], row_page: &[Option<us
                 "summary table printed as column runs whose columns do not count up to its rows: this row's {what} was dealt by reading order and may be another row's"
             ),
         });
+    }
+    out
+}
+
+/// A note ([`Doubt::dealt`]) for each row with a printed value dealt to it by reading
+/// order: a name not read right after its No.; a cost or 掲載頁 not read with the row,
+/// or read with a name that was itself dealt (it follows the name, not the No.). A
+/// 掲載頁 filled from a neighbour is no printed value of the row's and is left out.
+fn dealt_notes(c: &Columns, row_cost: &[Option<usize>], row_page: &[Option<usize>]) -> Vec<Doubt> {
+    let mut out = Vec::new();
+    for (k, r) in c.rows.iter().enumerate() {
+        let cost = row_cost.get(k).copied().flatten().and_then(|ci| c.costs.get(ci));
+        let page = row_page.get(k).copied().flatten().and_then(|pi| c.pages.get(pi));
+        let d = DealtFields {
+            name: r.name_dealt,
+            cost: cost.is_some_and(|x| r.name_dealt || x.row != Some(r.no)),
+            page: page.is_some_and(|p| r.name_dealt || p.2 != Some(r.no)),
+        };
+        if d != DealtFields::default() {
+            out.push(Doubt::dealt_note(r.no, r.name.concat(), d));
+        }
     }
     out
 }
@@ -1127,6 +1245,8 @@ mod tests {
         );
         // The mark printed apart from every row is not guessed: it is said, on the table
         // and on each unmarked row of the page it was read on (rows 3 and 4, not 1 and 2).
+        // (The notes of values dealt by order are for the cards, not warnings.)
+        let doubts: Vec<&Doubt> = doubts.iter().filter(|d| d.dealt().is_none()).collect();
         assert_eq!(doubts.len(), 3, "{doubts:?}");
         assert!(doubts[0].message.contains("新規") && doubts[0].no.is_none());
         assert_eq!(doubts[1..].iter().map(|d| d.no).collect::<Vec<_>>(), vec![Some(3), Some(4)]);
@@ -1389,5 +1509,232 @@ mod tests {
             "{doubts:?}"
         );
         assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("may be new")), "{doubts:?}");
+    }
+
+    #[test]
+    fn a_table_continued_after_its_repeated_header_keeps_its_rows() {
+        // Page 1 ends with row 2's 掲載頁, its footer (21) printed among the cells; page
+        // 2 repeats the heading and prints rows 3 and 4 row by row. The footers are read
+        // first, as for a dump: the 掲載頁 before the form feed is out of sequence with
+        // the footers (20, 22), so it is no footer and stays row 2's.
+        let text = [
+            "前の頁",
+            "20",
+            "\u{c}【基本方針事業一覧】",
+            "No.",
+            "事業名",
+            "R5事業費",
+            "（千円）",
+            "担当課等",
+            "掲載頁",
+            "1",
+            "甲の推進事業",
+            "1,200",
+            "観光企画課",
+            "24",
+            "2",
+            "乙の整備事業",
+            "21",
+            "590",
+            "観光企画課",
+            "25",
+            "\u{c}No.",
+            "事業名",
+            "R5事業費",
+            "（千円）",
+            "担当課等",
+            "掲載頁",
+            "3",
+            "丙の支援事業",
+            "3,000",
+            "観光企画課",
+            "26",
+            "4",
+            "丁の補助",
+            "1,000",
+            "観光企画課",
+            "27",
+            "小計",
+            "5,790",
+            "22",
+            "\u{c}次の章",
+            "23",
+            "\u{c}",
+        ]
+        .join("\n");
+        let doc = crate::report::footers::read(crate::input::text::to_document(&text));
+        let lines: Vec<String> = doc.pages.into_iter().flat_map(|p| p.lines).map(|l| l.text).collect();
+        let (got, _) = rebuild(lines);
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        assert_eq!(
+            rows,
+            [
+                "1 甲の推進事業 1,200 観光企画課 24",
+                "2 乙の整備事業 590 観光企画課 25",
+                "3 丙の支援事業 3,000 観光企画課 26",
+                "4 丁の補助 1,000 観光企画課 27",
+            ],
+            "{got:#?}"
+        );
+        assert!(got.contains(&"小計 5,790".to_string()), "{got:#?}");
+    }
+
+    #[test]
+    fn a_page_left_after_its_department_at_a_page_end_and_rows_under_the_repeated_heading() {
+        // Page 1 prints row 2's department and page last, below the pages read (its
+        // footer came earlier, among the cells): a 掲載頁 after its department, not a
+        // footer. Page 2 repeats the heading; the next No. after it, followed by a name,
+        // starts its first row, though it lies within the pages read (24–26).
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "事業名",
+            "1",
+            "甲の推進事業",
+            "1,200",
+            "観光企画課",
+            "24",
+            "2",
+            "乙の整備事業",
+            "590",
+            "3",
+            "丙の支援事業",
+            "3,000",
+            "観光企画課",
+            "26",
+            "観光企画課",
+            "25",
+            "\u{c}No.",
+            "事業名",
+            "R5事業費",
+            "（千円）",
+            "4",
+            "丁の補助",
+            "1,000",
+            "○",
+            "5",
+            "戊の補助",
+            "2,000",
+            "観光企画課",
+            "28",
+            "観光企画課",
+            "27",
+            "小計",
+            "7,790",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        assert_eq!(
+            rows,
+            [
+                "1 甲の推進事業 1,200 観光企画課 24",
+                "2 乙の整備事業 590 観光企画課 25",
+                "3 丙の支援事業 3,000 観光企画課 26",
+                "4 丁の補助 1,000 ○ 観光企画課 27",
+                "5 戊の補助 2,000 観光企画課 28",
+            ],
+            "{got:#?}"
+        );
+    }
+
+    #[test]
+    fn the_next_number_under_a_repeated_heading_starts_a_row() {
+        // Page 1 ends with row 2's department, its page not printed; under page 2's
+        // repeated heading, 3 — within reach of the pages read, after a department —
+        // is the next No. with its name, not a 掲載頁.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "2",
+            "2",
+            "乙事業",
+            "1,200",
+            "観光企画課",
+            "\u{c}No.",
+            "事業名",
+            "3",
+            "丙事業",
+            "1,300",
+            "観光企画課",
+            "5",
+            "小計",
+            "3,600",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        let want = ["1 甲事業 1,100", "2 乙事業 1,200", "3 丙事業 1,300"];
+        assert_eq!(rows.len(), want.len(), "{got:#?}");
+        assert!(rows.iter().zip(want).all(|(r, w)| r.starts_with(w)), "{got:#?}");
+    }
+
+    #[test]
+    fn values_dealt_by_order_are_noted_for_the_cards() {
+        // Nos. 2 and 3 in a run, one name after them (it goes to row 3, and its cost
+        // with it), the other name later (to row 2): both rows' names, and the costs and
+        // pages read with those names, were dealt by order. Row 1 was read row by row.
+        let (_, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "24",
+            "2",
+            "3",
+            "乙事業",
+            "1,200",
+            "観光企画課",
+            "25",
+            "丙事業",
+            "1,300",
+            "観光企画課",
+            "26",
+            "小計",
+            "3,600",
+        ]));
+        let notes: Vec<(Option<u32>, DealtFields)> =
+            doubts.iter().filter_map(|d| d.dealt().map(|f| (d.no, f))).collect();
+        let all = DealtFields { name: true, cost: true, page: true };
+        assert_eq!(notes, [(Some(2), all), (Some(3), all)], "{doubts:?}");
+        // A note reads back as it was made, and no other message reads as a note.
+        for d in [DealtFields { name: false, cost: true, page: false }, all] {
+            assert_eq!(Doubt::dealt_note(1, String::new(), d).dealt(), Some(d));
+        }
+        assert!(doubts.iter().filter(|d| d.dealt().is_none()).all(|d| !d.message.starts_with(DEALT_NOTE)));
+        assert_eq!(
+            Doubt { no: None, name: String::new(), message: format!("{DEALT_NOTE} cost x") }.dealt(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_cost_after_heading_pieces_is_not_read_with_the_name_before_them() {
+        // The names come first, then the heading's cost pieces, then the cost column:
+        // 1,100 follows row 2's name only in reading order, across the heading; it is
+        // dealt in order (row 1's), not read with row 2.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "事業名",
+            "1",
+            "甲事業",
+            "2",
+            "乙事業",
+            "R5事業費",
+            "（千円）",
+            "1,100",
+            "観光企画課",
+            "24",
+            "1,200",
+            "観光企画課",
+            "25",
+            "小計",
+            "2,300",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        assert_eq!(rows, ["1 甲事業 1,100 観光企画課 24", "2 乙事業 1,200 観光企画課 25"], "{got:#?}");
     }
 }

@@ -64,49 +64,64 @@ fn ink(normalized: &str) -> impl Iterator<Item = char> + '_ {
     normalized.chars().filter(|c| !c.is_whitespace() && !c.is_control())
 }
 
-/// Drop each page's footer — a lone page number right before a form feed — and record
-/// the dump's pages, with the footers' numbers, in [`Page::dump_pages`]. A page with
-/// geometry (a PDF's) is left as it is: its footer was read by the layout.
+/// Drop each page's footer — a lone page number right before a form feed, in sequence
+/// with its neighbours' ([`in_sequence`]; another lone number there is the page's own
+/// text and stays) — and record the dump's pages, with the footers' numbers, in
+/// [`Page::dump_pages`]. A page with geometry (a PDF's) is left as it is: its footer was read by the layout.
 pub fn read(doc: Document) -> Document {
     let pages = doc.pages.into_iter().map(|p| if p.geom.is_some() { p } else { read_page(p) }).collect();
     Document { pages }
 }
 
 fn read_page(p: Page) -> Page {
-    let mut lines: Vec<Line> = Vec::with_capacity(p.lines.len());
-    // Each line's ink, kept beside it until the footers are known.
-    let mut inks: Vec<Vec<char>> = Vec::with_capacity(p.lines.len());
-    // Each dump page: the line it starts at, and its footer's number.
-    let mut found: Vec<(usize, Option<u32>)> = vec![(0, None)];
-    for l in p.lines {
+    // Each dump page: the line it starts at, and its footer candidate (its last
+    // non-blank line when that is a lone number: its line and number).
+    let mut found: Vec<(usize, Option<(usize, u32)>)> = vec![(0, None)];
+    for (k, l) in p.lines.iter().enumerate() {
         if l.text.starts_with('\u{c}') {
-            let last = lines.iter().rposition(|x| !x.text.trim().is_empty());
-            if let Some((k, n)) = last.and_then(|k| Some((k, footer_number(&lines.get(k)?.text)?))) {
-                lines.remove(k);
-                inks.remove(k);
-                if let Some(page) = found.last_mut() {
-                    page.1 = Some(n);
-                }
+            let start = found.last().map_or(0, |f| f.0);
+            let last =
+                p.lines.get(start..k).and_then(|ls| ls.iter().rposition(|x| !x.text.trim().is_empty()));
+            let candidate =
+                last.and_then(|j| Some((start + j, footer_number(&p.lines.get(start + j)?.text)?)));
+            if let Some(page) = found.last_mut() {
+                page.1 = candidate;
             }
-            found.push((lines.len(), None));
+            found.push((k, None));
         }
-        inks.push(ink(&crate::normalize::text(&l.text)).collect());
-        lines.push(l);
     }
     if found.len() == 1 {
         // Without a form feed the dump has no pages to tell apart.
-        return Page { lines, ..p };
+        return p;
     }
-    let mut starts = Vec::with_capacity(inks.len() + 1);
-    let mut at = 0;
-    for i in &inks {
-        starts.push(at);
-        at += i.len();
+    // Only a number in sequence with its neighbours' is a footer and leaves the text: a
+    // page's own number printed last (a 掲載頁 of its summary table, its footer printed
+    // earlier) is a cell, and dropping it would shift the table's column.
+    let printed = in_sequence(&found.iter().map(|f| f.1.map(|(_, n)| n)).collect::<Vec<_>>());
+    let footer_lines: Vec<usize> =
+        found.iter().zip(&printed).filter_map(|(f, n)| n.and(f.1.map(|(line, _)| line))).collect();
+    let mut lines: Vec<Line> = Vec::with_capacity(p.lines.len());
+    // Where each dump page starts in the ink: the ink before its first line.
+    let mut starts_at: Vec<usize> = Vec::with_capacity(found.len());
+    let mut ink_chars: Vec<char> = Vec::new();
+    let mut next_page = found.iter().map(|f| f.0).peekable();
+    for (k, l) in p.lines.into_iter().enumerate() {
+        while next_page.next_if(|&start| start <= k).is_some() {
+            starts_at.push(ink_chars.len());
+        }
+        if footer_lines.contains(&k) {
+            continue;
+        }
+        ink_chars.extend(ink(&crate::normalize::text(&l.text)));
+        lines.push(l);
     }
-    starts.push(at);
-    let found: Vec<(usize, Option<u32>)> =
-        found.into_iter().map(|(line, n)| (starts.get(line).copied().unwrap_or(at), n)).collect();
-    let dump_pages = DumpPages { ink: inks.concat(), pages: in_sequence(&found) };
+    starts_at.extend(next_page.map(|_| ink_chars.len()));
+    let pages = starts_at
+        .into_iter()
+        .zip(printed)
+        .map(|(starts_at, printed)| DumpPage { starts_at, printed })
+        .collect();
+    let dump_pages = DumpPages { ink: ink_chars, pages };
     Page { lines, dump_pages: Some(dump_pages), ..p }
 }
 
@@ -115,18 +130,18 @@ fn read_page(p: Page) -> Page {
 /// and position in the dump, pages without a footer between them counted): in
 /// `pdftotext`'s default mode a lone number of the page's own text (a 掲載頁 of its
 /// summary table) can come last instead of its footer, and such a number is no page's.
-fn in_sequence(found: &[(usize, Option<u32>)]) -> Vec<DumpPage> {
+fn in_sequence(found: &[Option<u32>]) -> Vec<Option<u32>> {
     let offsets: Vec<Option<i64>> =
-        found.iter().enumerate().map(|(k, f)| Some(i64::from(f.1?) - i64::try_from(k).ok()?)).collect();
+        found.iter().enumerate().map(|(k, f)| Some(i64::from((*f)?) - i64::try_from(k).ok()?)).collect();
     found
         .iter()
         .enumerate()
-        .map(|(k, &(starts_at, n))| {
+        .map(|(k, &n)| {
             let offset = offsets.get(k).copied().flatten();
             let near = k.saturating_sub(NEIGHBOUR_PAGES)..=k + NEIGHBOUR_PAGES;
             let shared = offset.is_some()
                 && near.filter(|&j| j != k).any(|j| offsets.get(j).copied().flatten() == offset);
-            DumpPage { starts_at, printed: n.filter(|_| shared) }
+            n.filter(|_| shared)
         })
         .collect()
 }
@@ -249,6 +264,8 @@ mod tests {
         let p = dump("一\n21\n\u{c}二\n46\n\u{c}三\n23\n\u{c}四\n24\n\u{c}");
         let printed: Vec<Option<u32>> = pages(&p).into_iter().map(|(_, n)| n).collect();
         assert_eq!(printed, [Some(21), None, Some(23), Some(24), None]);
+        // It stays in the text (the table's column would lose a cell); the footers go.
+        assert_eq!(texts(&p), ["一", "\u{c}二", "46", "\u{c}三", "\u{c}四", "\u{c}"]);
         // Two stray numbers far apart that happen to agree are no page numbers either.
         let p = dump(
             "一\n10\n\u{c}二\n16\n\u{c}三\n12\n\u{c}四\n13\n\u{c}五\n14\n\u{c}六\n15\n\u{c}七\n21\n\u{c}",

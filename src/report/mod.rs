@@ -24,6 +24,7 @@ pub(crate) mod regions;
 pub mod segment;
 pub(crate) mod split;
 pub mod summary;
+pub(crate) mod summary_cards;
 pub(crate) mod table;
 pub(crate) mod variants;
 
