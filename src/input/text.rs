@@ -86,7 +86,23 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
     if text.trim().is_empty() {
         return Err(Error::Empty);
     }
-    Ok(text.into_owned())
+    Ok(page_breaks_apart(&text))
+}
+
+/// A form feed ends a page. `pdftotext` prints it at the start of the next page's first
+/// line; a script that joins page texts with `"\f"` glues it to the page's last line
+/// (its footer: `22\f【基本方針事業一覧】`), so the line is broken before it.
+fn page_breaks_apart(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut prev = '\n';
+    for c in text.chars() {
+        if c == '\u{c}' && !matches!(prev, '\n' | '\r' | '\u{c}') {
+            out.push('\n');
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
 }
 
 /// One page holding every line of the dump. Lines end in LF, CRLF or a lone CR (classic
@@ -108,6 +124,14 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "事業費 1,234千円\n①ＩＣＴ活用\n";
+
+    #[test]
+    fn a_form_feed_glued_to_a_pages_last_line_breaks_it() {
+        assert_eq!(page_breaks_apart("本文\n22\u{c}【一覧】\n"), "本文\n22\n\u{c}【一覧】\n");
+        // pdftotext's own form feeds, and several in a row, are left as they are.
+        assert_eq!(page_breaks_apart("22\n\u{c}次\n\u{c}\u{c}"), "22\n\u{c}次\n\u{c}\u{c}");
+        assert_eq!(decode("a\u{c}b".as_bytes()).ok().as_deref(), Some("a\n\u{c}b"));
+    }
 
     fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
         let mut out = Vec::new();
