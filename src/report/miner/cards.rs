@@ -33,8 +33,9 @@ static YEAR_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(令和|平成|R|H)?\s*([0-9０-９]+|元)\s*年度$").expect("static regex"));
 static ITEM_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^項\s*目\s*名$").expect("static regex"));
 
+/// A line as the grammar will read it (Kangxi radicals folded, …), without white space.
 fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect()
+    crate::normalize::text(s).chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect()
 }
 
 fn is_label(t: &str) -> bool {
@@ -62,6 +63,8 @@ fn is_note(t: &str) -> bool {
 enum Block {
     /// The card's cost line or number caught after its headings: back to the head.
     Head(Vec<String>),
+    /// 【事業実績】 printed apart from 【事業概要】.
+    BoxHeading,
     Prose(Vec<String>),
     Heading,
     Label(String),
@@ -70,7 +73,8 @@ enum Block {
 }
 
 fn classify(lines: Vec<String>) -> Block {
-    let ts: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
+    let normed: Vec<String> = lines.iter().map(|l| crate::normalize::text(l)).collect();
+    let ts: Vec<&str> = normed.iter().map(|l| l.trim()).collect();
     let head_line = |t: &&str| {
         let q = squash(t);
         q.starts_with("事業費") || (1..=3).contains(&q.chars().count()) && q.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
@@ -78,7 +82,10 @@ fn classify(lines: Vec<String>) -> Block {
     if ts.iter().all(head_line) {
         return Block::Head(lines);
     }
-    if ts.len() == 1 && ts.first().is_some_and(|t| ITEM_HEADING.is_match(t)) {
+    if ts.len() == 1 && ts.first().is_some_and(|t| squash(t) == "【事業実績】") {
+        return Block::BoxHeading;
+    }
+    if ts.len() == 1 && ts.first().is_some_and(|t| ITEM_HEADING.is_match(&squash(t))) {
         return Block::Heading;
     }
     if ts.len() == 1 && ts.first().is_some_and(|t| is_label(t)) {
@@ -149,10 +156,12 @@ fn grid(blocks: &[Block], rows: usize, cols: usize) -> Option<(Vec<Vec<String>>,
     Some((out, rows == 1 || cols == 1))
 }
 
-/// One card's box and table (the lines between its 【事業実績】 heading and its
-/// （担当課：…） line) in the grammar's order, and the items placed by a guess; `None`
-/// when the blocks do not fit a table.
-fn card(lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
+/// One card's box and table (the lines after its 【事業概要】 heading up to its
+/// （担当課：…） line) in the grammar's order — the head's lines caught there (cost,
+/// number) first, then both box headings (`heading`: the 【事業概要】 line as printed,
+/// with 【事業実績】 on it or not) — and the items placed by a guess; `None` when the
+/// blocks do not fit a table.
+fn card(heading: &str, lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut cur: Vec<String> = Vec::new();
     for l in lines.iter().chain(std::iter::once(&String::new())) {
@@ -182,11 +191,19 @@ fn card(lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
         })
         .collect();
     let (cells, certain) = grid(&blocks, items.len(), labels.len())?;
+    let both = squash(heading).contains("【事業実績】");
+    if both == blocks.contains(&Block::BoxHeading) {
+        return None;
+    }
     let mut out = Vec::new();
     for b in &blocks {
         if let Block::Head(ls) = b {
             out.extend(ls.iter().cloned());
         }
+    }
+    out.push(heading.to_string());
+    if !both {
+        out.push("【 事業実績 】".to_string());
     }
     for b in &blocks {
         if let Block::Prose(ls) = b {
@@ -211,29 +228,35 @@ fn card(lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
 /// Every card of a pdfminer dump's lines rebuilt where its blocks fit (see the module's
 /// comment); the items of rows whose cells were placed by a guess.
 pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>) -> Vec<String> {
-    let heading = |l: &str| squash(l) == "【事業実績】";
+    let starts = |l: &str| squash(l).contains("【事業概要】");
     let ends = |l: &str| {
         let q = squash(l);
-        (q.starts_with("（担当課") || q.starts_with("(担当課")) || q.contains("【事業概要】")
+        q.starts_with("（担当課") || q.starts_with("(担当課") || q.contains("【事業概要】")
     };
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
     while let Some(l) = ls.get(i) {
-        out.push(l.clone());
         i += 1;
-        if !heading(l) {
+        if !starts(l) {
+            out.push(l.clone());
             continue;
         }
-        let Some(end) = (i..ls.len()).find(|&k| ls.get(k).is_some_and(|x| ends(x))) else { continue };
-        // A page break inside the card: left as printed (its form feed starts a line).
-        let region = ls.get(i..end).unwrap_or_default();
-        if region.iter().any(|x| x.starts_with('\u{c}')) {
-            continue;
-        }
-        if let Some((lines, mut g)) = card(region) {
-            out.extend(lines);
-            guesses.append(&mut g);
-            i = end;
+        let end = (i..ls.len()).find(|&k| ls.get(k).is_some_and(|x| ends(x)));
+        let region = end.and_then(|e| ls.get(i..e)).unwrap_or_default();
+        // A page break inside the card (its form feed starts a line): left as printed.
+        let rebuilt = match end {
+            Some(e) if !region.iter().any(|x| x.starts_with('\u{c}')) && !starts(ls.get(e).map_or("", |x| x)) => {
+                card(l, region).map(|c| (c, e))
+            }
+            _ => None,
+        };
+        match rebuilt {
+            Some(((lines, mut g), e)) => {
+                out.extend(lines);
+                guesses.append(&mut g);
+                i = e;
+            }
+            None => out.push(l.clone()),
         }
     }
     out
@@ -252,7 +275,7 @@ mod tests {
         let mut g = Vec::new();
         let got = rebuild(
             v(&[
-                "【 事業実績 】", "", "計画する。", "", "実施した。", "", "甲参加者", "", "項目名", "", "乙件数", "",
+                "【 事業概要 】", "", "【 事業実績 】", "", "計画する。", "", "実施した。", "", "甲参加者", "", "項目名", "", "乙件数", "",
                 "丙参加者", "", "丁聴講者", "（注記）", "", "４年度", "", "22 名", "", "-", "", "５年度", "", "14 名", "",
                 "6 件", "8 名", "", "延べ 13 名", "", "延べ 21 名", "", "87 名", "", "423 名", "", "（担当課：甲課）",
             ]),
@@ -261,7 +284,7 @@ mod tests {
         assert_eq!(
             got,
             v(&[
-                "【 事業実績 】", "計画する。", "", "実施した。", "", "項目名", "４年度", "５年度", "甲参加者", "22 名",
+                "【 事業概要 】", "【 事業実績 】", "計画する。", "", "実施した。", "", "項目名", "４年度", "５年度", "甲参加者", "22 名",
                 "14 名", "乙件数", "-", "6 件 8 名", "丙参加者", "延べ 13 名", "延べ 21 名", "丁聴講者", "（注記）",
                 "87 名", "423 名", "", "（担当課：甲課）",
             ])
@@ -275,7 +298,7 @@ mod tests {
         let mut g = Vec::new();
         let got = rebuild(
             v(&[
-                "【 事業実績 】", "", "実施した。", "", "項目名", "", "４年度", "", "５年度", "", "甲生徒数", "", "乙回数",
+                "【 事業概要 】 【 事業実績 】", "", "実施した。", "", "項目名", "", "４年度", "", "５年度", "", "甲生徒数", "", "乙回数",
                 "", "4,463名", "", "6回", "", "3,233名", "", "7回", "", "（担当課：甲課）",
             ]),
             &mut g,
@@ -286,7 +309,7 @@ mod tests {
         );
         assert_eq!(g, v(&["甲生徒数", "乙回数"]));
         // Cells that do not fill the grid: left as printed.
-        let lines = v(&["【 事業実績 】", "", "項目名", "", "４年度", "", "甲", "", "1件", "", "2件", "", "（担当課：甲課）"]);
+        let lines = v(&["【 事業概要 】", "【 事業実績 】", "", "項目名", "", "４年度", "", "甲", "", "1件", "", "2件", "", "（担当課：甲課）"]);
         assert_eq!(rebuild(lines.clone(), &mut g), lines);
     }
 }

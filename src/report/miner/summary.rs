@@ -105,7 +105,9 @@ fn tokens(lines: &[String]) -> Vec<(Tok, bool)> {
     let mut ls: Vec<String> = Vec::new();
     let mut blank = true;
     for l in lines {
-        let t = l.trim();
+        // Classified as the grammar will read it (Kangxi radicals folded, …).
+        let n = crate::normalize::text(l);
+        let t = n.trim();
         if t.is_empty() {
             blank = true;
             continue;
