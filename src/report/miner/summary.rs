@@ -296,7 +296,11 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
                 let after = toks.get(i - 1 + run).map(|t| &t.0);
                 let name_follows = matches!(after, Some(Tok::Text(s)) if !department_line(s))
                     || c.nos.is_empty() && matches!(after, Some(Tok::Heading));
-                if run > 0 && (name_follows || c.names_waiting() > 0) {
+                // Names waiting for Nos take a run not followed by another plain number
+                // (a 掲載頁 column repeats and goes on); the run's last Nos may be for
+                // names printed after it.
+                let for_waiting = c.names_waiting() > 0 && after.is_some() && !matches!(after, Some(Tok::Plain(_)));
+                if run > 0 && (name_follows || for_waiting) {
                     for k in 0..run {
                         let marks = if pending_marks.is_empty() { 0 } else { pending_marks.remove(0) };
                         c.apart_marks |= marks > 0 && run > 1;
