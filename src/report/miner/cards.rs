@@ -38,6 +38,11 @@ fn squash(s: &str) -> String {
     crate::normalize::text(s).chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect()
 }
 
+/// A line's width in wide characters (an ASCII character is half one).
+fn width(s: &str) -> f32 {
+    s.trim().chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
+}
+
 fn is_label(t: &str) -> bool {
     let q = squash(t);
     YEAR_LABEL.is_match(&q) || q.starts_with("目標")
@@ -176,6 +181,23 @@ fn card(heading: &str, lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
     if !blocks.contains(&Block::Heading) {
         return None;
     }
+    // A paragraph of a box column cut into a block of its own (not ending a sentence):
+    // its lines but the last are as wide as the column's, where an item's are not.
+    let column_width = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Prose(ls) => ls.split_last().map(|(_, init)| init.iter().map(|l| width(l)).fold(0.0_f32, f32::max)),
+            _ => None,
+        })
+        .fold(0.0_f32, f32::max);
+    for b in blocks.iter_mut() {
+        if let Block::Item(ls) = b {
+            let init = ls.split_last().map_or(&[][..], |(_, init)| init);
+            if column_width > 0.0 && !init.is_empty() && init.iter().all(|l| (width(l) - column_width).abs() <= 1.0) {
+                *b = Block::Prose(std::mem::take(ls));
+            }
+        }
+    }
     let items: Vec<&Vec<String>> = blocks
         .iter()
         .filter_map(|b| match b {
@@ -256,7 +278,12 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>) -> Vec<String> {
                 guesses.append(&mut g);
                 i = e;
             }
-            None => out.push(l.clone()),
+            None => {
+                if std::env::var_os("MINER_DEBUG").is_some() {
+                    eprintln!("CARD LEFT {:?}", &ls[i.saturating_sub(4)..end.unwrap_or(i).min(ls.len())]);
+                }
+                out.push(l.clone())
+            }
         }
     }
     out

@@ -502,7 +502,8 @@ fn deal(mut c: Columns, doubts: &mut Vec<Doubt>) -> Vec<String> {
 /// of the page that prints its 小計. A region where a card starts (no page end between
 /// the 小計 and a cost line or box heading) is left as printed.
 pub fn rebuild(ls: Vec<String>, doubts: &mut Vec<Doubt>) -> Vec<String> {
-    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect::<String>();
+    // As the grammar will read it (Kangxi radicals folded: `基本⽅針`).
+    let squash = |s: &str| crate::normalize::text(s).chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect::<String>();
     let card_start = |s: &str| {
         let q = squash(s);
         q.contains("【事業概要】") || q.contains("【事業実績】") || q.starts_with("事業費")
