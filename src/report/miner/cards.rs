@@ -94,7 +94,7 @@ fn classify(lines: Vec<String>) -> Block {
         return Block::Heading;
     }
     if ts.len() == 1 && ts.first().is_some_and(|t| is_label(t)) {
-        return Block::Label(ts.first().map(|t| t.to_string()).unwrap_or_default());
+        return Block::Label(lines.first().map(|t| t.trim().to_string()).unwrap_or_default());
     }
     if ts.first().is_some_and(|t| is_cell_line(t)) && ts.iter().all(|t| is_cell_line(t) || is_note(t)) {
         return Block::Cell(lines);
@@ -278,12 +278,7 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>) -> Vec<String> {
                 guesses.append(&mut g);
                 i = e;
             }
-            None => {
-                if std::env::var_os("MINER_DEBUG").is_some() {
-                    eprintln!("CARD LEFT {:?}", &ls[i.saturating_sub(4)..end.unwrap_or(i).min(ls.len())]);
-                }
-                out.push(l.clone())
-            }
+            None => out.push(l.clone()),
         }
     }
     out
@@ -331,7 +326,7 @@ mod tests {
             &mut g,
         );
         assert_eq!(
-            got[2..],
+            got[3..],
             v(&["項目名", "４年度", "５年度", "甲生徒数", "4,463名", "3,233名", "乙回数", "6回", "7回", "", "（担当課：甲課）"])
         );
         assert_eq!(g, v(&["甲生徒数", "乙回数"]));

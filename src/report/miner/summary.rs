@@ -530,9 +530,6 @@ pub fn rebuild(ls: Vec<String>, doubts: &mut Vec<Doubt>) -> Vec<String> {
         let shared = region.iter().take_while(|l| !l.trim().starts_with("No")).any(|l| l.chars().any(is_circled));
         let toks = tokens(&region);
         let rows = deal(read(&toks, shared), doubts);
-        if std::env::var_os("MINER_DEBUG").is_some() {
-            eprintln!("TOKS {toks:?}\nROWS {rows:#?}");
-        }
         if rows.is_empty() {
             continue;
         }
@@ -614,7 +611,7 @@ mod tests {
     #[test]
     fn short_columns_are_a_doubt() {
         let mut d = Vec::new();
-        let got = rebuild(v(&["【基本方針事業一覧】", "1 甲事業", "2 乙事業", "100", "甲課", "乙課", "30", "小計 100"]), &mut d);
+        let got = rebuild(v(&["【基本方針事業一覧】", "1 甲事業", "2 乙事業", "100", "甲課", "乙課", "30", "31", "小計 100"]), &mut d);
         assert_eq!(got[1], "1 甲事業 100 甲課 30");
         assert_eq!(d.len(), 1, "{d:?}");
     }
