@@ -31,7 +31,8 @@ static COST_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*事\s*業\s*費\s*[▲△-]?\s*[0-9]").expect("static regex"));
 /// `18,754 ○ 若者定着還流促進課`: a summary row's cost, then its 新規 mark, department.
 static COST_MARK_REST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*([▲△-]?[0-9]{1,3}(?:,[0-9]{3})+|[▲△-]?[0-9]+)\s+([○〇◯])(?:\s+(\S.*))?$").expect("static regex")
+    Regex::new(r"^\s*([▲△-]?[0-9]{1,3}(?:,[0-9]{3})+|[▲△-]?[0-9]+)\s+([○〇◯])(?:\s+(\S.*))?$")
+        .expect("static regex")
 });
 
 /// A pdfminer dump's tables rebuilt (before normalization, while each page still starts
@@ -61,6 +62,11 @@ pub fn tables(doc: Document) -> (Document, Guesses) {
     (Document { pages }, guesses)
 }
 
+/// A capture group's text ("" where it did not take part).
+fn group<'h>(c: &regex::Captures<'h>, k: usize) -> &'h str {
+    c.get(k).map_or("", |m| m.as_str())
+}
+
 /// The line-level cut (see the module's comment).
 pub fn lines(ls: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
@@ -73,8 +79,8 @@ pub fn lines(ls: Vec<String>) -> Vec<String> {
             None => ("", l.as_str()),
         };
         if let Some(c) = COST_AND_NUMBER.captures(body) {
-            out.push(format!("{ff}{}", &c[1]));
-            out.push(c[2].to_string());
+            out.push(format!("{ff}{}", group(&c, 1)));
+            out.push(group(&c, 2).to_string());
             continue;
         }
         if let Some(c) = NUMBER_AND_TITLE.captures(body) {
@@ -83,24 +89,24 @@ pub fn lines(ls: Vec<String>) -> Vec<String> {
             // reads it; the cost line's own number, if any, is cut as above.
             let next = (i..ls.len()).find(|&k| ls.get(k).is_some_and(|x| !x.trim().is_empty()));
             if let Some(k) = next.filter(|&k| ls.get(k).is_some_and(|x| COST_LINE.is_match(x))) {
-                out.push(format!("{ff}{}", &c[2]));
+                out.push(format!("{ff}{}", group(&c, 2)));
                 out.extend(ls.get(i..k).unwrap_or_default().iter().cloned());
                 let cost = ls.get(k).cloned().unwrap_or_default();
                 match COST_AND_NUMBER.captures(&cost) {
                     Some(cc) => {
-                        out.push(cc[1].to_string());
-                        out.push(cc[2].to_string());
+                        out.push(group(&cc, 1).to_string());
+                        out.push(group(&cc, 2).to_string());
                     }
                     None => out.push(cost),
                 }
-                out.push(c[1].to_string());
+                out.push(group(&c, 1).to_string());
                 i = k + 1;
                 continue;
             }
         }
         if let Some(c) = COST_MARK_REST.captures(body) {
-            out.push(format!("{ff}{}", &c[1]));
-            out.push(c[2].to_string());
+            out.push(format!("{ff}{}", group(&c, 1)));
+            out.push(group(&c, 2).to_string());
             if let Some(rest) = c.get(3) {
                 out.push(rest.as_str().to_string());
             }
@@ -121,7 +127,10 @@ mod tests {
 
     #[test]
     fn number_beside_the_cost_is_cut() {
-        assert_eq!(lines(v(&["題名事業", "", "事業費 4,789 千円 １"])), v(&["題名事業", "", "事業費 4,789 千円", "１"]));
+        assert_eq!(
+            lines(v(&["題名事業", "", "事業費 4,789 千円 １"])),
+            v(&["題名事業", "", "事業費 4,789 千円", "１"])
+        );
     }
 
     #[test]

@@ -82,7 +82,9 @@ fn classify(lines: Vec<String>) -> Block {
     let ts: Vec<&str> = normed.iter().map(|l| l.trim()).collect();
     let head_line = |t: &&str| {
         let q = squash(t);
-        q.starts_with("事業費") || (1..=3).contains(&q.chars().count()) && q.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        q.starts_with("事業費")
+            || (1..=3).contains(&q.chars().count())
+                && q.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
     };
     if ts.iter().all(head_line) {
         return Block::Head(lines);
@@ -114,7 +116,9 @@ fn grid(blocks: &[Block], rows: usize, cols: usize) -> Option<(Vec<Vec<String>>,
     for b in blocks {
         match b {
             Block::Label(_) => labels += 1,
-            Block::Cell(ls) => cells.push((labels, ls.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "))),
+            Block::Cell(ls) => {
+                cells.push((labels, ls.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")))
+            }
             _ => {}
         }
     }
@@ -186,14 +190,19 @@ fn card(heading: &str, lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
     let column_width = blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Prose(ls) => ls.split_last().map(|(_, init)| init.iter().map(|l| width(l)).fold(0.0_f32, f32::max)),
+            Block::Prose(ls) => {
+                ls.split_last().map(|(_, init)| init.iter().map(|l| width(l)).fold(0.0_f32, f32::max))
+            }
             _ => None,
         })
         .fold(0.0_f32, f32::max);
     for b in blocks.iter_mut() {
         if let Block::Item(ls) = b {
             let init = ls.split_last().map_or(&[][..], |(_, init)| init);
-            if column_width > 0.0 && !init.is_empty() && init.iter().all(|l| (width(l) - column_width).abs() <= 1.0) {
+            if column_width > 0.0
+                && !init.is_empty()
+                && init.iter().all(|l| (width(l) - column_width).abs() <= 1.0)
+            {
                 *b = Block::Prose(std::mem::take(ls));
             }
         }
@@ -267,7 +276,9 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>) -> Vec<String> {
         let region = end.and_then(|e| ls.get(i..e)).unwrap_or_default();
         // A page break inside the card (its form feed starts a line): left as printed.
         let rebuilt = match end {
-            Some(e) if !region.iter().any(|x| x.starts_with('\u{c}')) && !starts(ls.get(e).map_or("", |x| x)) => {
+            Some(e)
+                if !region.iter().any(|x| x.starts_with('\u{c}')) && !starts(ls.get(e).map_or("", |x| x)) =>
+            {
                 card(l, region).map(|c| (c, e))
             }
             _ => None,
@@ -297,18 +308,77 @@ mod tests {
         let mut g = Vec::new();
         let got = rebuild(
             v(&[
-                "【 事業概要 】", "", "【 事業実績 】", "", "計画する。", "", "実施した。", "", "甲参加者", "", "項目名", "", "乙件数", "",
-                "丙参加者", "", "丁聴講者", "（注記）", "", "４年度", "", "22 名", "", "-", "", "５年度", "", "14 名", "",
-                "6 件", "8 名", "", "延べ 13 名", "", "延べ 21 名", "", "87 名", "", "423 名", "", "（担当課：甲課）",
+                "【 事業概要 】",
+                "",
+                "【 事業実績 】",
+                "",
+                "計画する。",
+                "",
+                "実施した。",
+                "",
+                "甲参加者",
+                "",
+                "項目名",
+                "",
+                "乙件数",
+                "",
+                "丙参加者",
+                "",
+                "丁聴講者",
+                "（注記）",
+                "",
+                "４年度",
+                "",
+                "22 名",
+                "",
+                "-",
+                "",
+                "５年度",
+                "",
+                "14 名",
+                "",
+                "6 件",
+                "8 名",
+                "",
+                "延べ 13 名",
+                "",
+                "延べ 21 名",
+                "",
+                "87 名",
+                "",
+                "423 名",
+                "",
+                "（担当課：甲課）",
             ]),
             &mut g,
         );
         assert_eq!(
             got,
             v(&[
-                "【 事業概要 】", "【 事業実績 】", "計画する。", "", "実施した。", "", "項目名", "４年度", "５年度", "甲参加者", "22 名",
-                "14 名", "乙件数", "-", "6 件 8 名", "丙参加者", "延べ 13 名", "延べ 21 名", "丁聴講者", "（注記）",
-                "87 名", "423 名", "", "（担当課：甲課）",
+                "【 事業概要 】",
+                "【 事業実績 】",
+                "計画する。",
+                "",
+                "実施した。",
+                "",
+                "項目名",
+                "４年度",
+                "５年度",
+                "甲参加者",
+                "22 名",
+                "14 名",
+                "乙件数",
+                "-",
+                "6 件 8 名",
+                "丙参加者",
+                "延べ 13 名",
+                "延べ 21 名",
+                "丁聴講者",
+                "（注記）",
+                "87 名",
+                "423 名",
+                "",
+                "（担当課：甲課）",
             ])
         );
         // The first band's columns are full, the band below is read row by row: a guess.
@@ -320,18 +390,66 @@ mod tests {
         let mut g = Vec::new();
         let got = rebuild(
             v(&[
-                "【 事業概要 】 【 事業実績 】", "", "実施した。", "", "項目名", "", "４年度", "", "５年度", "", "甲生徒数", "", "乙回数",
-                "", "4,463名", "", "6回", "", "3,233名", "", "7回", "", "（担当課：甲課）",
+                "【 事業概要 】 【 事業実績 】",
+                "",
+                "実施した。",
+                "",
+                "項目名",
+                "",
+                "４年度",
+                "",
+                "５年度",
+                "",
+                "甲生徒数",
+                "",
+                "乙回数",
+                "",
+                "4,463名",
+                "",
+                "6回",
+                "",
+                "3,233名",
+                "",
+                "7回",
+                "",
+                "（担当課：甲課）",
             ]),
             &mut g,
         );
         assert_eq!(
             got[3..],
-            v(&["項目名", "４年度", "５年度", "甲生徒数", "4,463名", "3,233名", "乙回数", "6回", "7回", "", "（担当課：甲課）"])
+            v(&[
+                "項目名",
+                "４年度",
+                "５年度",
+                "甲生徒数",
+                "4,463名",
+                "3,233名",
+                "乙回数",
+                "6回",
+                "7回",
+                "",
+                "（担当課：甲課）"
+            ])
         );
         assert_eq!(g, v(&["甲生徒数", "乙回数"]));
         // Cells that do not fill the grid: left as printed.
-        let lines = v(&["【 事業概要 】", "【 事業実績 】", "", "項目名", "", "４年度", "", "甲", "", "1件", "", "2件", "", "（担当課：甲課）"]);
+        let lines = v(&[
+            "【 事業概要 】",
+            "【 事業実績 】",
+            "",
+            "項目名",
+            "",
+            "４年度",
+            "",
+            "甲",
+            "",
+            "1件",
+            "",
+            "2件",
+            "",
+            "（担当課：甲課）",
+        ]);
         assert_eq!(rebuild(lines.clone(), &mut g), lines);
     }
 }

@@ -117,22 +117,22 @@ fn tokens(lines: &[String]) -> Vec<(Tok, bool)> {
         ls.push(t.to_string());
     }
     let mut is_head = vec![false; ls.len()];
-    for i in 0..ls.len() {
-        if ls[i].starts_with("小計") {
+    for (i, is) in is_head.iter_mut().enumerate() {
+        let Some(line) = ls.get(i) else { continue };
+        if line.starts_with("小計") {
             continue;
         }
-        if heading(&ls[i]) || ls[i].chars().all(|c| is_circled(c) || c.is_whitespace()) {
-            is_head[i] = true;
-        }
+        let mut head = heading(line) || line.chars().all(|c| is_circled(c) || c.is_whitespace());
         // A heading word cut over two or three lines (`基本` / `方針`, `R5` / `新規`).
         for len in 2..=3 {
             for start in i.saturating_sub(len - 1)..=i {
                 let Some(group) = ls.get(start..start + len) else { continue };
                 if !group.iter().any(|g| g.starts_with("小計")) && heading(&group.concat()) {
-                    is_head[i] = true;
+                    head = true;
                 }
             }
         }
+        *is = head;
     }
     ls.iter()
         .zip(is_head)
@@ -284,7 +284,9 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
                 // A run of numbers continuing the rows' count, next to a name without a
                 // No. (before or after it) or when names wait for one.
                 let expected = c.next_no();
-                let run = toks[i - 1..]
+                let run = toks
+                    .get(i - 1..)
+                    .unwrap_or_default()
                     .iter()
                     .map_while(|t| match t.0 {
                         Tok::Plain(m) => Some(m),
@@ -299,7 +301,8 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
                 // Names waiting for Nos take a run not followed by another plain number
                 // (a 掲載頁 column repeats and goes on); the run's last Nos may be for
                 // names printed after it.
-                let for_waiting = c.names_waiting() > 0 && after.is_some() && !matches!(after, Some(Tok::Plain(_)));
+                let for_waiting =
+                    c.names_waiting() > 0 && after.is_some() && !matches!(after, Some(Tok::Plain(_)));
                 if run > 0 && (name_follows || for_waiting) {
                     for k in 0..run {
                         let marks = if pending_marks.is_empty() { 0 } else { pending_marks.remove(0) };
@@ -320,7 +323,9 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
                     }
                     (Some(Open::Department), _, Some(d)) => {
                         paren_open(d)
-                            || !ends_department(d) && ends_department(s) && s.chars().count() <= COMPLETION_CHARS
+                            || !ends_department(d)
+                                && ends_department(s)
+                                && s.chars().count() <= COMPLETION_CHARS
                     }
                     _ => false,
                 };
@@ -336,10 +341,10 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
                     continue;
                 }
                 // A department's first line ends like one, or is completed by the next.
-                let completes =
-                    matches!(next, Some(Tok::Text(n)) if ends_department(n) && n.chars().count() <= COMPLETION_CHARS);
+                let completes = matches!(next, Some(Tok::Text(n)) if ends_department(n) && n.chars().count() <= COMPLETION_CHARS);
                 let no_project = !["事業", "補助", "費"].iter().any(|w| s.contains(w));
-                let dept_start = paren_open(s) && ["課", "室", "局", "センター"].iter().any(|e| s.contains(e));
+                let dept_start =
+                    paren_open(s) && ["課", "室", "局", "センター"].iter().any(|e| s.contains(e));
                 if department_line(s) || no_project && (dept_start || completes) {
                     c.departments.push(s.clone());
                     open = Some(Open::Department);
@@ -359,7 +364,8 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
 /// up — the cards of consecutive rows follow each other, a cost under 1,000 printed
 /// without commas falls outside. Returns which values are pages.
 fn pages_apart(values: &[Value]) -> Vec<bool> {
-    let plains: Vec<(usize, u32)> = values.iter().enumerate().filter_map(|(k, v)| Some((k, v.plain?))).collect();
+    let plains: Vec<(usize, u32)> =
+        values.iter().enumerate().filter_map(|(k, v)| Some((k, v.plain?))).collect();
     // Longest chain ending at each plain, and the plain before it in the chain.
     let mut best: Vec<(usize, Option<usize>)> = Vec::with_capacity(plains.len());
     for (j, &(_, p)) in plains.iter().enumerate() {
@@ -405,15 +411,21 @@ fn deal(mut c: Columns, doubts: &mut Vec<Doubt>) -> Vec<String> {
     if chain.len() > rows {
         if let (Some(&a), Some(&b)) = (chain.first(), chain.get(1)) {
             if c.values.get(a).and_then(|v| v.plain) < c.values.get(b).and_then(|v| v.plain) {
-                is_page[a] = false;
-                footer[a] = true;
+                if let (Some(p), Some(f)) = (is_page.get_mut(a), footer.get_mut(a)) {
+                    *p = false;
+                    *f = true;
+                }
             }
         }
     }
-    for k in 1..c.values.len() {
+    for (k, foot) in footer.iter_mut().enumerate().skip(1) {
         let (Some(prev), Some(v)) = (c.values.get(k - 1), c.values.get(k)) else { continue };
-        if is_page.get(k - 1) == Some(&true) && is_page.get(k) == Some(&false) && v.plain < prev.plain && v.plain.is_some() {
-            footer[k] = true;
+        if is_page.get(k - 1) == Some(&true)
+            && is_page.get(k) == Some(&false)
+            && v.plain < prev.plain
+            && v.plain.is_some()
+        {
+            *foot = true;
         }
     }
     let mut pages = Vec::new();
@@ -459,7 +471,10 @@ fn deal(mut c: Columns, doubts: &mut Vec<Doubt>) -> Vec<String> {
             name: table_name.clone(),
             message: format!(
                 "summary table printed as text boxes: {n} rows but {} names, {} costs, {} departments and {} 掲載頁; rows after the first difference may hold another row's cells",
-                counts[0], counts[1], counts[2], counts[3]
+                c.names.len(),
+                costs.len(),
+                c.departments.len(),
+                pages.len()
             ),
         });
     }
@@ -467,7 +482,8 @@ fn deal(mut c: Columns, doubts: &mut Vec<Doubt>) -> Vec<String> {
         doubts.push(Doubt {
             no: None,
             name: table_name,
-            message: "○ marks printed apart from their rows: which rows they mark is a guess (read in order)".into(),
+            message: "○ marks printed apart from their rows: which rows they mark is a guess (read in order)"
+                .into(),
         });
     }
     let mut out = Vec::with_capacity(n + 1);
@@ -503,7 +519,9 @@ fn deal(mut c: Columns, doubts: &mut Vec<Doubt>) -> Vec<String> {
 /// the 小計 and a cost line or box heading) is left as printed.
 pub fn rebuild(ls: Vec<String>, doubts: &mut Vec<Doubt>) -> Vec<String> {
     // As the grammar will read it (Kangxi radicals folded: `基本⽅針`).
-    let squash = |s: &str| crate::normalize::text(s).chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect::<String>();
+    let squash = |s: &str| {
+        crate::normalize::text(s).chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect::<String>()
+    };
     let card_start = |s: &str| {
         let q = squash(s);
         q.contains("【事業概要】") || q.contains("【事業実績】") || q.starts_with("事業費")
@@ -517,17 +535,27 @@ pub fn rebuild(ls: Vec<String>, doubts: &mut Vec<Doubt>) -> Vec<String> {
             continue;
         }
         let Some(sub) = (i..ls.len())
-            .take_while(|&k| !card_start(&ls[k]) && !squash(&ls[k]).contains("【基本方針事業一覧】"))
-            .find(|&k| squash(&ls[k]).starts_with("小計"))
+            .take_while(|&k| {
+                ls.get(k).is_some_and(|l| !card_start(l) && !squash(l).contains("【基本方針事業一覧】"))
+            })
+            .find(|&k| ls.get(k).is_some_and(|l| squash(l).starts_with("小計")))
         else {
             continue;
         };
-        let end = (sub + 1..ls.len()).find(|&k| ls[k].starts_with('\u{c}')).unwrap_or(ls.len());
-        if ls[sub + 1..end].iter().any(|l| card_start(l)) {
+        let end = (sub + 1..ls.len())
+            .find(|&k| ls.get(k).is_some_and(|l| l.starts_with('\u{c}')))
+            .unwrap_or(ls.len());
+        if ls.get(sub + 1..end).unwrap_or_default().iter().any(|l| card_start(l)) {
             continue;
         }
-        let region: Vec<String> = ls[i..end].iter().map(|l| l.trim_start_matches('\u{c}').to_string()).collect();
-        let shared = region.iter().take_while(|l| !l.trim().starts_with("No")).any(|l| l.chars().any(is_circled));
+        let region: Vec<String> = ls
+            .get(i..end)
+            .unwrap_or_default()
+            .iter()
+            .map(|l| l.trim_start_matches('\u{c}').to_string())
+            .collect();
+        let shared =
+            region.iter().take_while(|l| !l.trim().starts_with("No")).any(|l| l.chars().any(is_circled));
         let toks = tokens(&region);
         let rows = deal(read(&toks, shared), doubts);
         if rows.is_empty() {
@@ -611,7 +639,20 @@ mod tests {
     #[test]
     fn short_columns_are_a_doubt() {
         let mut d = Vec::new();
-        let got = rebuild(v(&["【基本方針事業一覧】", "1 甲事業", "2 乙事業", "100", "甲課", "乙課", "30", "31", "小計 100"]), &mut d);
+        let got = rebuild(
+            v(&[
+                "【基本方針事業一覧】",
+                "1 甲事業",
+                "2 乙事業",
+                "100",
+                "甲課",
+                "乙課",
+                "30",
+                "31",
+                "小計 100",
+            ]),
+            &mut d,
+        );
         assert_eq!(got[1], "1 甲事業 100 甲課 30");
         assert_eq!(d.len(), 1, "{d:?}");
     }
