@@ -548,10 +548,34 @@ pub fn rebuild(ls: Vec<String>, doubts: &mut Vec<Doubt>) -> Vec<String> {
         if ls.get(sub + 1..end).unwrap_or_default().iter().any(|l| card_start(l)) {
             continue;
         }
-        let region: Vec<String> = ls
-            .get(i..end)
-            .unwrap_or_default()
+        // Cells printed on the page before the table's heading (a 掲載頁 column, a cut
+        // heading word): only numbers and heading pieces since the page's start.
+        let page_start =
+            (0..i.saturating_sub(1)).rev().find(|&k| ls.get(k).is_some_and(|l| l.starts_with('\u{c}')));
+        let before: &[String] = page_start.and_then(|k| ls.get(k..i - 1)).unwrap_or_default();
+        let only_cells = |l: &String| {
+            let t = crate::normalize::text(l.trim_start_matches('\u{c}'));
+            let t = t.trim();
+            t.is_empty()
+                || PLAIN.is_match(t)
+                || heading(t)
+                || heading(&format!("掲載{t}"))
+                || heading(&format!("{t}頁"))
+        };
+        let lead = if !before.is_empty()
+            && before.iter().all(only_cells)
+            && before.iter().any(|l| !l.trim().is_empty())
+        {
+            before.to_vec()
+        } else {
+            Vec::new()
+        };
+        // Only the lead's numbers: its heading pieces would not join the heading's others.
+        let numbers = lead
             .iter()
+            .filter(|l| PLAIN.is_match(crate::normalize::text(l.trim_start_matches('\u{c}')).trim()));
+        let region: Vec<String> = numbers
+            .chain(ls.get(i..end).unwrap_or_default())
             .map(|l| l.trim_start_matches('\u{c}').to_string())
             .collect();
         let shared =
@@ -560,6 +584,13 @@ pub fn rebuild(ls: Vec<String>, doubts: &mut Vec<Doubt>) -> Vec<String> {
         let rows = deal(read(&toks, shared), doubts);
         if rows.is_empty() {
             continue;
+        }
+        if !lead.is_empty() {
+            // The heading line goes after the lead's page start, which keeps its form feed.
+            let heading_line = out.pop();
+            out.truncate(out.len().saturating_sub(lead.len()));
+            out.push("\u{c}".to_string());
+            out.extend(heading_line);
         }
         out.extend(rows);
         i = end;
@@ -634,6 +665,40 @@ mod tests {
             ])
         );
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn pages_printed_before_the_heading() {
+        let mut d = Vec::new();
+        let got = rebuild(
+            v(&[
+                "\u{c}頁",
+                "30",
+                "31",
+                "【基本方針事業一覧】",
+                "No.",
+                "事業名",
+                "1 甲事業",
+                "2 乙事業",
+                "100",
+                "200",
+                "甲課",
+                "乙課",
+                "小計 300",
+            ]),
+            &mut d,
+        );
+        assert_eq!(
+            got,
+            v(&["\u{c}", "【基本方針事業一覧】", "1 甲事業 100 甲課 30", "2 乙事業 200 乙課 31", "小計 300"])
+        );
+        assert!(d.is_empty(), "{d:?}");
+        // Prose before the heading on its page: no lead taken.
+        let got = rebuild(
+            v(&["\u{c}概要を述べる。", "30", "【基本方針事業一覧】", "1 甲事業", "100", "甲課", "小計 100"]),
+            &mut d,
+        );
+        assert_eq!(got[..3], v(&["\u{c}概要を述べる。", "30", "【基本方針事業一覧】"]));
     }
 
     #[test]
