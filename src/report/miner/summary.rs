@@ -40,6 +40,8 @@ static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
 /// of consecutive rows sit within a few pages of each other, while a cost printed
 /// without commas (under 1,000) is rarely that close.
 const PAGE_REACH: u32 = 10;
+/// How far past the next No. a run of Nos printed ahead of it may start.
+const NO_REACH: u32 = 3;
 /// Fewest 掲載頁 in a run for the run to be a table's 掲載頁 column.
 const MIN_PAGE_RUN: usize = 2;
 /// A line completing a department is short (`課`, `局）`, `民局）`).
@@ -283,18 +285,27 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
             Tok::Plain(n) => {
                 // A run of numbers continuing the rows' count, next to a name without a
                 // No. (before or after it) or when names wait for one.
-                let expected = c.next_no();
-                let run = toks
-                    .get(i - 1..)
-                    .unwrap_or_default()
-                    .iter()
-                    .map_while(|t| match t.0 {
-                        Tok::Plain(m) => Some(m),
-                        _ => None,
-                    })
-                    .zip(expected..)
-                    .take_while(|(m, e)| m == e)
-                    .count();
+                let next = c.next_no();
+                let run_from = |start: u32| {
+                    toks.get(i - 1..)
+                        .unwrap_or_default()
+                        .iter()
+                        .map_while(|t| match t.0 {
+                            Tok::Plain(m) => Some(m),
+                            _ => None,
+                        })
+                        .zip(start..)
+                        .take_while(|(m, e)| m == e)
+                        .count()
+                };
+                // A later run of Nos printed before the glued Nos that come next (`29` /
+                // `30` / `31` / `27 甲…` / `28 乙…`): a run right before the next No.
+                let ahead = *n > next && *n <= next + NO_REACH && {
+                    let r = run_from(*n);
+                    matches!(toks.get(i - 1 + r).map(|t| &t.0), Some(Tok::Numbered(_, m, _)) if *m == next)
+                };
+                let expected = if ahead { *n } else { next };
+                let run = run_from(expected);
                 let after = toks.get(i - 1 + run).map(|t| &t.0);
                 let name_follows = matches!(after, Some(Tok::Text(s)) if !department_line(s))
                     || c.nos.is_empty() && matches!(after, Some(Tok::Heading));
@@ -303,7 +314,7 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
                 // names printed after it.
                 let for_waiting =
                     c.names_waiting() > 0 && after.is_some() && !matches!(after, Some(Tok::Plain(_)));
-                if run > 0 && (name_follows || for_waiting) {
+                if run > 0 && (name_follows || for_waiting || ahead) {
                     for k in 0..run {
                         let marks = if pending_marks.is_empty() { 0 } else { pending_marks.remove(0) };
                         c.apart_marks |= marks > 0 && run > 1;
@@ -699,6 +710,39 @@ mod tests {
             &mut d,
         );
         assert_eq!(got[..3], v(&["\u{c}概要を述べる。", "30", "【基本方針事業一覧】"]));
+    }
+
+    #[test]
+    fn nos_printed_ahead_of_the_glued_ones() {
+        let mut d = Vec::new();
+        let got = rebuild(
+            v(&[
+                "【基本方針事業一覧】",
+                "40",
+                "41",
+                "42",
+                "3",
+                "1 甲の長い名前の事業",
+                "2 乙事業",
+                "丙事業",
+                "100",
+                "200",
+                "300",
+                "甲課",
+                "乙課",
+                "丙課",
+                "小計 600",
+            ])
+            .into_iter()
+            .flat_map(|l| [l, String::new()])
+            .collect(),
+            &mut d,
+        );
+        assert_eq!(
+            got[1..4],
+            v(&["1 甲の長い名前の事業 100 甲課 40", "2 乙事業 200 乙課 41", "3 丙事業 300 丙課 42"])
+        );
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
