@@ -15,8 +15,10 @@ writes fixtures/dumps/<stem>.<kind>.txt for kind in
   pymupdf           PyMuPDF `page.get_text()` (one span per line)
   pymupdf-blocks    PyMuPDF `page.get_text("blocks")`, blocks joined by blank lines
   pdfplumber        pdfplumber `page.extract_text()` (pdfminer), pages joined by newlines
+  pdfminer          pdfminer.six `high_level.extract_text()` (= `pdf2txt.py`, default
+                    LAParams): text boxes joined by blank lines, a form feed after each page
 
-Needs poppler-utils, PyMuPDF (`pip install pymupdf`) and pdfplumber. The outputs are
+Needs poppler-utils, PyMuPDF (`pip install pymupdf`), pdfplumber and pdfminer.six. The outputs are
 deterministic for a given tool version; the versions used are printed.
 """
 import os
@@ -64,6 +66,12 @@ def pdfplumber_text(pdf):
         return "\n".join((p.extract_text() or "") for p in doc.pages) + "\n"
 
 
+def pdfminer_text(pdf):
+    from pdfminer.high_level import extract_text
+
+    return extract_text(pdf)
+
+
 KINDS = {
     "pdftotext": lambda p: pdftotext(p),
     "pdftotext-layout": lambda p: pdftotext(p, "-layout"),
@@ -71,6 +79,7 @@ KINDS = {
     "pymupdf": lambda p: pymupdf(p),
     "pymupdf-blocks": lambda p: pymupdf(p, blocks=True),
     "pdfplumber": pdfplumber_text,
+    "pdfminer": pdfminer_text,
 }
 
 
@@ -85,11 +94,12 @@ def main(argv):
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(fn(pdf))
             print(path)
+    import pdfminer
     import pdfplumber
     import pymupdf as fitz
 
     ver = subprocess.run(["pdftotext", "-v"], capture_output=True, text=True).stderr.splitlines()[0]
-    print(f"{ver}; PyMuPDF {fitz.VersionBind}; pdfplumber {pdfplumber.__version__}", file=sys.stderr)
+    print(f"{ver}; PyMuPDF {fitz.VersionBind}; pdfplumber {pdfplumber.__version__}; pdfminer.six {pdfminer.__version__}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,8 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     let mut runs = report::reassemble::Guesses::default();
     if kind == Some(input::dump_kind::DumpKind::Pdftotext) {
         (document, runs) = report::reassemble::column_tables(document);
+    } else if kind == Some(input::dump_kind::DumpKind::Pdfminer) {
+        (document, runs) = report::miner::tables(document);
     }
     let controls = normalize::control_characters(&document);
     if controls > 0 {

@@ -5,7 +5,9 @@
 //! runs of spaces; `-raw` keeps content-stream order, so a table row stays on one line;
 //! the default mode and PyMuPDF put each table cell and each box heading on a line of
 //! its own; pdfplumber (pdfminer) joins the two columns of a box on one line with a
-//! single space. The kind decides which reassembly [`crate::report::reassemble`] applies
+//! single space; pdfminer.six's `extract_text` prints text boxes one a block like
+//! `pdftotext`, but keeps a line's leading spaces and joins what shares a baseline (the
+//! card number beside the cost or the title). The kind decides which reassembly [`crate::report::reassemble`] applies
 //! before the report grammar reads the lines. Detection only counts features; a dump
 //! with none of them is read as [`DumpKind::Plain`], the style the grammar reads as is.
 
@@ -28,12 +30,15 @@ pub enum DumpKind {
     Pymupdf,
     /// PyMuPDF `get_text("blocks")`: as [`DumpKind::Pymupdf`], blocks apart by blank lines.
     PymupdfBlocks,
-    /// pdfplumber / pdfminer `extract_text()`: a box's two columns on one line.
+    /// pdfplumber `extract_text()`: a box's two columns on one line.
     Pdfplumber,
+    /// pdfminer.six `high_level.extract_text()` (`pdf2txt.py`): text boxes apart by blank
+    /// lines, a form feed per page, as `pdftotext` default.
+    Pdfminer,
 }
 
 impl DumpKind {
-    pub const ALL: [DumpKind; 7] = [
+    pub const ALL: [DumpKind; 8] = [
         DumpKind::Plain,
         DumpKind::Pdftotext,
         DumpKind::PdftotextLayout,
@@ -41,6 +46,7 @@ impl DumpKind {
         DumpKind::Pymupdf,
         DumpKind::PymupdfBlocks,
         DumpKind::Pdfplumber,
+        DumpKind::Pdfminer,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,12 +58,13 @@ impl DumpKind {
             DumpKind::Pymupdf => "pymupdf",
             DumpKind::PymupdfBlocks => "pymupdf-blocks",
             DumpKind::Pdfplumber => "pdfplumber",
+            DumpKind::Pdfminer => "pdfminer",
         }
     }
 
     /// Whether table cells and box headings come one a line (rows must be reassembled).
     pub fn cell_per_line(self) -> bool {
-        matches!(self, DumpKind::Pdftotext | DumpKind::Pymupdf | DumpKind::PymupdfBlocks)
+        matches!(self, DumpKind::Pdftotext | DumpKind::Pymupdf | DumpKind::PymupdfBlocks | DumpKind::Pdfminer)
     }
 }
 
@@ -89,6 +96,17 @@ const SPLIT_HEADING_SHARE: f64 = 0.5;
 /// Share of a box's lines holding one space between two ideographic characters above
 /// which its two columns are joined on one line: box prose has no spaces of its own.
 const JOINED_COLUMNS_SHARE: f64 = 0.3;
+/// Lines starting with a space from which a dump with form feeds and headings apart is
+/// pdfminer's: `pdftotext` never starts a line with a space, pdfminer keeps a space the
+/// writer printed at a line's start (a paragraph's indent; 19–48 lines in a report).
+const MINER_LEADING_SPACES: usize = 3;
+/// Share of cards whose number shares a line with the cost or the title above which a
+/// dump with form feeds and headings apart is pdfminer's: pdfminer joins what stands on
+/// one baseline within two characters' widths (87–95 % of cards where the writer sets
+/// the number so), `pdftotext` puts the number box apart more often than not (0–56 %).
+const MINER_JOINED_HEADS: f64 = 0.75;
+/// Lines before a 【事業概要】 heading searched for the card's head.
+const HEAD_LINES: usize = 5;
 /// Share of lines that are blank above which blocks are apart by blank lines (PyMuPDF
 /// blocks) rather than one blank line per page or none.
 const BLOCK_BLANK_SHARE: f64 = 0.1;
@@ -105,6 +123,27 @@ pub struct Features {
     pub box_lines: usize,
     pub box_lines_joined: usize,
     pub trailing_space: usize,
+    /// Lines starting with a space (not counting a form feed).
+    pub leading_space: usize,
+    /// 【事業概要】 headings on a line of their own.
+    pub heads: usize,
+    /// Of those, the heads (up to [`HEAD_LINES`] lines before) with the card number on
+    /// the cost's line (`事業費 4,789 千円 １`) or before the title (`２ 「青森…`).
+    pub heads_joined: usize,
+}
+
+/// `事業費 4,789 千円 １` or `２ 「青森の価値…`: a card number sharing a line.
+fn number_joined(line: &str) -> bool {
+    let t = line.trim();
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let short_number = |w: &str| !w.is_empty() && w.chars().count() <= 3 && w.chars().all(digit);
+    let last_is_number = words.len() >= 2 && words.last().is_some_and(|w| short_number(w));
+    let cost_and_number = t.starts_with("事業費") && t.contains("千円") && last_is_number;
+    let number_and_title = words.len() >= 2
+        && words.first().is_some_and(|w| short_number(w))
+        && words.get(1).and_then(|w| w.chars().next()).is_some_and(is_wide);
+    cost_and_number || number_and_title
 }
 
 fn is_wide(c: char) -> bool {
@@ -128,6 +167,7 @@ fn joined_columns(line: &str) -> bool {
 pub fn features(text: &str) -> Features {
     let mut f = Features { form_feeds: text.matches('\u{c}').count(), ..Features::default() };
     let mut in_box = false;
+    let mut recent: Vec<&str> = Vec::new();
     for raw in text.lines() {
         let line = raw.trim_end_matches('\r');
         let l = line.trim_matches(|c: char| c == '\u{c}');
@@ -136,6 +176,9 @@ pub fn features(text: &str) -> Features {
             continue;
         }
         f.lines += 1;
+        if l.starts_with(' ') {
+            f.leading_space += 1;
+        }
         if l.ends_with(' ') {
             f.trailing_space += 1;
         }
@@ -145,6 +188,14 @@ pub fn features(text: &str) -> Features {
         }
         let squashed: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
         let (a, b) = (squashed.contains("【事業概要】"), squashed.contains("【事業実績】"));
+        if a && !b {
+            f.heads += 1;
+            f.heads_joined += usize::from(recent.iter().any(|r| number_joined(r)));
+        }
+        recent.push(l);
+        if recent.len() > HEAD_LINES {
+            recent.remove(0);
+        }
         if a && b {
             f.headings_joined += 1;
             in_box = true;
@@ -181,7 +232,10 @@ pub fn detect(text: &str) -> DumpKind {
         return DumpKind::PdftotextLayout;
     }
     if headings > 0 && apart {
-        return if f.form_feeds > 0 {
+        let joined_heads = share(f.heads_joined, f.heads) > MINER_JOINED_HEADS;
+        return if f.form_feeds > 0 && (f.leading_space >= MINER_LEADING_SPACES || joined_heads) {
+            DumpKind::Pdfminer
+        } else if f.form_feeds > 0 {
             DumpKind::Pdftotext
         } else if share(f.blank, f.lines + f.blank) > BLOCK_BLANK_SHARE {
             DumpKind::PymupdfBlocks
@@ -221,6 +275,13 @@ mod tests {
         assert_eq!(detect(&apart.replace('\n', "\n\n")), DumpKind::PymupdfBlocks);
         let joined = "【 事業概要 】 【 事業実績 】\nあいうえおかきくけこ さしすせそたちつてと\n";
         assert_eq!(detect(joined), DumpKind::Pdfplumber);
+        // pdfminer: as `pdftotext`, with a line's leading space kept, or the card
+        // number on the cost's line.
+        let miner = format!("{apart}\u{c}").replace("あいう", "  あいう\n  かきく\n  さしす");
+        assert_eq!(detect(&miner), DumpKind::Pdfminer);
+        let miner = "題名\n事業費 1 千円 １\n【 事業概要 】\n【 事業実績 】\nあいう\n\u{c}";
+        assert_eq!(detect(miner), DumpKind::Pdfminer);
+        assert_eq!(detect(&miner.replace(" １", "\n１")), DumpKind::Pdftotext);
         let layout = "    【 事業概要 】          【 事業実績 】\nあいうえお       かきくけこ\n";
         assert_eq!(detect(layout), DumpKind::PdftotextLayout);
     }

@@ -17,6 +17,7 @@ pub(crate) mod lines;
 mod marks;
 pub(crate) mod metric_runs;
 pub mod metrics;
+pub(crate) mod miner;
 pub mod money;
 pub(crate) mod paragraph;
 pub mod reassemble;

@@ -1,0 +1,455 @@
+//! A card's box and metrics table in a pdfminer.six dump, put in the order the grammar
+//! reads: the box's sentences, `項目名` with its column labels, then each row's item and
+//! cells.
+//!
+//! pdfminer prints a card's text boxes in its own reading order: the box's two columns
+//! as two blocks (or more), the table's items as a block each — one of them sometimes
+//! before 項目名, the right column sometimes after the items — the column labels apart
+//! or before each column's cells, and each cell as a block of its own. Every block is
+//! told by its shape: sentences (ending in `。`), labels (`4年度`, 項目名), cells (each
+//! line quantities with units, a dash or a word cell), else an item. The items keep
+//! their order, and so do the cells; with as many cells as items × columns, the cells
+//! are dealt to the grid:
+//!
+//! - a column label printed before its own cells (`4年度`, `22 名`, `-`, `5年度`, …)
+//!   marks where a column's cells start: each label's first cells go down its column,
+//!   as many as the first column took; cells left after that are a band of the rows
+//!   below, read row by row;
+//! - labels all before the cells: column by column (pdfminer groups a column's cells,
+//!   which stand closer to each other than to their row's), unless the table has one
+//!   row or one column.
+//!
+//! Which order holds is not in the text except in the first case with every column's
+//! group full: the other tables' items are returned for a `metrics.uncertain` warning.
+//! A card whose blocks do not fit (cells not filling the grid, a block of several
+//! lines of text that is neither) is left as printed.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::report::metrics::{split_cells, WORD_CELLS};
+
+static YEAR_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(令和|平成|R|H)?\s*([0-9０-９]+|元)\s*年度$").expect("static regex"));
+static ITEM_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^項\s*目\s*名$").expect("static regex"));
+
+/// A line as the grammar will read it (Kangxi radicals folded, …), without white space.
+fn squash(s: &str) -> String {
+    crate::normalize::text(s).chars().filter(|c| !c.is_whitespace() && *c != '\u{c}').collect()
+}
+
+/// A line's width in wide characters (an ASCII character is half one).
+fn width(s: &str) -> f32 {
+    s.trim().chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
+}
+
+fn is_label(t: &str) -> bool {
+    let q = squash(t);
+    YEAR_LABEL.is_match(&q) || q.starts_with("目標")
+}
+
+fn is_cell_line(t: &str) -> bool {
+    let n = crate::normalize::text(t.trim());
+    let n = n.trim();
+    if WORD_CELLS.contains(&n) || n == "-" || n == "―" || n == "－" {
+        return true;
+    }
+    let (rest, atoms) = split_cells(n);
+    rest.is_empty() && !atoms.is_empty()
+}
+
+/// A note in parentheses (`(R4.6～)`): a line of the cell above it.
+fn is_note(t: &str) -> bool {
+    let t = t.trim();
+    (t.starts_with('(') || t.starts_with('（')) && (t.ends_with(')') || t.ends_with('）'))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Block {
+    /// The card's cost line or number caught after its headings: back to the head.
+    Head(Vec<String>),
+    /// 【事業実績】 printed apart from 【事業概要】.
+    BoxHeading,
+    Prose(Vec<String>),
+    Heading,
+    Label(String),
+    Cell(Vec<String>),
+    Item(Vec<String>),
+}
+
+fn classify(lines: Vec<String>) -> Block {
+    let normed: Vec<String> = lines.iter().map(|l| crate::normalize::text(l)).collect();
+    let ts: Vec<&str> = normed.iter().map(|l| l.trim()).collect();
+    let head_line = |t: &&str| {
+        let q = squash(t);
+        q.starts_with("事業費")
+            || (1..=3).contains(&q.chars().count())
+                && q.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    };
+    if ts.iter().all(head_line) {
+        return Block::Head(lines);
+    }
+    if ts.len() == 1 && ts.first().is_some_and(|t| squash(t) == "【事業実績】") {
+        return Block::BoxHeading;
+    }
+    if ts.len() == 1 && ts.first().is_some_and(|t| ITEM_HEADING.is_match(&squash(t))) {
+        return Block::Heading;
+    }
+    if ts.len() == 1 && ts.first().is_some_and(|t| is_label(t)) {
+        return Block::Label(lines.first().map(|t| t.trim().to_string()).unwrap_or_default());
+    }
+    if ts.first().is_some_and(|t| is_cell_line(t)) && ts.iter().all(|t| is_cell_line(t) || is_note(t)) {
+        return Block::Cell(lines);
+    }
+    if ts.last().is_some_and(|t| t.ends_with('。')) {
+        return Block::Prose(lines);
+    }
+    Block::Item(lines)
+}
+
+/// The rows' cells, one `Vec` of cells per row, and whether the order is certain;
+/// `None` when the cells do not fill the grid.
+fn grid(blocks: &[Block], rows: usize, cols: usize) -> Option<(Vec<Vec<String>>, bool)> {
+    // Cells in order, each with the number of labels printed before it.
+    let mut cells: Vec<(usize, String)> = Vec::new();
+    let mut labels = 0;
+    for b in blocks {
+        match b {
+            Block::Label(_) => labels += 1,
+            Block::Cell(ls) => {
+                cells.push((labels, ls.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")))
+            }
+            _ => {}
+        }
+    }
+    if rows == 0 || cols == 0 || cells.len() != rows * cols {
+        return None;
+    }
+    let mut out = vec![vec![String::new(); cols]; rows];
+    let put = |out: &mut Vec<Vec<String>>, r: usize, c: usize, s: &str| {
+        if let Some(cell) = out.get_mut(r).and_then(|row| row.get_mut(c)) {
+            *cell = s.to_string();
+        }
+    };
+    let interleaved = cells.first().is_some_and(|c| c.0 < cols);
+    if interleaved {
+        // Cells after label k (1-based) start column k-1; the first column's group
+        // sets how many rows each column's group covers.
+        let group = |k: usize| cells.iter().filter(|c| c.0 == k).count();
+        let band = (1..=cols).map(group).min().unwrap_or(0).min(rows);
+        if band == 0 {
+            return None;
+        }
+        let mut rest: Vec<&str> = Vec::new();
+        for k in 1..=cols {
+            let mine: Vec<&str> = cells.iter().filter(|c| c.0 == k).map(|c| c.1.as_str()).collect();
+            for (r, s) in mine.iter().enumerate() {
+                if r < band {
+                    put(&mut out, r, k - 1, s);
+                } else {
+                    rest.push(s);
+                }
+            }
+        }
+        if rest.len() != (rows - band) * cols {
+            return None;
+        }
+        for (j, s) in rest.iter().enumerate() {
+            put(&mut out, band + j / cols, j % cols, s);
+        }
+        return Some((out, band == rows));
+    }
+    for (j, (_, s)) in cells.iter().enumerate() {
+        put(&mut out, j % rows, j / rows, s);
+    }
+    Some((out, rows == 1 || cols == 1))
+}
+
+/// One card's box and table (the lines after its 【事業概要】 heading up to its
+/// （担当課：…） line) in the grammar's order — the head's lines caught there (cost,
+/// number) first, then both box headings (`heading`: the 【事業概要】 line as printed,
+/// with 【事業実績】 on it or not) — and the items placed by a guess; `None` when the
+/// blocks do not fit a table.
+fn card(heading: &str, lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut cur: Vec<String> = Vec::new();
+    for l in lines.iter().chain(std::iter::once(&String::new())) {
+        if l.trim().is_empty() {
+            if !cur.is_empty() {
+                blocks.push(classify(std::mem::take(&mut cur)));
+            }
+        } else {
+            cur.push(l.clone());
+        }
+    }
+    if !blocks.contains(&Block::Heading) {
+        return None;
+    }
+    // A paragraph of a box column cut into a block of its own (not ending a sentence):
+    // its lines but the last are as wide as the column's, where an item's are not.
+    let column_width = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Prose(ls) => {
+                ls.split_last().map(|(_, init)| init.iter().map(|l| width(l)).fold(0.0_f32, f32::max))
+            }
+            _ => None,
+        })
+        .fold(0.0_f32, f32::max);
+    for b in blocks.iter_mut() {
+        if let Block::Item(ls) = b {
+            let init = ls.split_last().map_or(&[][..], |(_, init)| init);
+            if column_width > 0.0
+                && !init.is_empty()
+                && init.iter().all(|l| (width(l) - column_width).abs() <= 1.0)
+            {
+                *b = Block::Prose(std::mem::take(ls));
+            }
+        }
+    }
+    let items: Vec<&Vec<String>> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Item(ls) => Some(ls),
+            _ => None,
+        })
+        .collect();
+    let labels: Vec<&String> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Label(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    let (cells, certain) = grid(&blocks, items.len(), labels.len())?;
+    let both = squash(heading).contains("【事業実績】");
+    if both == blocks.contains(&Block::BoxHeading) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for b in &blocks {
+        if let Block::Head(ls) = b {
+            out.extend(ls.iter().cloned());
+        }
+    }
+    out.push(heading.to_string());
+    if !both {
+        out.push("【 事業実績 】".to_string());
+    }
+    for b in &blocks {
+        if let Block::Prose(ls) = b {
+            out.extend(ls.iter().cloned());
+            out.push(String::new());
+        }
+    }
+    out.push("項目名".to_string());
+    out.extend(labels.iter().map(|l| l.to_string()));
+    let mut guessed = Vec::new();
+    for (item, row) in items.iter().zip(cells) {
+        out.extend(item.iter().cloned());
+        if !certain {
+            guessed.push(item.iter().map(|l| l.trim()).collect::<String>());
+        }
+        out.extend(row);
+    }
+    out.push(String::new());
+    Some((out, guessed))
+}
+
+/// Every card of a pdfminer dump's lines rebuilt where its blocks fit (see the module's
+/// comment); the items of rows whose cells were placed by a guess.
+pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>) -> Vec<String> {
+    let starts = |l: &str| squash(l).contains("【事業概要】");
+    let ends = |l: &str| {
+        let q = squash(l);
+        q.starts_with("（担当課") || q.starts_with("(担当課") || q.contains("【事業概要】")
+    };
+    let mut out = Vec::with_capacity(ls.len());
+    let mut i = 0;
+    while let Some(l) = ls.get(i) {
+        i += 1;
+        if !starts(l) {
+            out.push(l.clone());
+            continue;
+        }
+        let end = (i..ls.len()).find(|&k| ls.get(k).is_some_and(|x| ends(x)));
+        let region = end.and_then(|e| ls.get(i..e)).unwrap_or_default();
+        // A page break inside the card (its form feed starts a line): left as printed.
+        let rebuilt = match end {
+            Some(e)
+                if !region.iter().any(|x| x.starts_with('\u{c}')) && !starts(ls.get(e).map_or("", |x| x)) =>
+            {
+                card(l, region).map(|c| (c, e))
+            }
+            _ => None,
+        };
+        match rebuilt {
+            Some(((lines, mut g), e)) => {
+                out.extend(lines);
+                guesses.append(&mut g);
+                i = e;
+            }
+            None => out.push(l.clone()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn labels_before_their_columns() {
+        let mut g = Vec::new();
+        let got = rebuild(
+            v(&[
+                "【 事業概要 】",
+                "",
+                "【 事業実績 】",
+                "",
+                "計画する。",
+                "",
+                "実施した。",
+                "",
+                "甲参加者",
+                "",
+                "項目名",
+                "",
+                "乙件数",
+                "",
+                "丙参加者",
+                "",
+                "丁聴講者",
+                "（注記）",
+                "",
+                "４年度",
+                "",
+                "22 名",
+                "",
+                "-",
+                "",
+                "５年度",
+                "",
+                "14 名",
+                "",
+                "6 件",
+                "8 名",
+                "",
+                "延べ 13 名",
+                "",
+                "延べ 21 名",
+                "",
+                "87 名",
+                "",
+                "423 名",
+                "",
+                "（担当課：甲課）",
+            ]),
+            &mut g,
+        );
+        assert_eq!(
+            got,
+            v(&[
+                "【 事業概要 】",
+                "【 事業実績 】",
+                "計画する。",
+                "",
+                "実施した。",
+                "",
+                "項目名",
+                "４年度",
+                "５年度",
+                "甲参加者",
+                "22 名",
+                "14 名",
+                "乙件数",
+                "-",
+                "6 件 8 名",
+                "丙参加者",
+                "延べ 13 名",
+                "延べ 21 名",
+                "丁聴講者",
+                "（注記）",
+                "87 名",
+                "423 名",
+                "",
+                "（担当課：甲課）",
+            ])
+        );
+        // The first band's columns are full, the band below is read row by row: a guess.
+        assert_eq!(g.len(), 4);
+    }
+
+    #[test]
+    fn labels_first_cells_by_column() {
+        let mut g = Vec::new();
+        let got = rebuild(
+            v(&[
+                "【 事業概要 】 【 事業実績 】",
+                "",
+                "実施した。",
+                "",
+                "項目名",
+                "",
+                "４年度",
+                "",
+                "５年度",
+                "",
+                "甲生徒数",
+                "",
+                "乙回数",
+                "",
+                "4,463名",
+                "",
+                "6回",
+                "",
+                "3,233名",
+                "",
+                "7回",
+                "",
+                "（担当課：甲課）",
+            ]),
+            &mut g,
+        );
+        assert_eq!(
+            got[3..],
+            v(&[
+                "項目名",
+                "４年度",
+                "５年度",
+                "甲生徒数",
+                "4,463名",
+                "3,233名",
+                "乙回数",
+                "6回",
+                "7回",
+                "",
+                "（担当課：甲課）"
+            ])
+        );
+        assert_eq!(g, v(&["甲生徒数", "乙回数"]));
+        // Cells that do not fill the grid: left as printed.
+        let lines = v(&[
+            "【 事業概要 】",
+            "【 事業実績 】",
+            "",
+            "項目名",
+            "",
+            "４年度",
+            "",
+            "甲",
+            "",
+            "1件",
+            "",
+            "2件",
+            "",
+            "（担当課：甲課）",
+        ]);
+        assert_eq!(rebuild(lines.clone(), &mut g), lines);
+    }
+}
