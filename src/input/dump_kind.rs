@@ -9,8 +9,10 @@
 //! before the report grammar reads the lines. Detection only counts features; a dump
 //! with none of them is read as [`DumpKind::Plain`], the style the grammar reads as is.
 
+use regex::Regex;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 /// The extractor style of a text dump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +32,14 @@ pub enum DumpKind {
     PymupdfBlocks,
     /// pdfplumber / pdfminer `extract_text()`: a box's two columns on one line.
     Pdfplumber,
+    /// pypdf `page.extract_text()`: form feeds (pages joined by the script); content-stream
+    /// order with a line broken only where text moves down, so a summary row is one line
+    /// and a card number or a cell's note can be glued to its neighbour.
+    Pypdf,
 }
 
 impl DumpKind {
-    pub const ALL: [DumpKind; 7] = [
+    pub const ALL: [DumpKind; 8] = [
         DumpKind::Plain,
         DumpKind::Pdftotext,
         DumpKind::PdftotextLayout,
@@ -41,6 +47,7 @@ impl DumpKind {
         DumpKind::Pymupdf,
         DumpKind::PymupdfBlocks,
         DumpKind::Pdfplumber,
+        DumpKind::Pypdf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +59,7 @@ impl DumpKind {
             DumpKind::Pymupdf => "pymupdf",
             DumpKind::PymupdfBlocks => "pymupdf-blocks",
             DumpKind::Pdfplumber => "pdfplumber",
+            DumpKind::Pypdf => "pypdf",
         }
     }
 
@@ -93,6 +101,18 @@ const JOINED_COLUMNS_SHARE: f64 = 0.3;
 /// blocks) rather than one blank line per page or none.
 const BLOCK_BLANK_SHARE: f64 = 0.1;
 
+/// Share of a summary table's lines that are whole rows (`No 名称 cost 担当課 page`) above
+/// which a dump with form feeds prints each row on one line (pypdf): `pdftotext -raw`
+/// prints a row whose cells wrap over several lines (0.20–0.45 of a table's lines whole
+/// rows in the R5 and rendition dumps), pypdf joins them (0.69–0.83 where it does).
+const WHOLE_ROW_SHARE: f64 = 0.6;
+
+/// A summary row whole on one line: its No., name, cost, department and page.
+static WHOLE_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[○〇◯]\s*)*[0-9０-９]{1,3}\s+\S.*\s[▲△-]?[0-9][0-9,]*\s.*\S\s+[0-9０-９]{1,3}(?:\s*[○〇◯])*$")
+        .expect("static regex")
+});
+
 /// Features counted over a dump.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Features {
@@ -105,6 +125,10 @@ pub struct Features {
     pub box_lines: usize,
     pub box_lines_joined: usize,
     pub trailing_space: usize,
+    /// Lines inside summary tables (from 【基本方針事業一覧】 to 小計), and how many of
+    /// them are whole rows.
+    pub summary_lines: usize,
+    pub summary_rows: usize,
 }
 
 fn is_wide(c: char) -> bool {
@@ -128,6 +152,7 @@ fn joined_columns(line: &str) -> bool {
 pub fn features(text: &str) -> Features {
     let mut f = Features { form_feeds: text.matches('\u{c}').count(), ..Features::default() };
     let mut in_box = false;
+    let mut in_summary = false;
     for raw in text.lines() {
         let line = raw.trim_end_matches('\r');
         let l = line.trim_matches(|c: char| c == '\u{c}');
@@ -144,6 +169,19 @@ pub fn features(text: &str) -> Features {
             f.layout_gaps += 1;
         }
         let squashed: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
+        // Chromium's text layer spells some ideographs as Kangxi radicals (⼀ for 一).
+        let unified = crate::normalize::radicals::unify_str(&squashed);
+        if unified.starts_with("【基本方針事業一覧】") {
+            in_summary = true;
+            continue;
+        } else if unified.starts_with("小計") {
+            in_summary = false;
+        } else if in_summary {
+            f.summary_lines += 1;
+            if WHOLE_ROW.is_match(inner) {
+                f.summary_rows += 1;
+            }
+        }
         let (a, b) = (squashed.contains("【事業概要】"), squashed.contains("【事業実績】"));
         if a && b {
             f.headings_joined += 1;
@@ -193,6 +231,9 @@ pub fn detect(text: &str) -> DumpKind {
         return DumpKind::Pdfplumber;
     }
     if f.form_feeds > 0 {
+        if share(f.summary_rows, f.summary_lines) > WHOLE_ROW_SHARE {
+            return DumpKind::Pypdf;
+        }
         return DumpKind::PdftotextRaw;
     }
     DumpKind::Plain

@@ -17,6 +17,9 @@
 //! - columns by character positions (`pdftotext -layout`): a box line is cut at the
 //!   right column's position (from the box headings), other lines have their runs of
 //!   spaces closed to one space;
+//! - content-stream order with lines broken only where text moves down (pypdf): a card
+//!   number, a metric cell's note or a policy mark glued to its neighbour is cut off
+//!   again (`pypdf`);
 //! - every kind: a metric line whose last cell runs into the next row's item
 //!   (`… 18名・8名実践能力…`) is cut after the cells the header's columns call for.
 
@@ -25,6 +28,7 @@ mod layout_metrics;
 mod layout_summary;
 mod metric_steps;
 mod plumber;
+mod pypdf;
 mod stacked;
 mod summary_steps;
 
@@ -139,6 +143,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
             ls = summary_rows(metric_rows(rebuilt, true, &mut guesses));
         }
         DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false, &mut guesses),
+        DumpKind::Pypdf => ls = pypdf::lines(ls),
         _ => {}
     }
     if kind.cell_per_line() {
@@ -152,7 +157,8 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
         ls = cell_fragments(ls);
         ls = cuts::wrapped_breakdowns(ls);
     }
-    if kind == DumpKind::PdftotextRaw {
+    // pypdf's plain text is in content-stream order too, once its cuts are undone.
+    if matches!(kind, DumpKind::PdftotextRaw | DumpKind::Pypdf) {
         ls = cuts::item_and_block(ls);
     }
     (ls, Guesses { metric_items: guesses, summary })
