@@ -26,6 +26,8 @@ static GLUED_NUMBER: LazyLock<Regex> =
 static HEAD_COST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)").expect("static regex")
 });
+/// Lines a card's title wraps over before its cost line at most.
+const TITLE_LINES: usize = 3;
 /// A summary row's line ending in its page with the policy marks glued after it.
 static MARKS_AFTER_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([0-9]{1,3}\s.*\s[0-9]{1,3})((?:\s*[○〇◯])+)\s*$").expect("static regex")
@@ -54,20 +56,26 @@ pub(super) fn lines(ls: Vec<String>) -> Vec<String> {
 fn glued_numbers(ls: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
     let mut last: Option<u32> = None;
-    for l in ls {
+    for (i, l) in ls.iter().enumerate() {
         let t = l.trim();
-        let Some(c) = GLUED_NUMBER.captures(t) else {
-            out.push(l);
-            continue;
-        };
-        let (Some(n), Some(rest)) = (c.get(1), c.get(2)) else {
-            out.push(l);
+        let Some((n, rest)) = GLUED_NUMBER.captures(t).and_then(|c| Some((c.get(1)?, c.get(2)?))) else {
+            out.push(l.clone());
             continue;
         };
         let heading = super::heading_kind(rest.as_str()) != (false, false) && rest.as_str().starts_with('【');
         let number: Option<u32> = n.as_str().parse().ok();
         let next = number.is_some_and(|n| n == 1 || last.is_some_and(|p| n == p + 1));
-        let title = next && HEAD_COST.is_match(rest.as_str());
+        // The cost on the title's line, or on a line of the head after a wrapped title.
+        let head_cost = || {
+            HEAD_COST.is_match(rest.as_str())
+                || ls
+                    .iter()
+                    .skip(i + 1)
+                    .take(TITLE_LINES)
+                    .take_while(|n| super::heading_kind(n) == (false, false))
+                    .any(|n| HEAD_COST.is_match(&format!(" {}", n.trim())))
+        };
+        let title = next && head_cost();
         if heading || title {
             if title {
                 last = number;
@@ -75,7 +83,7 @@ fn glued_numbers(ls: Vec<String>) -> Vec<String> {
             out.push(n.as_str().to_string());
             out.push(rest.as_str().to_string());
         } else {
-            out.push(l);
+            out.push(l.clone());
         }
     }
     out
@@ -181,6 +189,11 @@ mod tests {
                 "0",
                 "【 事業概要 】 【 事業実績 】",
             ])
+        );
+        // A title wrapped before its cost line.
+        assert_eq!(
+            glued_numbers(v(&["3①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])),
+            v(&["3", "①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])
         );
         // Text that is not a head stays whole.
         assert_eq!(glued_numbers(v(&["2学年生徒を対象に"])), v(&["2学年生徒を対象に"]));
