@@ -36,10 +36,13 @@ pub enum DumpKind {
     /// order with a line broken only where text moves down, so a summary row is one line
     /// and a card number or a cell's note can be glued to its neighbour.
     Pypdf,
+    /// pypdf `page.extract_text(extraction_mode="layout")`: as `pdftotext -layout`, with
+    /// the page's vertical gaps kept as blank lines.
+    PypdfLayout,
 }
 
 impl DumpKind {
-    pub const ALL: [DumpKind; 8] = [
+    pub const ALL: [DumpKind; 9] = [
         DumpKind::Plain,
         DumpKind::Pdftotext,
         DumpKind::PdftotextLayout,
@@ -48,6 +51,7 @@ impl DumpKind {
         DumpKind::PymupdfBlocks,
         DumpKind::Pdfplumber,
         DumpKind::Pypdf,
+        DumpKind::PypdfLayout,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +64,7 @@ impl DumpKind {
             DumpKind::PymupdfBlocks => "pymupdf-blocks",
             DumpKind::Pdfplumber => "pdfplumber",
             DumpKind::Pypdf => "pypdf",
+            DumpKind::PypdfLayout => "pypdf-layout",
         }
     }
 
@@ -112,6 +117,11 @@ static WHOLE_ROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[○〇◯]\s*)*[0-9０-９]{1,3}\s+\S.*\s[▲△-]?[0-9][0-9,]*\s.*\S\s+[0-9０-９]{1,3}(?:\s*[○〇◯])*$")
         .expect("static regex")
 });
+
+/// Share of a columns-by-position dump's lines that are blank above which it keeps the
+/// page's vertical gaps as blank lines (pypdf's layout mode: 0.60–0.64 of the lines in
+/// the R5 and rendition dumps; `pdftotext -layout` 0.15–0.31).
+const LAYOUT_BLANK_SHARE: f64 = 0.45;
 
 /// Features counted over a dump.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -216,6 +226,9 @@ pub fn detect(text: &str) -> DumpKind {
     // Headings come in pairs when printed apart.
     let apart = share(f.headings_apart, f.headings_apart + 2 * f.headings_joined) > SPLIT_HEADING_SHARE;
     if share(f.layout_gaps, f.lines) > LAYOUT_GAP_SHARE {
+        if share(f.blank, f.lines + f.blank) > LAYOUT_BLANK_SHARE {
+            return DumpKind::PypdfLayout;
+        }
         return DumpKind::PdftotextLayout;
     }
     if headings > 0 && apart {

@@ -13,8 +13,16 @@
 //! - in a chapter shared by two basic policies, the policy marks glued after the row's
 //!   page (`… 地域企業支援課 99○ ○`).
 //!
-//! Each is cut back into `-raw`'s lines, which the rest of the text path reads. Like the
-//! rest of [`super`], only line breaks and the spaces at them change, never the text.
+//! Each is cut back into `-raw`'s lines, which the rest of the text path reads.
+//!
+//! pypdf's layout mode (`extraction_mode="layout"`) sets text by position as
+//! `pdftotext -layout` does and is read the same way, once three of its own shapes are
+//! undone ([`layout_lines`]): a 新規 ○ glued to its row's cost (`72,439○`), two money
+//! cells of a metrics row glued (`162,335千円165,551千円`), and a card number set at the
+//! end of the title's first line (`…プロジェクト事   １４`, the cost on the next line).
+//!
+//! Like the rest of [`super`], only line breaks and the spaces at them change, never
+//! the text.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -43,6 +51,62 @@ static CELL_AT_END: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
+
+/// A 新規 ○ glued to the cost before it, and the space after it (if any).
+static GLUED_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9])([○〇◯]) ?").expect("static regex"));
+/// Two money cells glued: a figure in 千 or 千円 right before the next figure.
+static GLUED_CELLS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([0-9]\s*千円?)([0-9])").expect("static regex"));
+/// A card number set at the end of a title's line, after a layout gap.
+static NUMBER_AT_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.*\S)(\s{3,})([0-9]{1,3})\s*$").expect("static regex"));
+
+/// The pypdf layout-mode steps (before `-layout`'s reading). Each inserted space takes
+/// the place of one after it where there is one, so the columns keep their positions.
+pub(super) fn layout_lines(ls: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(ls.len());
+    let (mut in_summary, mut in_metrics) = (false, false);
+    for (i, l) in ls.iter().enumerate() {
+        let t = l.trim();
+        if t.starts_with("【基本方針事業一覧】") {
+            in_summary = true;
+        } else if t.starts_with("小計") {
+            in_summary = false;
+        }
+        if t.starts_with("項目名") {
+            in_metrics = true;
+        } else if super::ends_box(t) || super::heading_kind(t) != (false, false) {
+            in_metrics = false;
+        }
+        if in_summary {
+            out.push(GLUED_MARK.replace_all(l, "$1 $2").into_owned());
+            continue;
+        }
+        if in_metrics {
+            out.push(GLUED_CELLS.replace_all(l, "$1 $2").into_owned());
+            continue;
+        }
+        // The title's tail and the cost come on the next line that is not blank.
+        let cost_next = ls.iter().skip(i + 1).find(|n| !n.trim().is_empty()).is_some_and(|n| {
+            HEAD_COST.is_match(&format!(" {}", n.trim())) && super::heading_kind(n) == (false, false)
+        });
+        match NUMBER_AT_END.captures(l).filter(|_| cost_next && !HEAD_COST.is_match(l)) {
+            Some(c) => {
+                let (Some(title), Some(gap), Some(n)) = (c.get(1), c.get(2), c.get(3)) else {
+                    out.push(l.clone());
+                    continue;
+                };
+                // The number on a line of its own at its column, as `pdftotext -layout`
+                // prints it.
+                let column = title.as_str().chars().count() + gap.as_str().chars().count();
+                out.push(title.as_str().to_string());
+                out.push(format!("{}{}", " ".repeat(column), n.as_str()));
+            }
+            None => out.push(l.clone()),
+        }
+    }
+    out
+}
 
 /// The pypdf steps, in the order the lines need them.
 pub(super) fn lines(ls: Vec<String>) -> Vec<String> {
@@ -192,11 +256,44 @@ mod tests {
         );
         // A title wrapped before its cost line.
         assert_eq!(
-            glued_numbers(v(&["3①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])),
-            v(&["3", "①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])
+            glued_numbers(v(&["1①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])),
+            v(&["1", "①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])
         );
         // Text that is not a head stays whole.
         assert_eq!(glued_numbers(v(&["2学年生徒を対象に"])), v(&["2学年生徒を対象に"]));
+    }
+
+    #[test]
+    fn layout_shapes() {
+        let got = layout_lines(v(&[
+            "【基本方針事業一覧】",
+            "27 労働力確保体制強化事業      72,439○   若者定着還流促進課   43",
+            "小計 100",
+            "持続可能なプロジェクト事       14",
+            "業           事業費 58,607千円",
+            "項目名     4年度   5年度",
+            "交付決定額     162,335千円165,551千円",
+            "融資額     6,897,486千6,548,579千",
+            "（担当課：地域交通・連携課）",
+            "研修事業       3",
+        ]));
+        assert_eq!(
+            got,
+            v(&[
+                "【基本方針事業一覧】",
+                "27 労働力確保体制強化事業      72,439 ○  若者定着還流促進課   43",
+                "小計 100",
+                "持続可能なプロジェクト事",
+                "                   14",
+                "業           事業費 58,607千円",
+                "項目名     4年度   5年度",
+                "交付決定額     162,335千円 165,551千円",
+                "融資額     6,897,486千 6,548,579千",
+                "（担当課：地域交通・連携課）",
+                // No cost after it: not a card's head.
+                "研修事業       3",
+            ])
+        );
     }
 
     #[test]
