@@ -54,9 +54,13 @@ static CELL_AT_END: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A 新規 ○ glued to the cost before it, and the space after it (if any).
 static GLUED_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9])([○〇◯]) ?").expect("static regex"));
-/// Two money cells glued: a figure in 千 or 千円 right before the next figure.
+/// Two cells glued: a figure in 千 or 千円 right before the next figure, or a quantity
+/// right before the next one's 延べ (the qualifier the metrics grammar reads before a
+/// value: `延べ 1,307回延べ 1,203回`).
 static GLUED_CELLS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([0-9]\s*千円?)([0-9])").expect("static regex"));
+static GLUED_QUALIFIER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([0-9][^\s0-9()（）・、]{1,2})(延べ)").expect("static regex"));
 /// A card number set at the end of a title's line, after a layout gap.
 static NUMBER_AT_END: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.*\S)(\s{3,})([0-9]{1,3})\s*$").expect("static regex"));
@@ -83,7 +87,8 @@ pub(super) fn layout_lines(ls: Vec<String>) -> Vec<String> {
             continue;
         }
         if in_metrics {
-            out.push(GLUED_CELLS.replace_all(l, "$1 $2").into_owned());
+            let cells = GLUED_CELLS.replace_all(l, "$1 $2");
+            out.push(GLUED_QUALIFIER.replace_all(&cells, "$1 $2").into_owned());
             continue;
         }
         // The title's tail and the cost come on the next line that is not blank.
@@ -273,6 +278,8 @@ mod tests {
             "業           事業費 58,607千円",
             "項目名     4年度   5年度",
             "交付決定額     162,335千円165,551千円",
+            "回数     延べ 1,307回延べ 1,203回",
+            "時期     R5年3月",
             "融資額     6,897,486千6,548,579千",
             "（担当課：地域交通・連携課）",
             "研修事業       3",
@@ -288,6 +295,8 @@ mod tests {
                 "業           事業費 58,607千円",
                 "項目名     4年度   5年度",
                 "交付決定額     162,335千円 165,551千円",
+                "回数     延べ 1,307回 延べ 1,203回",
+                "時期     R5年3月",
                 "融資額     6,897,486千 6,548,579千",
                 "（担当課：地域交通・連携課）",
                 // No cost after it: not a card's head.
