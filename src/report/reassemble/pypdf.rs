@@ -19,7 +19,8 @@
 //! `pdftotext -layout` does and is read the same way, once three of its own shapes are
 //! undone ([`layout_lines`]): a 新規 ○ glued to its row's cost (`72,439○`), two money
 //! cells of a metrics row glued (`162,335千円165,551千円`), and a card number set at the
-//! end of the title's first line (`…プロジェクト事   １４`, the cost on the next line).
+//! end of the title's first line (`…プロジェクト事   １４`, the cost on the next line) or
+//! its last digit at the end of the box headings' line (`【 事業実績 】   ０`).
 //!
 //! Like the rest of [`super`], only line breaks and the spaces at them change, never
 //! the text.
@@ -90,6 +91,17 @@ pub(super) fn layout_lines(ls: Vec<String>) -> Vec<String> {
             let cells = GLUED_CELLS.replace_all(l, "$1 $2");
             out.push(GLUED_QUALIFIER.replace_all(&cells, "$1 $2").into_owned());
             continue;
+        }
+        // A card number's last digit set at the end of the box headings' line (a number
+        // printed one digit a line beside the head): on a line of its own before it.
+        if super::heading_kind(l) == (true, true) {
+            if let Some((head, gap, n)) = NUMBER_AT_END.captures(l).and_then(|c| Some((c.get(1)?, c.get(2)?, c.get(3)?)))
+            {
+                let column = head.as_str().chars().count() + gap.as_str().chars().count();
+                out.push(format!("{}{}", " ".repeat(column), n.as_str()));
+                out.push(head.as_str().to_string());
+                continue;
+            }
         }
         // The title's tail and the cost come on the next line that is not blank.
         let cost_next = ls.iter().skip(i + 1).find(|n| !n.trim().is_empty()).is_some_and(|n| {
@@ -283,6 +295,7 @@ mod tests {
             "融資額     6,897,486千6,548,579千",
             "（担当課：地域交通・連携課）",
             "研修事業       3",
+            "   【 事業概要 】    【 事業実績 】   0",
         ]));
         assert_eq!(
             got,
@@ -301,6 +314,8 @@ mod tests {
                 "（担当課：地域交通・連携課）",
                 // No cost after it: not a card's head.
                 "研修事業       3",
+                "                          0",
+                "   【 事業概要 】    【 事業実績 】",
             ])
         );
     }
