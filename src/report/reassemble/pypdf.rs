@@ -17,7 +17,8 @@
 //!
 //! pypdf's layout mode (`extraction_mode="layout"`) sets text by position as
 //! `pdftotext -layout` does and is read the same way, once three of its own shapes are
-//! undone ([`layout_lines`]): a 新規 ○ glued to its row's cost (`72,439○`), two money
+//! undone ([`layout_lines`]): a 新規 ○ glued to its row's cost (`72,439○`) or a row's
+//! page to its department (`食ブランド・流通推100`), two money
 //! cells of a metrics row glued (`162,335千円165,551千円`), and a card number set at the
 //! end of the title's first line (`…プロジェクト事   １４`, the cost on the next line) or
 //! its last digit at the end of the box headings' line (`【 事業実績 】   ０`).
@@ -55,6 +56,12 @@ static CELL_AT_END: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A 新規 ○ glued to the cost before it, and the space after it (if any).
 static GLUED_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9])([○〇◯]) ?").expect("static regex"));
+/// A summary row's line: its policy marks, if any, and its No.
+static ROW_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[○〇◯]\s*)*[0-9]{1,3}\s").expect("static regex"));
+/// A page number glued to the text before it at the end of a row's line.
+static GLUED_PAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([^\s0-9,.])([0-9]{1,3})\s*$").expect("static regex"));
 /// Two cells glued: a figure in 千 or 千円 right before the next figure, or a quantity
 /// right before the next one's 延べ (the qualifier the metrics grammar reads before a
 /// value: `延べ 1,307回延べ 1,203回`).
@@ -84,7 +91,10 @@ pub(super) fn layout_lines(ls: Vec<String>) -> Vec<String> {
             in_metrics = false;
         }
         if in_summary {
-            out.push(GLUED_MARK.replace_all(l, "$1 $2").into_owned());
+            let marked = GLUED_MARK.replace_all(l, "$1 $2");
+            // A row's page glued to the department's last line before it.
+            let row = ROW_START.is_match(&marked);
+            out.push(if row { GLUED_PAGE.replace(&marked, "$1 $2").into_owned() } else { marked.into_owned() });
             continue;
         }
         if in_metrics {
@@ -285,6 +295,8 @@ mod tests {
         let got = layout_lines(v(&[
             "【基本方針事業一覧】",
             "27 労働力確保体制強化事業      72,439○   若者定着還流促進課   43",
+            "   ○       ○      3     サポート事業       3,430       食ブランド・流通推100",
+            "                                   進課",
             "小計 100",
             "持続可能なプロジェクト事       14",
             "業           事業費 58,607千円",
@@ -302,6 +314,8 @@ mod tests {
             v(&[
                 "【基本方針事業一覧】",
                 "27 労働力確保体制強化事業      72,439 ○  若者定着還流促進課   43",
+                "   ○       ○      3     サポート事業       3,430       食ブランド・流通推 100",
+                "                                   進課",
                 "小計 100",
                 "持続可能なプロジェクト事",
                 "                   14",
