@@ -277,5 +277,16 @@ mod tests {
         assert_eq!(detect(joined), DumpKind::Pdfplumber);
         let layout = "    【 事業概要 】          【 事業実績 】\nあいうえお       かきくけこ\n";
         assert_eq!(detect(layout), DumpKind::PdftotextLayout);
+        // The page's vertical gaps kept as blank lines: pypdf's layout mode.
+        assert_eq!(detect(&layout.replace('\n', "\n\n")), DumpKind::PypdfLayout);
+        // Form feeds and the summary's rows whole on their lines: pypdf; rows whose
+        // cells wrap onto lines of their own: `pdftotext -raw`.
+        let table = "【基本方針事業一覧】\nNo. 事業名 R5事業費 担当課等 掲載頁\n";
+        let whole = "1 人材育成事業 4,789 ＤＸ推進課（西北地域県民局） 24\n2 還流促進事業 18,658 若者定着還流促進課 25\n";
+        assert_eq!(detect(&format!("{table}{whole}小計 23,447\n{plain}\u{c}")), DumpKind::Pypdf);
+        let wrapped = "1\n人材育成事\n業\n4,789\nＤＸ推進課\n24\n2 還流促進事業 18,658 若者定着還流促進課 25\n";
+        assert_eq!(detect(&format!("{table}{wrapped}小計 23,447\n{plain}\u{c}")), DumpKind::PdftotextRaw);
+        // Without form feeds, rows on their lines are the seed's plain dump.
+        assert_eq!(detect(&format!("{table}{whole}小計 23,447\n{plain}")), DumpKind::Plain);
     }
 }
