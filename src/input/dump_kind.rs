@@ -114,8 +114,10 @@ const WHOLE_ROW_SHARE: f64 = 0.6;
 
 /// A summary row whole on one line: its No., name, cost, department and page.
 static WHOLE_ROW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[○〇◯]\s*)*[0-9０-９]{1,3}\s+\S.*\s[▲△-]?[0-9][0-9,]*\s.*\S\s+[0-9０-９]{1,3}(?:\s*[○〇◯])*$")
-        .expect("static regex")
+    Regex::new(
+        r"^(?:[○〇◯]\s*)*[0-9０-９]{1,3}\s+\S.*\s[▲△-]?[0-9][0-9,]*\s.*\S\s+[0-9０-９]{1,3}(?:\s*[○〇◯])*$",
+    )
+    .expect("static regex")
 });
 
 /// Share of a columns-by-position dump's lines that are blank above which it keeps the
@@ -284,7 +286,8 @@ mod tests {
         let table = "【基本方針事業一覧】\nNo. 事業名 R5事業費 担当課等 掲載頁\n";
         let whole = "1 人材育成事業 4,789 ＤＸ推進課（西北地域県民局） 24\n2 還流促進事業 18,658 若者定着還流促進課 25\n";
         assert_eq!(detect(&format!("{table}{whole}小計 23,447\n{plain}\u{c}")), DumpKind::Pypdf);
-        let wrapped = "1\n人材育成事\n業\n4,789\nＤＸ推進課\n24\n2 還流促進事業 18,658 若者定着還流促進課 25\n";
+        let wrapped =
+            "1\n人材育成事\n業\n4,789\nＤＸ推進課\n24\n2 還流促進事業 18,658 若者定着還流促進課 25\n";
         assert_eq!(detect(&format!("{table}{wrapped}小計 23,447\n{plain}\u{c}")), DumpKind::PdftotextRaw);
         // Without form feeds, rows on their lines are the seed's plain dump.
         assert_eq!(detect(&format!("{table}{whole}小計 23,447\n{plain}")), DumpKind::Plain);

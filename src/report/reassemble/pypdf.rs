@@ -39,9 +39,8 @@ static HEAD_COST: LazyLock<Regex> = LazyLock::new(|| {
 /// Lines a card's title wraps over before its cost line at most.
 const TITLE_LINES: usize = 3;
 /// A summary row's line ending in its page with the policy marks glued after it.
-static MARKS_AFTER_PAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([0-9]{1,3}\s.*\s[0-9]{1,3})((?:\s*[○〇◯])+)\s*$").expect("static regex")
-});
+static MARKS_AFTER_PAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,3}\s.*\s[0-9]{1,3})((?:\s*[○〇◯])+)\s*$").expect("static regex"));
 /// A money unit cut by a space inside a metric cell (`500千 円`).
 static CUT_UNIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([0-9]\s*(?:千|百万|億)) 円").expect("static regex"));
@@ -55,7 +54,8 @@ static CELL_AT_END: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A 新規 ○ glued to the cost before it, and the space after it (if any).
-static GLUED_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9])([○〇◯]) ?").expect("static regex"));
+static GLUED_MARK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([0-9])([○〇◯]) ?").expect("static regex"));
 /// A summary row's line: its policy marks, if any, and its No.
 static ROW_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:[○〇◯]\s*)*[0-9]{1,3}\s").expect("static regex"));
@@ -94,7 +94,11 @@ pub(super) fn layout_lines(ls: Vec<String>) -> Vec<String> {
             let marked = GLUED_MARK.replace_all(l, "$1 $2");
             // A row's page glued to the department's last line before it.
             let row = ROW_START.is_match(&marked);
-            out.push(if row { GLUED_PAGE.replace(&marked, "$1 $2").into_owned() } else { marked.into_owned() });
+            out.push(if row {
+                GLUED_PAGE.replace(&marked, "$1 $2").into_owned()
+            } else {
+                marked.into_owned()
+            });
             continue;
         }
         if in_metrics {
@@ -105,7 +109,8 @@ pub(super) fn layout_lines(ls: Vec<String>) -> Vec<String> {
         // A card number's last digit set at the end of the box headings' line (a number
         // printed one digit a line beside the head): on a line of its own before it.
         if super::heading_kind(l) == (true, true) {
-            if let Some((head, gap, n)) = NUMBER_AT_END.captures(l).and_then(|c| Some((c.get(1)?, c.get(2)?, c.get(3)?)))
+            if let Some((head, gap, n)) =
+                NUMBER_AT_END.captures(l).and_then(|c| Some((c.get(1)?, c.get(2)?, c.get(3)?)))
             {
                 let column = head.as_str().chars().count() + gap.as_str().chars().count();
                 out.push(format!("{}{}", " ".repeat(column), n.as_str()));
