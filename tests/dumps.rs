@@ -328,7 +328,7 @@ const PYPDF_FLOORS: &[(&str, &str, DumpKind, f64, f64)] = &[
     ("reportlab-cid", "pypdf", DumpKind::Pdftotext, 1.0, 0.9984),
     ("r6-reportlab", "pypdf", DumpKind::Pdftotext, 1.0, 0.9984),
     ("aomori-r5.libreoffice", "pypdf-layout", DumpKind::PypdfLayout, 0.9982, 0.9966),
-    ("aomori-r5.chromium", "pypdf-layout", DumpKind::PypdfLayout, 0.9982, 0.9947),
+    ("aomori-r5.chromium", "pypdf-layout", DumpKind::PypdfLayout, 0.9982, 0.9955),
     ("fpdf2", "pypdf-layout", DumpKind::PypdfLayout, 1.0, 1.0),
     ("libreoffice-docx", "pypdf-layout", DumpKind::PypdfLayout, 1.0, 0.9992),
     ("weasyprint", "pypdf-layout", DumpKind::PypdfLayout, 0.9974, 0.9851),
