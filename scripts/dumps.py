@@ -5,8 +5,9 @@ People who cannot hand over a PDF send a text dump made by whatever extractor th
 shisaku detects the dump's kind and reads it (README, "Text dumps"). This script makes
 one dump per extractor and PDF so that tests can check each kind:
 
-    python3 scripts/dumps.py [PDF...]        # default: the two fixture PDFs and the
-                                             # renditions of distinct writers
+    python3 scripts/dumps.py [--kind KIND]... [PDF...]
+        # default PDFs: the two fixture PDFs and the renditions of distinct writers;
+        # default kinds: all of those below
 
 writes fixtures/dumps/<stem>.<kind>.txt for kind in
   pdftotext         poppler `pdftotext` default (reading order, form feed per page)
@@ -18,7 +19,12 @@ writes fixtures/dumps/<stem>.<kind>.txt for kind in
   pdfminer          pdfminer.six `high_level.extract_text()` (= `pdf2txt.py`, default
                     LAParams): text boxes joined by blank lines, a form feed after each page
 
-Needs poppler-utils, PyMuPDF (`pip install pymupdf`), pdfplumber and pdfminer.six. The outputs are
+  pypdf             pypdf `page.extract_text()`, pages joined by "\n\f" (a newline and
+                    a form feed, as a typical script marks its page breaks)
+  pypdf-layout      pypdf `page.extract_text(extraction_mode="layout")`, pages joined
+                    the same way
+
+Needs poppler-utils, PyMuPDF (`pip install pymupdf`), pdfplumber, pdfminer.six and pypdf. The outputs are
 deterministic for a given tool version; the versions used are printed.
 """
 import os
@@ -72,6 +78,15 @@ def pdfminer_text(pdf):
     return extract_text(pdf)
 
 
+def pypdf_text(pdf, layout=False):
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    mode = {"extraction_mode": "layout"} if layout else {}
+    # A typical script: each page's text, a newline and a form feed between pages.
+    return "\n\f".join(page.extract_text(**mode) for page in reader.pages) + "\n"
+
+
 KINDS = {
     "pdftotext": lambda p: pdftotext(p),
     "pdftotext-layout": lambda p: pdftotext(p, "-layout"),
@@ -80,16 +95,23 @@ KINDS = {
     "pymupdf-blocks": lambda p: pymupdf(p, blocks=True),
     "pdfplumber": pdfplumber_text,
     "pdfminer": pdfminer_text,
+    "pypdf": lambda p: pypdf_text(p),
+    "pypdf-layout": lambda p: pypdf_text(p, layout=True),
 }
 
 
 def main(argv):
-    pdfs = argv or DEFAULT
+    # `--kind K` (repeatable) makes only those kinds, leaving the other dumps as they are.
+    kinds = [argv[i + 1] for i, a in enumerate(argv) if a == "--kind" and i + 1 < len(argv)]
+    rest = [a for i, a in enumerate(argv) if a != "--kind" and (i == 0 or argv[i - 1] != "--kind")]
+    pdfs = rest or DEFAULT
     os.makedirs(OUT, exist_ok=True)
     for pdf in pdfs:
         stem = os.path.basename(pdf)
         stem = stem[: -len(".pdf")] if stem.lower().endswith(".pdf") else stem
         for kind, fn in KINDS.items():
+            if kinds and kind not in kinds:
+                continue
             path = os.path.join(OUT, f"{stem}.{kind}.txt")
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(fn(pdf))
@@ -97,9 +119,10 @@ def main(argv):
     import pdfminer
     import pdfplumber
     import pymupdf as fitz
+    import pypdf
 
     ver = subprocess.run(["pdftotext", "-v"], capture_output=True, text=True).stderr.splitlines()[0]
-    print(f"{ver}; PyMuPDF {fitz.VersionBind}; pdfplumber {pdfplumber.__version__}; pdfminer.six {pdfminer.__version__}", file=sys.stderr)
+    print(f"{ver}; PyMuPDF {fitz.VersionBind}; pdfplumber {pdfplumber.__version__}; pdfminer.six {pdfminer.__version__}; pypdf {pypdf.__version__}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@
 //! before the report grammar reads the lines. Detection only counts features; a dump
 //! with none of them is read as [`DumpKind::Plain`], the style the grammar reads as is.
 
+use regex::Regex;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 /// The extractor style of a text dump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,10 +37,17 @@ pub enum DumpKind {
     /// pdfminer.six `high_level.extract_text()` (`pdf2txt.py`): text boxes apart by blank
     /// lines, a form feed per page, as `pdftotext` default.
     Pdfminer,
+    /// pypdf `page.extract_text()`: form feeds (pages joined by the script); content-stream
+    /// order with a line broken only where text moves down, so a summary row is one line
+    /// and a card number or a cell's note can be glued to its neighbour.
+    Pypdf,
+    /// pypdf `page.extract_text(extraction_mode="layout")`: as `pdftotext -layout`, with
+    /// the page's vertical gaps kept as blank lines.
+    PypdfLayout,
 }
 
 impl DumpKind {
-    pub const ALL: [DumpKind; 8] = [
+    pub const ALL: [DumpKind; 10] = [
         DumpKind::Plain,
         DumpKind::Pdftotext,
         DumpKind::PdftotextLayout,
@@ -47,6 +56,8 @@ impl DumpKind {
         DumpKind::PymupdfBlocks,
         DumpKind::Pdfplumber,
         DumpKind::Pdfminer,
+        DumpKind::Pypdf,
+        DumpKind::PypdfLayout,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +70,8 @@ impl DumpKind {
             DumpKind::PymupdfBlocks => "pymupdf-blocks",
             DumpKind::Pdfplumber => "pdfplumber",
             DumpKind::Pdfminer => "pdfminer",
+            DumpKind::Pypdf => "pypdf",
+            DumpKind::PypdfLayout => "pypdf-layout",
         }
     }
 
@@ -110,6 +123,31 @@ const HEAD_LINES: usize = 5;
 /// Share of lines that are blank above which blocks are apart by blank lines (PyMuPDF
 /// blocks) rather than one blank line per page or none.
 const BLOCK_BLANK_SHARE: f64 = 0.1;
+/// Share of amount lines standing alone between blank lines above which a dump's table
+/// cells are blocks of their own (`pdftotext` default: 97–100 % in its dumps; PyMuPDF's
+/// blocks, a row a block: none).
+const CELL_BLOCK_SHARE: f64 = 0.5;
+static AMOUNT_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[▲△-]?[0-9]{1,3}(?:,[0-9]{3})+$").expect("static regex"));
+
+/// Share of a summary table's lines that are whole rows (`No 名称 cost 担当課 page`) above
+/// which a dump with form feeds prints each row on one line (pypdf): `pdftotext -raw`
+/// prints a row whose cells wrap over several lines (0.20–0.45 of a table's lines whole
+/// rows in the R5 and rendition dumps), pypdf joins them (0.69–0.83 where it does).
+const WHOLE_ROW_SHARE: f64 = 0.6;
+
+/// A summary row whole on one line: its No., name, cost, department and page.
+static WHOLE_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[○〇◯]\s*)*[0-9０-９]{1,3}\s+\S.*\s[▲△-]?[0-9][0-9,]*\s.*\S\s+[0-9０-９]{1,3}(?:\s*[○〇◯])*$",
+    )
+    .expect("static regex")
+});
+
+/// Share of a columns-by-position dump's lines that are blank above which it keeps the
+/// page's vertical gaps as blank lines (pypdf's layout mode: 0.60–0.64 of the lines in
+/// the R5 and rendition dumps; `pdftotext -layout` 0.15–0.31).
+const LAYOUT_BLANK_SHARE: f64 = 0.45;
 
 /// Features counted over a dump.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -130,6 +168,14 @@ pub struct Features {
     /// Of those, the heads (up to [`HEAD_LINES`] lines before) with the card number on
     /// the cost's line (`事業費 4,789 千円 １`) or before the title (`２ 「青森…`).
     pub heads_joined: usize,
+    /// Lines inside summary tables (from 【基本方針事業一覧】 to 小計), and how many of
+    /// them are whole rows.
+    pub summary_lines: usize,
+    pub summary_rows: usize,
+    /// Lines holding one amount with thousands commas (`4,789`), and of those the ones
+    /// with a blank line on either side: a table cell printed as a text block of its own.
+    pub amounts: usize,
+    pub amounts_alone: usize,
 }
 
 /// `事業費 4,789 千円 １` or `２ 「青森の価値…`: a card number sharing a line.
@@ -168,10 +214,23 @@ pub fn features(text: &str) -> Features {
     let mut f = Features { form_feeds: text.matches('\u{c}').count(), ..Features::default() };
     let mut in_box = false;
     let mut recent: Vec<&str> = Vec::new();
+    let mut in_summary = false;
+    // Whether the line before was blank, and an amount line's (waiting for the next line).
+    let mut after_blank = true;
+    let mut amount_after_blank: Option<bool> = None;
     for raw in text.lines() {
         let line = raw.trim_end_matches('\r');
         let l = line.trim_matches(|c: char| c == '\u{c}');
-        if l.trim().is_empty() {
+        let blank = l.trim().is_empty();
+        if amount_after_blank.take() == Some(true) && blank {
+            f.amounts_alone += 1;
+        }
+        if AMOUNT_LINE.is_match(l.trim()) {
+            f.amounts += 1;
+            amount_after_blank = Some(after_blank);
+        }
+        after_blank = blank;
+        if blank {
             f.blank += 1;
             continue;
         }
@@ -187,6 +246,19 @@ pub fn features(text: &str) -> Features {
             f.layout_gaps += 1;
         }
         let squashed: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
+        // Chromium's text layer spells some ideographs as Kangxi radicals (⼀ for 一).
+        let unified = crate::normalize::radicals::unify_str(&squashed);
+        if unified.starts_with("【基本方針事業一覧】") {
+            in_summary = true;
+            continue;
+        } else if unified.starts_with("小計") {
+            in_summary = false;
+        } else if in_summary {
+            f.summary_lines += 1;
+            if WHOLE_ROW.is_match(inner) {
+                f.summary_rows += 1;
+            }
+        }
         let (a, b) = (squashed.contains("【事業概要】"), squashed.contains("【事業実績】"));
         if a && !b {
             f.heads += 1;
@@ -218,6 +290,9 @@ pub fn features(text: &str) -> Features {
             }
         }
     }
+    if amount_after_blank == Some(true) {
+        f.amounts_alone += 1;
+    }
     f
 }
 
@@ -229,13 +304,20 @@ pub fn detect(text: &str) -> DumpKind {
     // Headings come in pairs when printed apart.
     let apart = share(f.headings_apart, f.headings_apart + 2 * f.headings_joined) > SPLIT_HEADING_SHARE;
     if share(f.layout_gaps, f.lines) > LAYOUT_GAP_SHARE {
+        if share(f.blank, f.lines + f.blank) > LAYOUT_BLANK_SHARE {
+            return DumpKind::PypdfLayout;
+        }
         return DumpKind::PdftotextLayout;
     }
     if headings > 0 && apart {
         let joined_heads = share(f.heads_joined, f.heads) > MINER_JOINED_HEADS;
-        return if f.form_feeds > 0 && (f.leading_space >= MINER_LEADING_SPACES || joined_heads) {
+        let blocks = share(f.blank, f.lines + f.blank) > BLOCK_BLANK_SHARE;
+        // `pdftotext -nopgbrk` drops the form feeds; its cells still stand as blocks of
+        // their own, where PyMuPDF's blocks hold a whole row.
+        let cell_blocks = share(f.amounts_alone, f.amounts) > CELL_BLOCK_SHARE;
+        return if f.form_feeds > 0 && blocks && (f.leading_space >= MINER_LEADING_SPACES || joined_heads) {
             DumpKind::Pdfminer
-        } else if f.form_feeds > 0 {
+        } else if f.form_feeds > 0 || (blocks && cell_blocks) {
             DumpKind::Pdftotext
         } else if share(f.blank, f.lines + f.blank) > BLOCK_BLANK_SHARE {
             DumpKind::PymupdfBlocks
@@ -247,6 +329,9 @@ pub fn detect(text: &str) -> DumpKind {
         return DumpKind::Pdfplumber;
     }
     if f.form_feeds > 0 {
+        if share(f.summary_rows, f.summary_lines) > WHOLE_ROW_SHARE {
+            return DumpKind::Pypdf;
+        }
         return DumpKind::PdftotextRaw;
     }
     DumpKind::Plain
@@ -284,5 +369,17 @@ mod tests {
         assert_eq!(detect(&miner.replace(" １", "\n１")), DumpKind::Pdftotext);
         let layout = "    【 事業概要 】          【 事業実績 】\nあいうえお       かきくけこ\n";
         assert_eq!(detect(layout), DumpKind::PdftotextLayout);
+        // The page's vertical gaps kept as blank lines: pypdf's layout mode.
+        assert_eq!(detect(&layout.replace('\n', "\n\n")), DumpKind::PypdfLayout);
+        // Form feeds and the summary's rows whole on their lines: pypdf; rows whose
+        // cells wrap onto lines of their own: `pdftotext -raw`.
+        let table = "【基本方針事業一覧】\nNo. 事業名 R5事業費 担当課等 掲載頁\n";
+        let whole = "1 人材育成事業 4,789 ＤＸ推進課（西北地域県民局） 24\n2 還流促進事業 18,658 若者定着還流促進課 25\n";
+        assert_eq!(detect(&format!("{table}{whole}小計 23,447\n{plain}\u{c}")), DumpKind::Pypdf);
+        let wrapped =
+            "1\n人材育成事\n業\n4,789\nＤＸ推進課\n24\n2 還流促進事業 18,658 若者定着還流促進課 25\n";
+        assert_eq!(detect(&format!("{table}{wrapped}小計 23,447\n{plain}\u{c}")), DumpKind::PdftotextRaw);
+        // Without form feeds, rows on their lines are the seed's plain dump.
+        assert_eq!(detect(&format!("{table}{whole}小計 23,447\n{plain}")), DumpKind::Plain);
     }
 }

@@ -9,11 +9,20 @@
 //! CJK Radicals Supplement (U+2E80–U+2EF3) mostly has none, so it is mapped with the
 //! `Equivalent_Unified_Ideograph` data of the Unicode Character Database (U+2E80 and the
 //! unassigned U+2E9A have no equivalent and are kept).
+//!
+//! Four Kangxi radicals decompose to a traditional form outside JIS X 0208 whose
+//! Japanese form is in it (⼾ → 戶, where a Japanese font draws 戸; ⾭ 靑/青, ⿈ 黃/黄,
+//! ⿊ 黑/黒). A Japanese report's producer sent its kanji's glyph to the radical, so the
+//! kanji is the JIS X 0208 form (`JAPANESE_FORMS`); the other radicals outside JIS X
+//! 0208 (丨, 彐, 疒, 禸, 辵) have no such variant and keep their decomposition.
 
 /// The unified ideograph `c` stands for, or `c` itself.
 pub fn to_unified(c: char) -> char {
     match c as u32 {
         0x2F00..=0x2FD5 => {
+            if let Some(&(_, japanese)) = JAPANESE_FORMS.iter().find(|&&(radical, _)| radical == c) {
+                return japanese;
+            }
             // Each Kangxi radical decomposes (compatibility) to exactly one ideograph.
             let mut out = c;
             unicode_normalization::char::decompose_compatible(c, |d| out = d);
@@ -42,6 +51,11 @@ pub fn unify_str(s: &str) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(s)
     }
 }
+
+/// The Kangxi radicals whose compatibility decomposition lies outside JIS X 0208 and has
+/// a JIS X 0208 variant, with that variant (the form a Japanese font draws).
+const JAPANESE_FORMS: &[(char, char)] =
+    &[('\u{2F3E}', '戸'), ('\u{2FAD}', '青'), ('\u{2FC8}', '黄'), ('\u{2FCA}', '黒')];
 
 /// CJK Radicals Supplement → Equivalent_Unified_Ideograph (UCD), sorted by radical.
 const SUPPLEMENT: &[(char, char)] = &[
@@ -170,6 +184,11 @@ mod tests {
         assert_eq!(to_unified('\u{2F47}'), '日');
         assert_eq!(to_unified('\u{2F00}'), '一');
         assert_eq!(to_unified('\u{2FD5}'), '龠');
+        // Outside JIS X 0208 by NFKC (戶, 黑): the Japanese form.
+        assert_eq!(to_unified('\u{2F3E}'), '戸');
+        assert_eq!(to_unified('\u{2FCA}'), '黒');
+        // Outside JIS X 0208 without a Japanese variant: NFKC's.
+        assert_eq!(to_unified('\u{2F01}'), '\u{4E28}');
     }
 
     #[test]

@@ -17,6 +17,9 @@
 //! - columns by character positions (`pdftotext -layout`): a box line is cut at the
 //!   right column's position (from the box headings), other lines have their runs of
 //!   spaces closed to one space;
+//! - content-stream order with lines broken only where text moves down (pypdf): a card
+//!   number, a metric cell's note or a policy mark glued to its neighbour is cut off
+//!   again (`pypdf`);
 //! - every kind: a metric line whose last cell runs into the next row's item
 //!   (`… 18名・8名実践能力…`) is cut after the cells the header's columns call for.
 
@@ -25,6 +28,7 @@ mod layout_metrics;
 mod layout_summary;
 mod metric_steps;
 mod plumber;
+mod pypdf;
 mod stacked;
 mod summary_steps;
 
@@ -133,12 +137,16 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
     match kind {
-        DumpKind::PdftotextLayout => {
-            let (rebuilt, doubts) = layout_summary::rows(layout_columns(ls));
+        DumpKind::PdftotextLayout | DumpKind::PypdfLayout => {
+            if kind == DumpKind::PypdfLayout {
+                ls = pypdf::layout_lines(ls);
+            }
+            let (rebuilt, doubts) = layout_summary::rows(layout_columns(ls, kind));
             summary = doubts;
             ls = summary_rows(metric_rows(rebuilt, true, &mut guesses));
         }
         DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false, &mut guesses),
+        DumpKind::Pypdf => ls = pypdf::lines(ls),
         _ => {}
     }
     if kind.cell_per_line() {
@@ -152,7 +160,8 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
         ls = cell_fragments(ls);
         ls = cuts::wrapped_breakdowns(ls);
     }
-    if kind == DumpKind::PdftotextRaw {
+    // pypdf's plain text is in content-stream order too, once its cuts are undone.
+    if matches!(kind, DumpKind::PdftotextRaw | DumpKind::Pypdf) {
         ls = cuts::item_and_block(ls);
     }
     (ls, Guesses { metric_items: guesses, summary })
@@ -562,7 +571,7 @@ fn ends_box(s: &str) -> bool {
 
 /// `pdftotext -layout`: box lines cut at the right column's character position, the left
 /// column's lines first; every other line has its runs of spaces closed to one.
-fn layout_columns(ls: Vec<String>) -> Vec<String> {
+fn layout_columns(ls: Vec<String>, kind: DumpKind) -> Vec<String> {
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
     while i < ls.len() {
@@ -583,14 +592,21 @@ fn layout_columns(ls: Vec<String>) -> Vec<String> {
             .and_then(|k| (k..chars.len()).find(|&m| chars[m] == '【'));
         out.push(close_gaps(&ls[i]));
         i += 1;
-        let Some(right_at) = right_at else { continue };
+        let Some(right_at_heading) = right_at else { continue };
         let end = (i..ls.len()).find(|&k| ends_box(&ls[k])).unwrap_or(ls.len());
         // The headings are centred over their columns: where the right column's text
         // starts is told by the box's lines of two runs (the leftmost second run).
-        let right_at = ls[i..end].iter().filter_map(|l| second_run(l)).min().unwrap_or(right_at);
+        let starts: Vec<usize> = ls[i..end].iter().filter_map(|l| second_run(l)).collect();
+        // pypdf sets a justified line's pieces apart by a gap of their own, so a second run
+        // can start left of the right column: there the column starts where most second
+        // runs do, and a second run well left of it is the left column's.
+        let pieces_apart = kind == DumpKind::PypdfLayout;
+        let right_at = if pieces_apart { most_common(&starts) } else { starts.iter().copied().min() };
+        let right_at = right_at.unwrap_or(right_at_heading);
         let (mut left, mut right) = (Vec::new(), Vec::new());
         for l in &ls[i..end] {
-            let (x, y) = cut_at(l, right_at);
+            let stray = pieces_apart && second_run(l).is_some_and(|s| s + LAYOUT_SLACK < right_at);
+            let (x, y) = if stray { (close_gaps(l), String::new()) } else { cut_at(l, right_at) };
             if !x.is_empty() {
                 left.push(x);
             }
@@ -603,6 +619,21 @@ fn layout_columns(ls: Vec<String>) -> Vec<String> {
         i = end;
     }
     out
+}
+
+/// The value most of `xs` have (the least of those tied), if any.
+fn most_common(xs: &[usize]) -> Option<usize> {
+    let mut sorted = xs.to_vec();
+    sorted.sort_unstable();
+    let mut best: Option<(usize, usize)> = None;
+    for run in sorted.chunk_by(|a, b| a == b) {
+        if let Some(&x) = run.first() {
+            if best.is_none_or(|(_, n)| run.len() > n) {
+                best = Some((x, run.len()));
+            }
+        }
+    }
+    best.map(|(x, _)| x)
 }
 
 /// Character column where a line's second run of text starts (after two or more spaces).
@@ -778,6 +809,22 @@ mod tests {
                 "項目名 4年度 5年度"
             ])
         );
+    }
+
+    #[test]
+    fn pypdf_layout_keeps_a_piece_set_apart_in_its_column() {
+        let ls = v(&[
+            "   【 事業概要 】      【 事業実績 】",
+            "あいうえおかき     さしすせそ",
+            "くけこ。   （なにぬ",
+            "ねの）。        たちつ。",
+            "   項目名    4年度   5年度",
+        ]);
+        // The right column starts at 12 on two lines; `（なにぬ` at 7 is the left's.
+        let want = ["あいうえおかき", "くけこ。 （なにぬ", "ねの）。", "さしすせそ", "たちつ。"];
+        assert_eq!(lines(ls.clone(), DumpKind::PypdfLayout)[1..6], v(&want));
+        // `pdftotext -layout` keeps no such pieces: the leftmost second run starts the column.
+        assert_eq!(lines(ls, DumpKind::PdftotextLayout)[2], "くけこ。");
     }
 }
 
