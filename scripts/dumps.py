@@ -42,13 +42,15 @@ def pdftotext(pdf, *flags):
     ).stdout.decode("utf-8")
 
 
-def pymupdf(pdf, blocks=False):
+def pymupdf(pdf, blocks=False, sort=False):
     import pymupdf as fitz
 
     pages = []
     with fitz.open(pdf) as doc:
         for page in doc:
-            if blocks:
+            if sort:
+                pages.append(page.get_text(sort=True))
+            elif blocks:
                 bl = [b[4].rstrip("\n") for b in page.get_text("blocks") if b[6] == 0]
                 pages.append("\n\n".join(bl) + "\n")
             else:
@@ -70,6 +72,7 @@ KINDS = {
     "pdftotext-raw": lambda p: pdftotext(p, "-raw"),
     "pymupdf": lambda p: pymupdf(p),
     "pymupdf-blocks": lambda p: pymupdf(p, blocks=True),
+    "pymupdf-sort": lambda p: pymupdf(p, sort=True),
     "pdfplumber": pdfplumber_text,
 }
 
