@@ -183,6 +183,13 @@ fn pdftotext_layout() {
 }
 
 #[test]
+fn pymupdf_sort() {
+    // PyMuPDF `get_text(sort=True)`, pages concatenated: runs put back at their page
+    // positions, footers cut from the next page's first line.
+    check(DumpKind::PymupdfSort, 0.9788, 0.9714);
+}
+
+#[test]
 fn pdfplumber() {
     // Open: a metric cell of 【…】 blocks. The Chromium PDF's text gives 神戶 for 神戸:
     // read as 戸 (a z-variant), warned `text.variant_folded`.

@@ -5,7 +5,8 @@
 //! runs of spaces; `-raw` keeps content-stream order, so a table row stays on one line;
 //! the default mode and PyMuPDF put each table cell and each box heading on a line of
 //! its own; pdfplumber (pdfminer) joins the two columns of a box on one line with a
-//! single space. The kind decides which reassembly [`crate::report::reassemble`] applies
+//! single space; PyMuPDF's sorted text (`get_text(sort=True)`) keeps columns apart as
+//! `-layout` does but counts a gap in its next word's character widths. The kind decides which reassembly [`crate::report::reassemble`] applies
 //! before the report grammar reads the lines. Detection only counts features; a dump
 //! with none of them is read as [`DumpKind::Plain`], the style the grammar reads as is.
 
@@ -30,10 +31,13 @@ pub enum DumpKind {
     PymupdfBlocks,
     /// pdfplumber / pdfminer `extract_text()`: a box's two columns on one line.
     Pdfplumber,
+    /// PyMuPDF `page.get_text(sort=True)`: as `-layout`, but a gap counted in its next
+    /// word's character widths, so columns align by width on the page, not by character.
+    PymupdfSort,
 }
 
 impl DumpKind {
-    pub const ALL: [DumpKind; 7] = [
+    pub const ALL: [DumpKind; 8] = [
         DumpKind::Plain,
         DumpKind::Pdftotext,
         DumpKind::PdftotextLayout,
@@ -41,6 +45,7 @@ impl DumpKind {
         DumpKind::Pymupdf,
         DumpKind::PymupdfBlocks,
         DumpKind::Pdfplumber,
+        DumpKind::PymupdfSort,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +57,7 @@ impl DumpKind {
             DumpKind::Pymupdf => "pymupdf",
             DumpKind::PymupdfBlocks => "pymupdf-blocks",
             DumpKind::Pdfplumber => "pdfplumber",
+            DumpKind::PymupdfSort => "pymupdf-sort",
         }
     }
 
@@ -105,6 +111,11 @@ pub struct Features {
     pub box_lines: usize,
     pub box_lines_joined: usize,
     pub trailing_space: usize,
+    /// Of the table rows ending in a number after wide text (`… 課     24`): the most
+    /// that end in one character column, and the most that end at one position when each
+    /// character is counted by its width and each gap by its next word's (±1 either way).
+    pub ends_by_char: usize,
+    pub ends_by_width: usize,
 }
 
 fn is_wide(c: char) -> bool {
@@ -128,6 +139,7 @@ fn joined_columns(line: &str) -> bool {
 pub fn features(text: &str) -> Features {
     let mut f = Features { form_feeds: text.matches('\u{c}').count(), ..Features::default() };
     let mut in_box = false;
+    let (mut by_char, mut by_width) = (Vec::new(), Vec::new());
     for raw in text.lines() {
         let line = raw.trim_end_matches('\r');
         let l = line.trim_matches(|c: char| c == '\u{c}');
@@ -142,6 +154,10 @@ pub fn features(text: &str) -> Features {
         let inner = l.trim();
         if inner.contains(&" ".repeat(LAYOUT_GAP)) || inner.contains(&"\u{3000}".repeat(2)) {
             f.layout_gaps += 1;
+            if let Some((c, w)) = number_end(l) {
+                by_char.push(c);
+                by_width.push(w);
+            }
         }
         let squashed: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
         let (a, b) = (squashed.contains("【事業概要】"), squashed.contains("【事業実績】"));
@@ -167,7 +183,34 @@ pub fn features(text: &str) -> Features {
             }
         }
     }
+    f.ends_by_char = most_within_one(&by_char);
+    f.ends_by_width = most_within_one(&by_width);
     f
+}
+
+/// Where a table row line ends, in characters and in half-widths as PyMuPDF's sorted
+/// text counts them ([`super::sort_layout::words`]): a line of three runs or more whose
+/// last is a plain number, with wide text before it (where the two counts differ).
+fn number_end(line: &str) -> Option<(usize, usize)> {
+    let ws = super::sort_layout::words(line);
+    let last = ws.last()?;
+    let chars: Vec<char> = line.chars().collect();
+    let text = chars.get(last.chars.0..last.chars.1)?;
+    let runs = 1 + ws.iter().skip(1).filter(|w| w.spaces >= 2).count();
+    let wide_before = chars.get(..last.chars.0)?.iter().any(|c| super::sort_layout::is_wide(*c));
+    (runs >= 3 && wide_before && text.iter().all(|c| c.is_ascii_digit() || *c == ','))
+        .then(|| (last.chars.1, last.end.round() as usize))
+}
+
+/// The most values within one of a value.
+fn most_within_one(v: &[usize]) -> usize {
+    let mut sorted = v.to_vec();
+    sorted.sort_unstable();
+    sorted
+        .iter()
+        .map(|&x| sorted.partition_point(|&y| y <= x + 1) - sorted.partition_point(|&y| y + 1 < x))
+        .max()
+        .unwrap_or(0)
 }
 
 /// The dump's kind from its features.
@@ -178,7 +221,13 @@ pub fn detect(text: &str) -> DumpKind {
     // Headings come in pairs when printed apart.
     let apart = share(f.headings_apart, f.headings_apart + 2 * f.headings_joined) > SPLIT_HEADING_SHARE;
     if share(f.layout_gaps, f.lines) > LAYOUT_GAP_SHARE {
-        return DumpKind::PdftotextLayout;
+        // Columns by position: by character (`-layout`) or by width on the page (PyMuPDF
+        // sorted text, whose gaps count the next word's character widths).
+        return if f.ends_by_width > f.ends_by_char {
+            DumpKind::PymupdfSort
+        } else {
+            DumpKind::PdftotextLayout
+        };
     }
     if headings > 0 && apart {
         return if f.form_feeds > 0 {
@@ -223,5 +272,19 @@ mod tests {
         assert_eq!(detect(joined), DumpKind::Pdfplumber);
         let layout = "    【 事業概要 】          【 事業実績 】\nあいうえお       かきくけこ\n";
         assert_eq!(detect(layout), DumpKind::PdftotextLayout);
+    }
+
+    #[test]
+    fn sorted_text_is_told_from_layout_by_where_rows_end() {
+        // Rows ending in a number after wide text: `-layout` ends them in one character
+        // column; PyMuPDF's sorted text counts each character by its width (a wide one
+        // two) and the gap before digits in digits, so they end in one column only when
+        // widths are counted.
+        let by_char =
+            "  1  あいうえお          24\n  2  あい             25\n  3  あいうえおかき        26\n";
+        assert_eq!(detect(by_char), DumpKind::PdftotextLayout);
+        let by_width =
+            "  1  あいうえお          24\n  2  あい                25\n  3  あいうえおかき      26\n";
+        assert_eq!(detect(by_width), DumpKind::PymupdfSort);
     }
 }

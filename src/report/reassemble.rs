@@ -133,7 +133,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
     match kind {
-        DumpKind::PdftotextLayout => {
+        DumpKind::PdftotextLayout | DumpKind::PymupdfSort => {
             let (rebuilt, doubts) = layout_summary::rows(layout_columns(ls));
             summary = doubts;
             ls = summary_rows(metric_rows(rebuilt, true, &mut guesses));
