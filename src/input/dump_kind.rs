@@ -154,9 +154,9 @@ pub fn features(text: &str) -> Features {
         let inner = l.trim();
         if inner.contains(&" ".repeat(LAYOUT_GAP)) || inner.contains(&"\u{3000}".repeat(2)) {
             f.layout_gaps += 1;
-            if let Some((c, w)) = number_end(l) {
+            if let Some((c, w)) = super::sort_layout::row_end(l, 1.0) {
                 by_char.push(c);
-                by_width.push(w);
+                by_width.push(w.round() as usize);
             }
         }
         let squashed: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
@@ -183,34 +183,9 @@ pub fn features(text: &str) -> Features {
             }
         }
     }
-    f.ends_by_char = most_within_one(&by_char);
-    f.ends_by_width = most_within_one(&by_width);
+    f.ends_by_char = super::sort_layout::most_within_one(&by_char);
+    f.ends_by_width = super::sort_layout::most_within_one(&by_width);
     f
-}
-
-/// Where a table row line ends, in characters and in half-widths as PyMuPDF's sorted
-/// text counts them ([`super::sort_layout::words`]): a line of three runs or more whose
-/// last is a plain number, with wide text before it (where the two counts differ).
-fn number_end(line: &str) -> Option<(usize, usize)> {
-    let ws = super::sort_layout::words(line);
-    let last = ws.last()?;
-    let chars: Vec<char> = line.chars().collect();
-    let text = chars.get(last.chars.0..last.chars.1)?;
-    let runs = 1 + ws.iter().skip(1).filter(|w| w.spaces >= 2).count();
-    let wide_before = chars.get(..last.chars.0)?.iter().any(|c| super::sort_layout::is_wide(*c));
-    (runs >= 3 && wide_before && text.iter().all(|c| c.is_ascii_digit() || *c == ','))
-        .then(|| (last.chars.1, last.end.round() as usize))
-}
-
-/// The most values within one of a value.
-fn most_within_one(v: &[usize]) -> usize {
-    let mut sorted = v.to_vec();
-    sorted.sort_unstable();
-    sorted
-        .iter()
-        .map(|&x| sorted.partition_point(|&y| y <= x + 1) - sorted.partition_point(|&y| y + 1 < x))
-        .max()
-        .unwrap_or(0)
 }
 
 /// The dump's kind from its features.

@@ -42,6 +42,11 @@ const MIN_CHAIN: usize = 3;
 /// Spaces that keep two runs of a rewritten line apart: `-layout` runs are apart by two
 /// spaces or more, words of one run by one.
 const RUN_GAP: usize = 2;
+/// An ASCII character's width is looked for within this many steps either side of half
+/// a full width ([`ascii_width`]).
+const HALF_STEPS: usize = 6;
+/// One step: 5 % of a half-width, finer than a row's rounding to whole columns.
+const HALF_STEP: f64 = 0.05;
 
 /// Whether a character is drawn a full width wide (two half-widths): CJK ideographs and
 /// kana, full-width forms, and the symbols a Japanese font sets full-width (circled
@@ -51,8 +56,10 @@ pub fn is_wide(c: char) -> bool {
     (u >= 0x2460 && !(0xFF61..=0xFF9F).contains(&u)) || c == '※'
 }
 
-fn width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+/// A string's width in half-widths, an ASCII character `half` of them (a writer's digits
+/// and Latin letters are not always exactly half a full width).
+fn width(s: &str, half: f64) -> f64 {
+    s.chars().map(|c| if is_wide(c) { 2.0 } else { half }).sum()
 }
 
 /// A word of a sorted line: its character span in the line and its span on the page in
@@ -67,50 +74,95 @@ pub struct Word {
 }
 
 /// The words of a sorted line with their positions in half-widths: each space before a
-/// word is worth the word's mean character width (how PyMuPDF counted it).
-pub fn words(line: &str) -> Vec<Word> {
+/// word is worth the word's mean character width (how PyMuPDF counted it), an ASCII
+/// character `half` a half-width.
+pub fn words(line: &str, half: f64) -> Vec<Word> {
     let mut out = Vec::new();
     let mut x = 0.0;
-    let (mut spaces, mut at, mut word_start) = (0usize, 0usize, None::<(usize, String)>);
+    // The word being read: its first character's index and its text.
+    let mut current: Option<(usize, String)> = None;
+    let (mut spaces, mut before) = (0usize, 0usize);
     let mut push = |x: &mut f64, spaces: usize, start: usize, end: usize, w: &str| {
         let n = w.chars().count().max(1);
-        let per_space = width(w) as f64 / n as f64;
-        *x += spaces as f64 * per_space;
+        *x += spaces as f64 * width(w, half) / n as f64;
         let s = *x;
-        *x += width(w) as f64;
+        *x += width(w, half);
         out.push(Word { chars: (start, end), start: s, end: *x, spaces });
     };
-    let mut pending_spaces = 0;
+    let mut at = 0;
     for c in line.chars() {
         if c == ' ' {
-            if let Some((start, w)) = word_start.take() {
-                push(&mut x, pending_spaces, start, at, &w);
+            if let Some((start, w)) = current.take() {
+                push(&mut x, before, start, at, &w);
                 spaces = 0;
             }
             spaces += 1;
         } else {
-            match word_start.as_mut() {
+            match current.as_mut() {
                 Some((_, w)) => w.push(c),
                 None => {
-                    pending_spaces = spaces;
-                    word_start = Some((at, c.to_string()));
+                    before = spaces;
+                    current = Some((at, c.to_string()));
                 }
             }
         }
         at += 1;
     }
-    if let Some((start, w)) = word_start {
-        push(&mut x, pending_spaces, start, at, &w);
+    if let Some((start, w)) = current {
+        push(&mut x, before, start, at, &w);
     }
     out
+}
+
+/// Where a table row line ends, in characters and in half-widths: a line of three runs
+/// or more whose last is a plain number, with wide text before it (where the two counts
+/// differ). Rows of a table end in one column (a right-aligned 掲載頁 or cost).
+pub fn row_end(line: &str, half: f64) -> Option<(usize, f64)> {
+    let ws = words(line, half);
+    let last = ws.last()?;
+    let chars: Vec<char> = line.chars().collect();
+    let text = chars.get(last.chars.0..last.chars.1)?;
+    let runs = 1 + ws.iter().skip(1).filter(|w| w.spaces >= RUN_GAP).count();
+    let wide_before = chars.get(..last.chars.0)?.iter().any(|c| is_wide(*c));
+    (runs >= 3 && wide_before && text.iter().all(|c| c.is_ascii_digit() || *c == ','))
+        .then_some((last.chars.1, last.end))
+}
+
+/// The most values within one of a value.
+pub fn most_within_one(v: &[usize]) -> usize {
+    let mut sorted = v.to_vec();
+    sorted.sort_unstable();
+    sorted
+        .iter()
+        .map(|&x| sorted.partition_point(|&y| y <= x + 1) - sorted.partition_point(|&y| y + 1 < x))
+        .max()
+        .unwrap_or(0)
+}
+
+/// An ASCII character's width in half-widths as the dump's rows tell it: of
+/// half a full width ± [`HALF_STEPS`] × [`HALF_STEP`], the one under which most rows ending in a number end in one
+/// column (the nearest to 1 among equals). PyMuPDF counts a gap before digits in the
+/// digits' own width, which a writer's font makes more or less than half a full width.
+fn ascii_width(lines: &[String]) -> f64 {
+    let mut best = (0usize, 1.0f64);
+    for k in 0..=HALF_STEPS * 2 {
+        let half = 1.0 + (k as f64 - HALF_STEPS as f64) * HALF_STEP;
+        let ends: Vec<usize> =
+            lines.iter().filter_map(|l| row_end(l, half)).map(|(_, e)| e.round() as usize).collect();
+        let n = most_within_one(&ends);
+        if n > best.0 || (n == best.0 && (half - 1.0).abs() < (best.1 - 1.0).abs()) {
+            best = (n, half);
+        }
+    }
+    best.1
 }
 
 /// A line rewritten with its runs (words apart by fewer than [`RUN_GAP`] spaces) at their
 /// positions on the page, one half-width a character column: a run starts at its
 /// position, or [`RUN_GAP`] spaces after the run before where that one reaches further
 /// (its wide characters are one column each but two half-widths).
-pub fn relayout(line: &str) -> String {
-    let ws = words(line);
+pub fn relayout(line: &str, half: f64) -> String {
+    let ws = words(line, half);
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() * 2);
     let mut col = 0usize;
@@ -121,7 +173,7 @@ pub fn relayout(line: &str) -> String {
             out.push_str(&" ".repeat(w.spaces));
             col += w.spaces;
         } else {
-            let target = w.start.round() as usize;
+            let target = w.start.round().max(0.0) as usize;
             let min = if k == 0 { 0 } else { col + RUN_GAP };
             let to = target.max(min);
             out.push_str(&" ".repeat(to - col));
@@ -156,8 +208,9 @@ fn footer_head(line: &str) -> Option<(usize, u32, &str)> {
 }
 
 /// The lines that hold a page footer: the longest chain of numbers starting lines that
-/// count pages — each the one before plus one, or two where a page printed none, at
-/// least that many times [`MIN_PAGE_LINES`] lines on, indented alike. A report's footers
+/// count pages — each the one before plus one, two where a page printed none, or the
+/// same, at least that many pages (one for the same) times [`MIN_PAGE_LINES`] lines on,
+/// indented alike. A report's footers
 /// number every page, while the numbered rows of a table (a summary's No.) follow each
 /// other within a few lines and start again with each table; a chain of fewer than
 /// [`MIN_CHAIN`] is no footers at all.
@@ -175,9 +228,11 @@ fn footers(lines: &[String]) -> Vec<bool> {
             let (Some(&(li, other_indent, m)), Some(&(len, _))) = (found.get(j), best.get(j)) else {
                 continue;
             };
-            let pages = n.checked_sub(m).map_or(0, |d| d as usize);
-            if (1..=NEIGHBOUR_PAGES).contains(&pages)
-                && i - li >= pages * MIN_PAGE_LINES
+            // A number repeated counts a page too: a report can print two pages alike
+            // (a case-study page numbered as the page before it).
+            let Some(pages) = n.checked_sub(m).map(|d| d as usize) else { continue };
+            if pages <= NEIGHBOUR_PAGES
+                && i - li >= pages.max(1) * MIN_PAGE_LINES
                 && indent.abs_diff(other_indent) <= FOOTER_INDENT_SLACK
                 && len + 1 > here.0
             {
@@ -211,6 +266,7 @@ fn footers(lines: &[String]) -> Vec<bool> {
 /// first line starting with a form feed, and every line's runs at their page positions.
 pub fn lines(input: Vec<String>) -> Vec<String> {
     let is_footer = footers(&input);
+    let half = ascii_width(&input);
     let mut out: Vec<String> = Vec::with_capacity(input.len() + input.len() / 16);
     let mut page_ends = false;
     for (l, footer) in input.iter().zip(is_footer) {
@@ -225,10 +281,10 @@ pub fn lines(input: Vec<String>) -> Vec<String> {
                 if rest.trim().is_empty() {
                     page_ends = true;
                 } else {
-                    out.push(format!("\u{c}{}", relayout(rest)));
+                    out.push(format!("\u{c}{}", relayout(rest, half)));
                 }
             }
-            None => out.push(format!("{feed}{}", relayout(l))),
+            None => out.push(format!("{feed}{}", relayout(l, half))),
         }
     }
     if page_ends {
@@ -260,19 +316,19 @@ mod tests {
     #[test]
     fn spaces_count_in_the_next_words_width() {
         // 4 spaces before a wide word are 8 half-widths; 8 before digits are 8.
-        let a = words("ab    若者");
-        let b = words("ab        12");
+        let a = words("ab    若者", 1.0);
+        let b = words("ab        12", 1.0);
         assert_eq!(a.get(1).map(|w| w.start), Some(10.0));
         assert_eq!(b.get(1).map(|w| w.start), Some(10.0));
         // A wide word is two half-widths a character.
-        assert_eq!(words("若者  1").get(1).map(|w| w.start), Some(6.0));
+        assert_eq!(words("若者  1", 1.0).get(1).map(|w| w.start), Some(6.0));
     }
 
     #[test]
     fn runs_are_put_at_their_positions() {
         // The department after a wide name, and after a number, lands in one column.
-        let a = relayout("  1 あいうえお    課名");
-        let b = relayout("  2     123      課名");
+        let a = relayout("  1 あいうえお    課名", 1.0);
+        let b = relayout("  2     123      課名", 1.0);
         let col = |s: &str| s.find("課名").map(|k| s[..k].chars().count());
         assert_eq!(col(&a), col(&b));
         // Words of one run keep their single spaces.
@@ -305,6 +361,6 @@ mod tests {
         assert_eq!(out.iter().filter(|l| l.starts_with('\u{c}')).count(), 4);
         // Numbered rows a line apart are not footers.
         let rows: Vec<String> = (1..6).map(|n| format!("  {n} 事業名")).collect();
-        assert_eq!(lines(rows.clone()), rows.iter().map(|r| relayout(r)).collect::<Vec<_>>());
+        assert_eq!(lines(rows.clone()), rows.iter().map(|r| relayout(r, 1.0)).collect::<Vec<_>>());
     }
 }
