@@ -242,22 +242,19 @@ fn footers(lines: &[String]) -> Vec<bool> {
         best.push(here);
     }
     let mut out = vec![false; lines.len()];
-    let Some((mut k, &(len, _))) = best.iter().enumerate().max_by_key(|(k, b)| (b.0, std::cmp::Reverse(*k)))
+    let Some((end, &(len, _))) = best.iter().enumerate().max_by_key(|(k, b)| (b.0, std::cmp::Reverse(*k)))
     else {
         return out;
     };
     if len < MIN_CHAIN {
         return out;
     }
-    loop {
-        let Some(&(i, _, _)) = found.get(k) else { break };
-        if let Some(slot) = out.get_mut(i) {
+    let mut at = Some(end);
+    while let Some(k) = at {
+        if let Some(slot) = found.get(k).and_then(|&(i, _, _)| out.get_mut(i)) {
             *slot = true;
         }
-        match best.get(k).and_then(|b| b.1) {
-            Some(j) => k = j,
-            None => break,
-        }
+        at = best.get(k).and_then(|b| b.1);
     }
     out
 }
