@@ -15,6 +15,12 @@ writes fixtures/dumps/<stem>.<kind>.txt for kind in
   pymupdf           PyMuPDF `page.get_text()` (one span per line)
   pymupdf-blocks    PyMuPDF `page.get_text("blocks")`, blocks joined by blank lines
   pdfplumber        pdfplumber `page.extract_text()` (pdfminer), pages joined by newlines
+  pymupdf-sort      PyMuPDF `page.get_text(sort=True)` (lines by position, gaps as runs of
+                    spaces), pages concatenated as they come (as for `pymupdf`): a sorted
+                    page's text does not end with a newline, so its footer is glued to the
+                    next page's first line. A script joining pages with "\n" has the
+                    footers apart; that join of the two fixture PDFs is written to
+                    fixtures/dumps/newline-joined/<stem>.pymupdf-sort.txt (read alike)
 
 Needs poppler-utils, PyMuPDF (`pip install pymupdf`) and pdfplumber. The outputs are
 deterministic for a given tool version; the versions used are printed.
@@ -40,6 +46,13 @@ def pdftotext(pdf, *flags):
     return subprocess.run(
         ["pdftotext", "-enc", "UTF-8", *flags, pdf, "-"], check=True, capture_output=True
     ).stdout.decode("utf-8")
+
+
+def pymupdf_sort_newline_joined(pdf):
+    import pymupdf as fitz
+
+    with fitz.open(pdf) as doc:
+        return "\n".join(page.get_text(sort=True) for page in doc)
 
 
 def pymupdf(pdf, blocks=False, sort=False):
@@ -87,6 +100,13 @@ def main(argv):
             path = os.path.join(OUT, f"{stem}.{kind}.txt")
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(fn(pdf))
+            print(path)
+        if pdf in DEFAULT[:2]:
+            # The other join a script may use (tests/dumps.rs reads both alike).
+            os.makedirs(os.path.join(OUT, "newline-joined"), exist_ok=True)
+            path = os.path.join(OUT, "newline-joined", f"{stem}.pymupdf-sort.txt")
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(pymupdf_sort_newline_joined(pdf))
             print(path)
     import pdfplumber
     import pymupdf as fitz

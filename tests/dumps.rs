@@ -186,7 +186,23 @@ fn pdftotext_layout() {
 fn pymupdf_sort() {
     // PyMuPDF `get_text(sort=True)`, pages concatenated: runs put back at their page
     // positions, footers cut from the next page's first line.
-    check(DumpKind::PymupdfSort, 1.0, 0.9889);
+    check(DumpKind::PymupdfSort, 1.0, 0.9888);
+}
+
+#[test]
+fn pymupdf_sort_pages_joined_by_newlines_read_alike() {
+    // A script joining the sorted pages with "\n" (not "") has each page footer on a
+    // line of its own, not glued to the next page's first line: the same reading.
+    for pdf in ["libreoffice", "chromium"] {
+        let glued = format!("dumps/aomori-r5.{pdf}.pymupdf-sort.txt");
+        let apart = format!("dumps/newline-joined/aomori-r5.{pdf}.pymupdf-sort.txt");
+        let text = std::fs::read_to_string(common::fixture(&apart)).expect("dump fixture");
+        assert_eq!(dump_kind::detect(&text), DumpKind::PymupdfSort, "{apart}: detected kind");
+        let read =
+            |name: &str| convert_path(&common::fixture(name), &Options::default()).expect("dump converts");
+        let (a, b) = (score(&read(&glued), &gold()), score(&read(&apart), &gold()));
+        assert_eq!((a.structure, a.all), (b.structure, b.all), "{apart}: {:#?}", b.misses);
+    }
 }
 
 #[test]
