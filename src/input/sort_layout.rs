@@ -45,6 +45,12 @@ const RUN_GAP: usize = 2;
 /// An ASCII character's width is looked for within this many steps either side of half
 /// a full width ([`ascii_width`]).
 const HALF_STEPS: usize = 6;
+/// A hyphen's width in digit widths. A lone dash is a metrics cell (nothing to report),
+/// and PyMuPDF counts the gap before it in the dash's own width, so that width decides its
+/// column: in the proportional CJK fonts reports are set in a hyphen is about 0.3 em
+/// against a digit's 0.55 (in a monospaced font both are 0.5 em, and a dash then lands
+/// left of its place, in the column before at worst).
+const DASH: f64 = 0.55;
 /// One step: 5 % of a half-width, finer than a row's rounding to whole columns.
 const HALF_STEP: f64 = 0.05;
 
@@ -57,9 +63,20 @@ pub fn is_wide(c: char) -> bool {
 }
 
 /// A string's width in half-widths, an ASCII character `half` of them (a writer's digits
-/// and Latin letters are not always exactly half a full width).
+/// and Latin letters are not always exactly half a full width), a hyphen or dash
+/// [`DASH`] of that.
 fn width(s: &str, half: f64) -> f64 {
-    s.chars().map(|c| if is_wide(c) { 2.0 } else { half }).sum()
+    s.chars()
+        .map(|c| {
+            if is_wide(c) {
+                2.0
+            } else if matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}') {
+                half * DASH
+            } else {
+                half
+            }
+        })
+        .sum()
 }
 
 /// A word of a sorted line: its character span in the line and its span on the page in
