@@ -18,6 +18,12 @@ writes fixtures/dumps/<stem>.<kind>.txt for kind in
   pdfplumber        pdfplumber `page.extract_text()` (pdfminer), pages joined by newlines
   pdfminer          pdfminer.six `high_level.extract_text()` (= `pdf2txt.py`, default
                     LAParams): text boxes joined by blank lines, a form feed after each page
+  pymupdf-sort      PyMuPDF `page.get_text(sort=True)` (lines by position, gaps as runs of
+                    spaces), pages concatenated as they come (as for `pymupdf`): a sorted
+                    page's text does not end with a newline, so its footer is glued to the
+                    next page's first line. A script joining pages with "\n" has the
+                    footers apart; that join of the two fixture PDFs is written to
+                    fixtures/dumps/newline-joined/<stem>.pymupdf-sort.txt (read alike)
 
   pypdf             pypdf `page.extract_text()`, pages joined by "\n\f" (a newline and
                     a form feed, as a typical script marks its page breaks)
@@ -50,13 +56,22 @@ def pdftotext(pdf, *flags):
     ).stdout.decode("utf-8")
 
 
-def pymupdf(pdf, blocks=False):
+def pymupdf_sort_newline_joined(pdf):
+    import pymupdf as fitz
+
+    with fitz.open(pdf) as doc:
+        return "\n".join(page.get_text(sort=True) for page in doc)
+
+
+def pymupdf(pdf, blocks=False, sort=False):
     import pymupdf as fitz
 
     pages = []
     with fitz.open(pdf) as doc:
         for page in doc:
-            if blocks:
+            if sort:
+                pages.append(page.get_text(sort=True))
+            elif blocks:
                 bl = [b[4].rstrip("\n") for b in page.get_text("blocks") if b[6] == 0]
                 pages.append("\n\n".join(bl) + "\n")
             else:
@@ -93,6 +108,7 @@ KINDS = {
     "pdftotext-raw": lambda p: pdftotext(p, "-raw"),
     "pymupdf": lambda p: pymupdf(p),
     "pymupdf-blocks": lambda p: pymupdf(p, blocks=True),
+    "pymupdf-sort": lambda p: pymupdf(p, sort=True),
     "pdfplumber": pdfplumber_text,
     "pdfminer": pdfminer_text,
     "pypdf": lambda p: pypdf_text(p),
@@ -115,6 +131,13 @@ def main(argv):
             path = os.path.join(OUT, f"{stem}.{kind}.txt")
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(fn(pdf))
+            print(path)
+        if pdf in DEFAULT[:2] and (not kinds or "pymupdf-sort" in kinds):
+            # The other join a script may use (tests/dumps.rs reads both alike).
+            os.makedirs(os.path.join(OUT, "newline-joined"), exist_ok=True)
+            path = os.path.join(OUT, "newline-joined", f"{stem}.pymupdf-sort.txt")
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(pymupdf_sort_newline_joined(pdf))
             print(path)
     import pdfminer
     import pdfplumber

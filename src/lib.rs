@@ -71,6 +71,10 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     // Hashing a multi-megabyte file costs as much as parsing it; do both at once.
     let (sha256, read) = rayon::join(|| sha256_hex(bytes), || read_document(bytes, format, options));
     let (mut document, mut diagnostics, source_format, pages, kind) = read?;
+    if kind == Some(input::dump_kind::DumpKind::PymupdfSort) {
+        // Columns put back at their page positions, footers cut from the lines they are glued to.
+        document = input::sort_layout::read(document);
+    }
     if kind.is_some_and(|k| k != input::dump_kind::DumpKind::Plain) {
         document = report::footers::read(document);
     }

@@ -43,7 +43,7 @@ enum Command {
         #[arg(long, value_enum)]
         input_format: Option<InputFormat>,
         /// A text dump's extractor style (default: detected from the dump): plain,
-        /// pdftotext, pdftotext-layout, pdftotext-raw, pymupdf, pymupdf-blocks, pdfplumber, pypdf, pypdf-layout.
+        /// pdftotext, pdftotext-layout, pdftotext-raw, pymupdf, pymupdf-blocks, pdfplumber, pypdf, pypdf-layout, pdfminer, pymupdf-sort.
         #[arg(long, value_name = "KIND")]
         dump_kind: Option<shisaku::input::dump_kind::DumpKind>,
     },

@@ -183,6 +183,29 @@ fn pdftotext_layout() {
 }
 
 #[test]
+fn pymupdf_sort() {
+    // PyMuPDF `get_text(sort=True)`, pages concatenated: runs put back at their page
+    // positions, footers cut from the next page's first line.
+    check(DumpKind::PymupdfSort, 1.0, 0.9936);
+}
+
+#[test]
+fn pymupdf_sort_pages_joined_by_newlines_read_alike() {
+    // A script joining the sorted pages with "\n" (not "") has each page footer on a
+    // line of its own, not glued to the next page's first line: the same reading.
+    for pdf in ["libreoffice", "chromium"] {
+        let glued = format!("dumps/aomori-r5.{pdf}.pymupdf-sort.txt");
+        let apart = format!("dumps/newline-joined/aomori-r5.{pdf}.pymupdf-sort.txt");
+        let text = std::fs::read_to_string(common::fixture(&apart)).expect("dump fixture");
+        assert_eq!(dump_kind::detect(&text), DumpKind::PymupdfSort, "{apart}: detected kind");
+        let read =
+            |name: &str| convert_path(&common::fixture(name), &Options::default()).expect("dump converts");
+        let (a, b) = (score(&read(&glued), &gold()), score(&read(&apart), &gold()));
+        assert_eq!((a.structure, a.all), (b.structure, b.all), "{apart}: {:#?}", b.misses);
+    }
+}
+
+#[test]
 fn pdfplumber() {
     // Open: a metric cell of 【…】 blocks. (The Chromium PDF's ⼾ radical now reads as
     // 戸, its Japanese form.)
@@ -214,6 +237,9 @@ fn pdfminer_is_told_from_pdftotext() {
     // keeps a line's leading spaces and joins the card number to the cost's line.
     for entry in std::fs::read_dir(common::fixture("dumps")).expect("dumps folder") {
         let path = entry.expect("entry").path();
+        if !path.is_file() {
+            continue;
+        }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         let text = std::fs::read_to_string(&path).expect("dump");
         if name.ends_with(".pdfminer.txt") {

@@ -7,8 +7,12 @@
 //! its own; pdfplumber (pdfminer) joins the two columns of a box on one line with a
 //! single space; pdfminer.six's `extract_text` prints text boxes one a block like
 //! `pdftotext`, but keeps a line's leading spaces and joins what shares a baseline (the
-//! card number beside the cost or the title). The kind decides which reassembly [`crate::report::reassemble`] applies
-//! before the report grammar reads the lines. Detection only counts features; a dump
+//! card number beside the cost or the title); pypdf keeps content-stream order with a
+//! summary row on one line, and in its layout mode the page's vertical gaps as blank
+//! lines; PyMuPDF's sorted text (`get_text(sort=True)`) keeps columns apart as `-layout`
+//! does but counts a gap in its next word's character widths. The kind decides which
+//! reassembly [`crate::report::reassemble`] applies before the report grammar reads the
+//! lines. Detection only counts features; a dump
 //! with none of them is read as [`DumpKind::Plain`], the style the grammar reads as is.
 
 use regex::Regex;
@@ -44,10 +48,13 @@ pub enum DumpKind {
     /// pypdf `page.extract_text(extraction_mode="layout")`: as `pdftotext -layout`, with
     /// the page's vertical gaps kept as blank lines.
     PypdfLayout,
+    /// PyMuPDF `page.get_text(sort=True)`: as `-layout`, but a gap counted in its next
+    /// word's character widths, so columns align by width on the page, not by character.
+    PymupdfSort,
 }
 
 impl DumpKind {
-    pub const ALL: [DumpKind; 10] = [
+    pub const ALL: [DumpKind; 11] = [
         DumpKind::Plain,
         DumpKind::Pdftotext,
         DumpKind::PdftotextLayout,
@@ -58,6 +65,7 @@ impl DumpKind {
         DumpKind::Pdfminer,
         DumpKind::Pypdf,
         DumpKind::PypdfLayout,
+        DumpKind::PymupdfSort,
     ];
 
     pub fn name(self) -> &'static str {
@@ -72,6 +80,7 @@ impl DumpKind {
             DumpKind::Pdfminer => "pdfminer",
             DumpKind::Pypdf => "pypdf",
             DumpKind::PypdfLayout => "pypdf-layout",
+            DumpKind::PymupdfSort => "pymupdf-sort",
         }
     }
 
@@ -176,6 +185,11 @@ pub struct Features {
     /// with a blank line on either side: a table cell printed as a text block of its own.
     pub amounts: usize,
     pub amounts_alone: usize,
+    /// Of the table rows ending in a number after wide text (`… 課     24`): the most
+    /// that end in one character column, and the most that end at one position when each
+    /// character is counted by its width and each gap by its next word's (±1 either way).
+    pub ends_by_char: usize,
+    pub ends_by_width: usize,
 }
 
 /// `事業費 4,789 千円 １` or `２ 「青森の価値…`: a card number sharing a line.
@@ -218,6 +232,7 @@ pub fn features(text: &str) -> Features {
     // Whether the line before was blank, and an amount line's (waiting for the next line).
     let mut after_blank = true;
     let mut amount_after_blank: Option<bool> = None;
+    let (mut by_char, mut by_width) = (Vec::new(), Vec::new());
     for raw in text.lines() {
         let line = raw.trim_end_matches('\r');
         let l = line.trim_matches(|c: char| c == '\u{c}');
@@ -244,6 +259,10 @@ pub fn features(text: &str) -> Features {
         let inner = l.trim();
         if inner.contains(&" ".repeat(LAYOUT_GAP)) || inner.contains(&"\u{3000}".repeat(2)) {
             f.layout_gaps += 1;
+            if let Some((c, w)) = super::sort_layout::row_end(l, 1.0) {
+                by_char.push(c);
+                by_width.push(w.round() as usize);
+            }
         }
         let squashed: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
         // Chromium's text layer spells some ideographs as Kangxi radicals (⼀ for 一).
@@ -293,6 +312,8 @@ pub fn features(text: &str) -> Features {
     if amount_after_blank == Some(true) {
         f.amounts_alone += 1;
     }
+    f.ends_by_char = super::sort_layout::most_within_one(&by_char);
+    f.ends_by_width = super::sort_layout::most_within_one(&by_width);
     f
 }
 
@@ -307,7 +328,13 @@ pub fn detect(text: &str) -> DumpKind {
         if share(f.blank, f.lines + f.blank) > LAYOUT_BLANK_SHARE {
             return DumpKind::PypdfLayout;
         }
-        return DumpKind::PdftotextLayout;
+        // Columns by position: by character (`-layout`) or by width on the page (PyMuPDF
+        // sorted text, whose gaps count the next word's character widths).
+        return if f.ends_by_width > f.ends_by_char {
+            DumpKind::PymupdfSort
+        } else {
+            DumpKind::PdftotextLayout
+        };
     }
     if headings > 0 && apart {
         let joined_heads = share(f.heads_joined, f.heads) > MINER_JOINED_HEADS;
@@ -381,5 +408,19 @@ mod tests {
         assert_eq!(detect(&format!("{table}{wrapped}小計 23,447\n{plain}\u{c}")), DumpKind::PdftotextRaw);
         // Without form feeds, rows on their lines are the seed's plain dump.
         assert_eq!(detect(&format!("{table}{whole}小計 23,447\n{plain}")), DumpKind::Plain);
+    }
+
+    #[test]
+    fn sorted_text_is_told_from_layout_by_where_rows_end() {
+        // Rows ending in a number after wide text: `-layout` ends them in one character
+        // column; PyMuPDF's sorted text counts each character by its width (a wide one
+        // two) and the gap before digits in digits, so they end in one column only when
+        // widths are counted.
+        let by_char =
+            "  1  あいうえお          24\n  2  あい             25\n  3  あいうえおかき        26\n";
+        assert_eq!(detect(by_char), DumpKind::PdftotextLayout);
+        let by_width =
+            "  1  あいうえお          24\n  2  あい                25\n  3  あいうえおかき      26\n";
+        assert_eq!(detect(by_width), DumpKind::PymupdfSort);
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod dump_kind;
 pub mod pdf;
+pub mod sort_layout;
 pub mod text;

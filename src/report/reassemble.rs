@@ -137,7 +137,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
     match kind {
-        DumpKind::PdftotextLayout | DumpKind::PypdfLayout => {
+        DumpKind::PdftotextLayout | DumpKind::PypdfLayout | DumpKind::PymupdfSort => {
             if kind == DumpKind::PypdfLayout {
                 ls = pypdf::layout_lines(ls);
             }
