@@ -232,7 +232,8 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
             _ => None,
         })
         .fold(0.0_f32, f32::max);
-    let mut pending_marks: Vec<usize> = Vec::new();
+    // Marks read apart from a No., each with whether the text ties it to the next No.
+    let mut pending_marks: Vec<(usize, bool)> = Vec::new();
     let mut open: Option<Open> = None;
     let mut i = 0;
     while let Some((t, same_box)) = toks.get(i) {
@@ -257,7 +258,10 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
                         last.new = true;
                     }
                 } else if shared {
-                    pending_marks.push(*n);
+                    // Tied to a row only when the No. follows in the same text box; a ○
+                    // in a box of its own may belong to any row near it.
+                    let tied = matches!(toks.get(i), Some((Tok::Numbered(0, ..) | Tok::Plain(_), true)));
+                    pending_marks.push((*n, tied));
                 } else {
                     c.loose_marks += n;
                 }
@@ -267,8 +271,9 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
                 let marks = if *marks > 0 {
                     *marks
                 } else if !pending_marks.is_empty() {
-                    c.apart_marks |= pending_marks.len() > 1;
-                    pending_marks.remove(0)
+                    let (n, tied) = pending_marks.remove(0);
+                    c.apart_marks |= !tied;
+                    n
                 } else {
                     0
                 };
@@ -316,8 +321,10 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
                     c.names_waiting() > 0 && after.is_some() && !matches!(after, Some(Tok::Plain(_)));
                 if run > 0 && (name_follows || for_waiting || ahead) {
                     for k in 0..run {
-                        let marks = if pending_marks.is_empty() { 0 } else { pending_marks.remove(0) };
-                        c.apart_marks |= marks > 0 && run > 1;
+                        let (marks, tied) =
+                            if pending_marks.is_empty() { (0, true) } else { pending_marks.remove(0) };
+                        // Only the run's first No. can share a box with the mark before it.
+                        c.apart_marks |= marks > 0 && (!tied || k > 0);
                         c.nos.push((expected + k as u32, marks));
                     }
                     i += run - 1;
@@ -366,7 +373,7 @@ fn read(toks: &[(Tok, bool)], shared: bool) -> Columns {
             }
         }
     }
-    c.loose_marks += pending_marks.iter().sum::<usize>();
+    c.loose_marks += pending_marks.iter().map(|m| m.0).sum::<usize>();
     c
 }
 
@@ -764,5 +771,42 @@ mod tests {
         );
         assert_eq!(got[1], "1 甲事業 100 甲課 30");
         assert_eq!(d.len(), 1, "{d:?}");
+    }
+    #[test]
+    fn a_mark_in_its_own_box_is_a_doubt() {
+        // A table shared by two basic policies; each row's ○ printed before its No.
+        let table = |mark_box: &[&str]| {
+            let mut ls = v(&["【基本方針事業一覧】", "基本方針 ⑥", "", "基本方針 ⑦", "", "No.", ""]);
+            ls.extend(v(mark_box));
+            ls.extend(v(&[
+                "",
+                "○ ○ 2 乙事業",
+                "",
+                "100",
+                "",
+                "200",
+                "",
+                "甲課",
+                "",
+                "乙課",
+                "",
+                "小計 300",
+                "",
+                "30",
+                "",
+                "31",
+            ]));
+            ls
+        };
+        let mut d = Vec::new();
+        let got = rebuild(table(&["○", "", "1 甲事業"]), &mut d);
+        assert_eq!(got[1..3], v(&["○ 1 甲事業 100 甲課 30", "○ ○ 2 乙事業 200 乙課 31"]));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d.iter().all(|x| x.message.contains("○ marks")), "{d:?}");
+        // The same ○ in the No.'s own text box is tied to it.
+        let mut d = Vec::new();
+        let got = rebuild(table(&["○", "1 甲事業"]), &mut d);
+        assert_eq!(got[1], "○ 1 甲事業 100 甲課 30");
+        assert!(d.is_empty(), "{d:?}");
     }
 }
