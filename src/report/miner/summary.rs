@@ -16,7 +16,8 @@
 //! - cost: an amount with thousands commas, or a plain number that is not a 掲載頁;
 //! - 掲載頁: a plain number not below the last one read and not far above it;
 //! - ○: after a cost, that row's 新規 mark; before a No. (a table shared by several basic
-//!   policies), that row's policy marks.
+//!   policies), that row's policy marks — tied to it only on the No.'s line or in its
+//!   text box.
 //!
 //! Where the columns do not count up to the rows, or a ○ stands apart from any row, the
 //! rows are still dealt in order but returned with [`Doubt`]s, for a warning on their
