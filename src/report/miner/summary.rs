@@ -139,14 +139,53 @@ fn tokens(lines: &[String]) -> Vec<(Tok, bool)> {
     }
     ls.iter()
         .zip(is_head)
-        .map(|(t, head)| {
-            if head {
-                return Tok::Heading;
-            }
-            shape(t)
-        })
         .zip(same_box)
+        .flat_map(|((t, head), same)| {
+            let toks = if head { vec![Tok::Heading] } else { cells(t) };
+            // The pieces of one line are one text box.
+            toks.into_iter().enumerate().map(move |(k, tok)| (tok, same || k > 0))
+        })
         .collect()
+}
+
+/// A line's tokens: one, or several where a writer's text box holds a row's cells side
+/// by side — a cost with its 新規 ○ (`23,408 ○`), a department with its 掲載頁
+/// (`甲課 99`), or all of them (`18,646 ○ 甲課 115`). Split only where every piece has
+/// a cell's shape; anything else is one line of text.
+fn cells(t: &str) -> Vec<Tok> {
+    let whole = shape(t);
+    if !matches!(whole, Tok::Text(_)) {
+        return vec![whole];
+    }
+    let mut out = Vec::new();
+    let mut rest = t.trim();
+    if let Some((first, after)) = rest.split_once(char::is_whitespace) {
+        if AMOUNT.is_match(first) {
+            out.push(Tok::Amount(first.to_string()));
+            rest = after.trim_start();
+            if let Some(after_mark) = rest.strip_prefix(['○', '〇', '◯']) {
+                out.push(Tok::Marks(1));
+                rest = after_mark.trim_start();
+            }
+        }
+    }
+    let page = rest.rsplit_once(char::is_whitespace).and_then(|(head, last)| {
+        let head = head.trim_end();
+        let n: u32 = last.parse().ok().filter(|_| PLAIN.is_match(last))?;
+        department_line(head).then(|| (head.to_string(), n))
+    });
+    match page {
+        Some((department, n)) => {
+            out.push(Tok::Text(department));
+            out.push(Tok::Plain(n));
+        }
+        None if out.is_empty() => return vec![whole],
+        None if rest.is_empty() => {}
+        None if department_line(rest) => out.push(Tok::Text(rest.to_string())),
+        // A cost glued before something that is not a department: leave the line whole.
+        None => return vec![whole],
+    }
+    out
 }
 
 /// A line's token by its shape (not a heading).
@@ -808,6 +847,37 @@ mod tests {
         let mut d = Vec::new();
         let got = rebuild(table(&["○", "1 甲事業"]), &mut d);
         assert_eq!(got[1], "○ 1 甲事業 100 甲課 30");
+        assert!(d.is_empty(), "{d:?}");
+    }
+    #[test]
+    fn a_rows_cells_on_one_line_are_split() {
+        assert_eq!(cells("甲課 99"), vec![Tok::Text("甲課".into()), Tok::Plain(99)]);
+        assert_eq!(cells("23,408 ○"), vec![Tok::Amount("23,408".into()), Tok::Marks(1)]);
+        assert_eq!(
+            cells("18,646 ○ 甲推進課 115"),
+            vec![Tok::Amount("18,646".into()), Tok::Marks(1), Tok::Text("甲推進課".into()), Tok::Plain(115)]
+        );
+        // Not every piece a cell: one line of text.
+        assert_eq!(cells("甲事業 2"), vec![Tok::Text("甲事業 2".into())]);
+        assert_eq!(cells("1,000 名の参加"), vec![Tok::Text("1,000 名の参加".into())]);
+        // In a table: the 新規 ○ goes with its cost, the 掲載頁 with its row.
+        let mut d = Vec::new();
+        let got = rebuild(
+            v(&[
+                "【基本方針事業一覧】",
+                "1 甲事業",
+                "2 乙事業",
+                "1,000",
+                "甲課 30",
+                "2,000 ○ 乙課 31",
+                "小計 3,000",
+            ])
+            .into_iter()
+            .flat_map(|l| [l, String::new()])
+            .collect(),
+            &mut d,
+        );
+        assert_eq!(got[1..4], v(&["1 甲事業 1,000 甲課 30", "2 乙事業 2,000 ○ 乙課 31", "小計 3,000"]));
         assert!(d.is_empty(), "{d:?}");
     }
 }
