@@ -62,6 +62,12 @@ pub fn tables(doc: Document) -> (Document, Guesses) {
     (Document { pages }, guesses)
 }
 
+/// A （担当課：… line whose parenthesis its line does not close.
+fn department_opened(l: &str) -> bool {
+    let q = crate::report::marks::compact(&crate::normalize::text(l));
+    (q.starts_with("（担当課") || q.starts_with("(担当課")) && crate::report::marks::paren_depth(&q) > 0
+}
+
 /// A capture group's text ("" where it did not take part).
 fn group<'h>(c: &regex::Captures<'h>, k: usize) -> &'h str {
     c.get(k).map_or("", |m| m.as_str())
@@ -104,6 +110,19 @@ pub fn lines(ls: Vec<String>) -> Vec<String> {
                 continue;
             }
         }
+        // A department's wrapped end printed before its （担当課： line (pdfminer orders
+        // the two boxes by their left edge): the line closes a parenthesis it never
+        // opened, and the next text is a department line left open. Put back in order.
+        if crate::report::marks::paren_depth(body) < 0 {
+            let next = (i..ls.len()).find(|&k| ls.get(k).is_some_and(|x| !x.trim().is_empty()));
+            if let Some(k) = next.filter(|&k| ls.get(k).is_some_and(|x| department_opened(x))) {
+                out.push(format!("{ff}{}", ls.get(k).map_or("", |x| x.as_str())));
+                out.push(body.to_string());
+                out.extend(ls.get(i..k).unwrap_or_default().iter().cloned());
+                i = k + 1;
+                continue;
+            }
+        }
         if let Some(c) = COST_MARK_REST.captures(body) {
             out.push(format!("{ff}{}", group(&c, 1)));
             out.push(group(&c, 2).to_string());
@@ -141,6 +160,17 @@ mod tests {
         );
         // A summary row's No. and name (no cost line after) are left as they are.
         assert_eq!(lines(v(&["3 あおもり事業", "", "4 乙事業"])), v(&["3 あおもり事業", "", "4 乙事業"]));
+    }
+
+    #[test]
+    fn a_departments_end_printed_first_goes_after_it() {
+        assert_eq!(
+            lines(v(&["乙グループ、丙グループ）", "", "（担当課：甲課", "", "28"])),
+            v(&["（担当課：甲課", "乙グループ、丙グループ）", "", "", "28"])
+        );
+        // Closed on its own line, or no department after: left as printed.
+        assert_eq!(lines(v(&["乙）", "", "（担当課：甲課）"])), v(&["乙）", "", "（担当課：甲課）"]));
+        assert_eq!(lines(v(&["乙）", "", "本文"])), v(&["乙）", "", "本文"]));
     }
 
     #[test]
