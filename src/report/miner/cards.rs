@@ -275,24 +275,60 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>) -> Vec<String> {
         let end = (i..ls.len()).find(|&k| ls.get(k).is_some_and(|x| ends(x)));
         let region = end.and_then(|e| ls.get(i..e)).unwrap_or_default();
         // A page break inside the card (its form feed starts a line): left as printed.
-        let rebuilt = match end {
-            Some(e)
-                if !region.iter().any(|x| x.starts_with('\u{c}')) && !starts(ls.get(e).map_or("", |x| x)) =>
-            {
-                card(l, region).map(|c| (c, e))
-            }
-            _ => None,
-        };
+        let whole = end.filter(|&e| {
+            !region.iter().any(|x| x.starts_with('\u{c}')) && !starts(ls.get(e).map_or("", |x| x))
+        });
+        let rebuilt = whole.and_then(|e| card(l, region).map(|c| (c, e)));
         match rebuilt {
             Some(((lines, mut g), e)) => {
                 out.extend(lines);
                 guesses.append(&mut g);
                 i = e;
             }
-            None => out.push(l.clone()),
+            None => match whole.and_then(|_| head_first(l, region)) {
+                // The table does not fit, but the head's cost and number still go first.
+                Some(lines) => {
+                    out.extend(lines);
+                    i += region.len();
+                }
+                None => out.push(l.clone()),
+            },
         }
     }
     out
+}
+
+/// A card whose table is left as printed: its head's lines caught after the headings (a
+/// block of nothing but the 事業費 line and number digits) put back before the
+/// 【事業概要】 line, the rest as printed; `None` without such a block.
+fn head_first(heading: &str, lines: &[String]) -> Option<Vec<String>> {
+    let mut head = Vec::new();
+    let mut rest = Vec::with_capacity(lines.len());
+    let mut start = 0;
+    // Blocks (runs of lines between blank lines), each with the blank line after it.
+    while start < lines.len() {
+        let len = lines.get(start..)?.iter().take_while(|x| !x.trim().is_empty()).count();
+        let block = lines.get(start..start + len)?;
+        let is_head = !block.is_empty()
+            && block.iter().any(|x| squash(x).starts_with("事業費"))
+            && matches!(classify(block.to_vec()), Block::Head(_));
+        if is_head && head.is_empty() {
+            head.extend(block.iter().cloned());
+        } else {
+            rest.extend(block.iter().cloned());
+        }
+        if let Some(blank) = lines.get(start + len) {
+            rest.push(blank.clone());
+        }
+        start += len + 1;
+    }
+    if head.is_empty() {
+        return None;
+    }
+    let mut out = head;
+    out.push(heading.to_string());
+    out.extend(rest);
+    Some(out)
 }
 
 #[cfg(test)]
@@ -451,5 +487,48 @@ mod tests {
             "（担当課：甲課）",
         ]);
         assert_eq!(rebuild(lines.clone(), &mut g), lines);
+    }
+    #[test]
+    fn head_goes_first_when_the_table_does_not_fit() {
+        let mut g = Vec::new();
+        // Two cells joined on one line, one missing: the grid does not fit, the table stays
+        // as printed.
+        let card = v(&[
+            "【 事業概要 】",
+            "",
+            "計画する。",
+            "",
+            "項目名",
+            "",
+            "甲回数",
+            "",
+            "乙人数",
+            "",
+            "事業費 8,104千円 ２",
+            "１",
+            "",
+            "【 事業実績 】",
+            "",
+            "実施した。",
+            "",
+            "４年度",
+            "",
+            "５年度",
+            "",
+            "延べ 1,307回 延べ 1,203回",
+            "",
+            "283名",
+            "",
+            "（担当課：甲課）",
+        ]);
+        let got = rebuild(card.clone(), &mut g);
+        assert_eq!(got[..3], v(&["事業費 8,104千円 ２", "１", "【 事業概要 】"]));
+        let mut rest = card;
+        rest.drain(10..12);
+        assert_eq!(got[3..], rest[1..]);
+        assert!(g.is_empty(), "{g:?}");
+        // No cost line among the blocks: left as printed.
+        let plain = v(&["【 事業概要 】", "", "計画する。", "", "１", "", "（担当課：甲課）"]);
+        assert_eq!(rebuild(plain.clone(), &mut g), plain);
     }
 }
