@@ -300,34 +300,47 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>) -> Vec<String> {
 
 /// A card whose table is left as printed: its head's lines caught after the headings (a
 /// block of nothing but the 事業費 line and number digits) put back before the
-/// 【事業概要】 line, the rest as printed; `None` without such a block.
+/// 【事業概要】 line, and a box cut by the table (its 【事業実績】 heading after 項目名)
+/// put before it, as [`card`] orders them; the table's blocks as printed. `None`
+/// without such a head block.
 fn head_first(heading: &str, lines: &[String]) -> Option<Vec<String>> {
-    let mut head = Vec::new();
-    let mut rest = Vec::with_capacity(lines.len());
-    let mut start = 0;
-    // Blocks (runs of lines between blank lines), each with the blank line after it.
-    while start < lines.len() {
-        let len = lines.get(start..)?.iter().take_while(|x| !x.trim().is_empty()).count();
-        let block = lines.get(start..start + len)?;
-        let is_head = !block.is_empty()
-            && block.iter().any(|x| squash(x).starts_with("事業費"))
-            && matches!(classify(block.to_vec()), Block::Head(_));
-        if is_head && head.is_empty() {
-            head.extend(block.iter().cloned());
+    let mut blocks: Vec<Vec<String>> = Vec::new();
+    let mut cur = Vec::new();
+    for l in lines.iter().chain(std::iter::once(&String::new())) {
+        if l.trim().is_empty() {
+            if !cur.is_empty() {
+                blocks.push(std::mem::take(&mut cur));
+            }
         } else {
-            rest.extend(block.iter().cloned());
+            cur.push(l.clone());
         }
-        if let Some(blank) = lines.get(start + len) {
-            rest.push(blank.clone());
-        }
-        start += len + 1;
     }
-    if head.is_empty() {
-        return None;
-    }
-    let mut out = head;
+    let kinds: Vec<Block> = blocks.iter().map(|b| classify(b.clone())).collect();
+    let is_head = |k: usize| {
+        matches!(kinds.get(k), Some(Block::Head(_)))
+            && blocks.get(k).is_some_and(|b| b.iter().any(|x| squash(x).starts_with("事業費")))
+    };
+    let head = (0..blocks.len()).find(|&k| is_head(k))?;
+    let mut out: Vec<String> = blocks.get(head)?.clone();
     out.push(heading.to_string());
-    out.extend(rest);
+    // A 【事業実績】 heading printed after the table's 項目名 cut the box: its blocks go
+    // first, in order (a box printed whole before the table is left as it is, since a
+    // paragraph not ending in `。` would not be told from an item).
+    let at = |want: &Block| kinds.iter().position(|b| b == want);
+    let cut = matches!((at(&Block::Heading), at(&Block::BoxHeading)), (Some(h), Some(b)) if b > h);
+    let boxed = |k: usize| cut && matches!(kinds.get(k), Some(Block::BoxHeading | Block::Prose(_)));
+    for (k, b) in blocks.iter().enumerate() {
+        if k != head && boxed(k) {
+            out.extend(b.iter().cloned());
+            out.push(String::new());
+        }
+    }
+    for (k, b) in blocks.iter().enumerate() {
+        if k != head && !boxed(k) {
+            out.extend(b.iter().cloned());
+            out.push(String::new());
+        }
+    }
     Some(out)
 }
 
@@ -521,12 +534,66 @@ mod tests {
             "",
             "（担当課：甲課）",
         ]);
-        let got = rebuild(card.clone(), &mut g);
-        assert_eq!(got[..3], v(&["事業費 8,104千円 ２", "１", "【 事業概要 】"]));
-        let mut rest = card;
-        rest.drain(10..12);
-        assert_eq!(got[3..], rest[1..]);
+        let got = rebuild(card, &mut g);
+        assert_eq!(
+            got,
+            v(&[
+                "事業費 8,104千円 ２",
+                "１",
+                "【 事業概要 】",
+                "計画する。",
+                "",
+                "【 事業実績 】",
+                "",
+                "実施した。",
+                "",
+                "項目名",
+                "",
+                "甲回数",
+                "",
+                "乙人数",
+                "",
+                "４年度",
+                "",
+                "５年度",
+                "",
+                "延べ 1,307回 延べ 1,203回",
+                "",
+                "283名",
+                "",
+                "（担当課：甲課）",
+            ])
+        );
         assert!(g.is_empty(), "{g:?}");
+        // The box printed whole before the table: only the head moves.
+        let whole = v(&[
+            "【 事業概要 】",
+            "",
+            "【 事業実績 】",
+            "",
+            "事業費 299 千円",
+            "",
+            "支援する。（購入も可能。）",
+            "",
+            "実施した。",
+            "",
+            "甲者数",
+            "",
+            "項目名",
+            "",
+            "４年度",
+            "",
+            "５年度",
+            "",
+            "3者",
+            "",
+            "（担当課：甲課）",
+        ]);
+        let got = rebuild(whole.clone(), &mut g);
+        assert_eq!(got[..2], v(&["事業費 299 千円", "【 事業概要 】"]));
+        let mut rest: Vec<String> = whole[1..].iter().filter(|x| !x.is_empty()).cloned().collect();
+        rest.retain(|x| !x.starts_with("事業費"));
+        assert_eq!(got[2..].iter().filter(|x| !x.is_empty()).cloned().collect::<Vec<_>>(), rest);
         // No cost line among the blocks: left as printed.
         let plain = v(&["【 事業概要 】", "", "計画する。", "", "１", "", "（担当課：甲課）"]);
         assert_eq!(rebuild(plain.clone(), &mut g), plain);
