@@ -6,7 +6,8 @@
 //! cell's note or a policy mark a line of its own, pypdf glues them to their neighbours:
 //!
 //! - a card number glued to the card's title (`１西北地域…事業 事業費 4,789 千円`) or to
-//!   its box heading (`０【 事業概要 】 【 事業実績 】`, the number's second digit);
+//!   its box heading (`０【 事業概要 】 【 事業実績 】`, the number's second digit; pypdfium2
+//!   prints the same order with a space, `０ 【 事業概要 】`, and is read as pypdf);
 //! - the lines of a metric cell joined with spaces on the row's line
 //!   (`申込者数 1,000名 (8月～10月) 255名 (8月～10月)`), and a money unit cut inside
 //!   (`500千 円`);
@@ -32,6 +33,10 @@ use std::sync::LazyLock;
 /// A card number glued to the line after it: a title with its cost, or a box heading.
 static GLUED_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]{1,3})([^\s0-9,.].*)$").expect("static regex"));
+/// A card number's last digit set before the box headings with a space (pypdfium2:
+/// `０ 【 事業概要 】 【 事業実績 】`); without the space it is [`GLUED_NUMBER`]'s.
+static NUMBER_BEFORE_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,3})\s+(【.*)$").expect("static regex"));
 /// A card head's cost on its line (`… 事業費 4,789 千円`).
 static HEAD_COST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)").expect("static regex")
@@ -154,7 +159,11 @@ fn glued_numbers(ls: Vec<String>) -> Vec<String> {
     let mut last: Option<u32> = None;
     for (i, l) in ls.iter().enumerate() {
         let t = l.trim();
-        let Some((n, rest)) = GLUED_NUMBER.captures(t).and_then(|c| Some((c.get(1)?, c.get(2)?))) else {
+        let Some((n, rest)) = GLUED_NUMBER
+            .captures(t)
+            .or_else(|| NUMBER_BEFORE_HEADING.captures(t))
+            .and_then(|c| Some((c.get(1)?, c.get(2)?)))
+        else {
             out.push(l.clone());
             continue;
         };
@@ -270,6 +279,8 @@ mod tests {
             "5G活用事業 事業費 10 千円",
             "中南地域の事業 事業費 2,586千円 1",
             "0【 事業概要 】 【 事業実績 】",
+            "中南地域の事業 事業費 1,444千円 2",
+            "1 【 事業概要 】 【 事業実績 】",
         ]));
         assert_eq!(
             got,
@@ -283,6 +294,10 @@ mod tests {
                 "5G活用事業 事業費 10 千円",
                 "中南地域の事業 事業費 2,586千円 1",
                 "0",
+                "【 事業概要 】 【 事業実績 】",
+                // pypdfium2: the digit apart from the heading by a space.
+                "中南地域の事業 事業費 1,444千円 2",
+                "1",
                 "【 事業概要 】 【 事業実績 】",
             ])
         );
