@@ -53,7 +53,7 @@ static MARKS_BEFORE_PAGE: LazyLock<Regex> =
 /// A card number at the end of a title's first line (`①青森県信用保証協会補助 ３`, the
 /// title's second line and the cost after it).
 static NUMBER_AFTER_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\S.*[^\s0-9,.])\s+([0-9]{1,3})\s*$").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"^(\S.*[^\s0-9０-９,.])\s+([0-9０-９]{1,3})\s*$").expect("static regex"));
 /// A money unit cut by a space inside a metric cell (`500千 円`).
 static CUT_UNIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([0-9]\s*(?:千|百万|億)) 円").expect("static regex"));
@@ -167,8 +167,14 @@ fn glued_numbers(ls: Vec<String>) -> Vec<String> {
     let mut last: Option<u32> = None;
     for (i, l) in ls.iter().enumerate() {
         let t = l.trim();
-        if let Some((title, n)) = number_after_title(&ls, i, t, last) {
-            last = n.parse().ok();
+        // A number after the cost (`事業費 4,789 千円 １`) is read as it is, and counts.
+        if HEAD_COST.is_match(&format!(" {t}")) {
+            if let Some(n) = NUMBER_AFTER_TITLE.captures(t).and_then(|c| c.get(2)) {
+                last = ascii_number(n.as_str()).or(last);
+            }
+        }
+        if let Some((title, n, number)) = number_after_title(&ls, i, t, last) {
+            last = Some(number);
             out.push(n.to_string());
             out.push(title.to_string());
             continue;
@@ -208,15 +214,24 @@ fn glued_numbers(ls: Vec<String>) -> Vec<String> {
     out
 }
 
+/// A card number's value, its digits ASCII or full-width as printed (`３`).
+fn ascii_number(n: &str) -> Option<u32> {
+    let ascii: String = n
+        .chars()
+        .map(|c| char::from_u32(u32::from(c).wrapping_sub(0xFEE0)).filter(char::is_ascii_digit).unwrap_or(c))
+        .collect();
+    ascii.parse().ok()
+}
+
 /// A title's first line ending in the next card's number, the cost on one of the next
 /// lines of the head (not on this one: a number after the cost is read as it is).
-fn number_after_title<'a>(ls: &[String], i: usize, t: &'a str, last: Option<u32>) -> Option<(&'a str, &'a str)> {
+fn number_after_title<'a>(ls: &[String], i: usize, t: &'a str, last: Option<u32>) -> Option<(&'a str, &'a str, u32)> {
     if HEAD_COST.is_match(&format!(" {t}")) || super::heading_kind(t) != (false, false) {
         return None;
     }
     let c = NUMBER_AFTER_TITLE.captures(t)?;
     let (title, n) = (c.get(1)?.as_str(), c.get(2)?.as_str());
-    let number: u32 = n.parse().ok()?;
+    let number = ascii_number(n)?;
     let next = number == 1 || last.is_some_and(|p| number == p + 1);
     let cost_below = ls
         .iter()
@@ -224,7 +239,7 @@ fn number_after_title<'a>(ls: &[String], i: usize, t: &'a str, last: Option<u32>
         .take(TITLE_LINES)
         .take_while(|n| super::heading_kind(n) == (false, false))
         .any(|n| HEAD_COST.is_match(&format!(" {}", n.trim())));
-    (next && cost_below).then_some((title, n))
+    (next && cost_below).then_some((title, n, number))
 }
 
 /// `1 取引推進事業 9,236 地域企業支援課 99○ ○` → the row, then its marks on the next
@@ -352,13 +367,18 @@ mod tests {
         );
         // pypdfium2: the number at the end of a title's first line, the cost below.
         assert_eq!(
-            glued_numbers(v(&["1前の事業 事業費 1 千円", "①保証協会補助 2", "②対策事業費補助", "事業費 20,393 千円"])),
-            v(&["1", "前の事業 事業費 1 千円", "2", "①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])
+            glued_numbers(v(&["1前の事業 事業費 1 千円", "①保証協会補助 ２", "②対策事業費補助", "事業費 20,393 千円"])),
+            v(&["1", "前の事業 事業費 1 千円", "２", "①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])
+        );
+        // The number before it printed after its cost.
+        assert_eq!(
+            glued_numbers(v(&["前の事業 事業費 1 千円 ２", "①保証協会補助 ３", "事業費 20,393 千円"])),
+            v(&["前の事業 事業費 1 千円 ２", "３", "①保証協会補助", "事業費 20,393 千円"])
         );
         // Not the next number, or no cost below: left as it is.
         assert_eq!(
-            glued_numbers(v(&["①保証協会補助 7", "②対策事業費補助", "事業費 20,393 千円"])),
-            v(&["①保証協会補助 7", "②対策事業費補助", "事業費 20,393 千円"])
+            glued_numbers(v(&["①保証協会補助 ７", "②対策事業費補助", "事業費 20,393 千円"])),
+            v(&["①保証協会補助 ７", "②対策事業費補助", "事業費 20,393 千円"])
         );
         assert_eq!(glued_numbers(v(&["定員 1", "本文"])), v(&["定員 1", "本文"]));
         // Text that is not a head stays whole.
