@@ -225,7 +225,12 @@ fn ascii_number(n: &str) -> Option<u32> {
 
 /// A title's first line ending in the next card's number, the cost on one of the next
 /// lines of the head (not on this one: a number after the cost is read as it is).
-fn number_after_title<'a>(ls: &[String], i: usize, t: &'a str, last: Option<u32>) -> Option<(&'a str, &'a str, u32)> {
+fn number_after_title<'a>(
+    ls: &[String],
+    i: usize,
+    t: &'a str,
+    last: Option<u32>,
+) -> Option<(&'a str, &'a str, u32)> {
     if HEAD_COST.is_match(&format!(" {t}")) || super::heading_kind(t) != (false, false) {
         return None;
     }
@@ -367,8 +372,20 @@ mod tests {
         );
         // pypdfium2: the number at the end of a title's first line, the cost below.
         assert_eq!(
-            glued_numbers(v(&["1前の事業 事業費 1 千円", "①保証協会補助 ２", "②対策事業費補助", "事業費 20,393 千円"])),
-            v(&["1", "前の事業 事業費 1 千円", "２", "①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])
+            glued_numbers(v(&[
+                "1前の事業 事業費 1 千円",
+                "①保証協会補助 ２",
+                "②対策事業費補助",
+                "事業費 20,393 千円"
+            ])),
+            v(&[
+                "1",
+                "前の事業 事業費 1 千円",
+                "２",
+                "①保証協会補助",
+                "②対策事業費補助",
+                "事業費 20,393 千円"
+            ])
         );
         // The number before it printed after its cost.
         assert_eq!(
