@@ -458,12 +458,12 @@ const PYPDF_FLOORS: &[(&str, &str, DumpKind, f64, f64)] = &[
     // feeds, read as pypdf.
     ("aomori-r5.libreoffice", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
     ("aomori-r5.chromium", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
-    ("fpdf2", "pdfium", DumpKind::Pypdf, 0.9991, 0.9995),
+    ("fpdf2", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
     ("libreoffice-docx", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
     ("weasyprint", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
     ("reportlab-ttf", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
     ("reportlab-cid", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
-    ("r6-reportlab", "pdfium", DumpKind::Pypdf, 0.9991, 0.9995),
+    ("r6-reportlab", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
 ];
 
 #[test]
