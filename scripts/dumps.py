@@ -29,8 +29,14 @@ writes fixtures/dumps/<stem>.<kind>.txt for kind in
                     a form feed, as a typical script marks its page breaks)
   pypdf-layout      pypdf `page.extract_text(extraction_mode="layout")`, pages joined
                     the same way
+  pdfium            pypdfium2 `page.get_textpage().get_text_range()` (lines end in CRLF,
+                    kept as they come), pages joined by "\n" as a typical script does. A
+                    script joining pages with "\f" instead has its page breaks marked;
+                    that join of the two fixture PDFs is written to
+                    fixtures/dumps/formfeed-joined/<stem>.pdfium.txt (read alike)
 
-Needs poppler-utils, PyMuPDF (`pip install pymupdf`), pdfplumber, pdfminer.six and pypdf. The outputs are
+Needs poppler-utils, PyMuPDF (`pip install pymupdf`), pdfplumber, pdfminer.six, pypdf and
+pypdfium2. The outputs are
 deterministic for a given tool version; the versions used are printed.
 """
 import os
@@ -102,6 +108,24 @@ def pypdf_text(pdf, layout=False):
     return "\n\f".join(page.extract_text(**mode) for page in reader.pages) + "\n"
 
 
+def pdfium_text(pdf, join="\n"):
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        pages = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    # A typical script: page texts joined by a newline, written as they come (CRLF kept).
+    return join.join(pages)
+
+
 KINDS = {
     "pdftotext": lambda p: pdftotext(p),
     "pdftotext-layout": lambda p: pdftotext(p, "-layout"),
@@ -113,6 +137,7 @@ KINDS = {
     "pdfminer": pdfminer_text,
     "pypdf": lambda p: pypdf_text(p),
     "pypdf-layout": lambda p: pypdf_text(p, layout=True),
+    "pdfium": lambda p: pdfium_text(p),
 }
 
 
@@ -139,13 +164,21 @@ def main(argv):
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(pymupdf_sort_newline_joined(pdf))
             print(path)
+        if pdf in DEFAULT[:2] and (not kinds or "pdfium" in kinds):
+            # The other join a script may use: a form feed between pages.
+            os.makedirs(os.path.join(OUT, "formfeed-joined"), exist_ok=True)
+            path = os.path.join(OUT, "formfeed-joined", f"{stem}.pdfium.txt")
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(pdfium_text(pdf, join="\f"))
+            print(path)
     import pdfminer
     import pdfplumber
     import pymupdf as fitz
     import pypdf
+    import pypdfium2
 
     ver = subprocess.run(["pdftotext", "-v"], capture_output=True, text=True).stderr.splitlines()[0]
-    print(f"{ver}; PyMuPDF {fitz.VersionBind}; pdfplumber {pdfplumber.__version__}; pdfminer.six {pdfminer.__version__}; pypdf {pypdf.__version__}", file=sys.stderr)
+    print(f"{ver}; PyMuPDF {fitz.VersionBind}; pdfplumber {pdfplumber.__version__}; pdfminer.six {pdfminer.__version__}; pypdf {pypdf.__version__}; pypdfium2 {pypdfium2.version.PYPDFIUM_INFO}", file=sys.stderr)
 
 
 if __name__ == "__main__":

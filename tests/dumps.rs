@@ -455,6 +455,16 @@ const PYPDF_FLOORS: &[(&str, &str, DumpKind, f64, f64)] = &[
     ("reportlab-ttf", "pypdf-layout", DumpKind::PypdfLayout, 0.9966, 0.9984),
     ("reportlab-cid", "pypdf-layout", DumpKind::PypdfLayout, 0.9966, 0.9984),
     ("r6-reportlab", "pypdf-layout", DumpKind::PypdfLayout, 1.0, 1.0),
+    // pypdfium2 `get_text_range()`, pages joined by "\n": pypdf's order without form
+    // feeds, read as pypdf.
+    ("aomori-r5.libreoffice", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
+    ("aomori-r5.chromium", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
+    ("fpdf2", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
+    ("libreoffice-docx", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
+    ("weasyprint", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
+    ("reportlab-ttf", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
+    ("reportlab-cid", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
+    ("r6-reportlab", "pdfium", DumpKind::Pypdf, 1.0, 1.0),
 ];
 
 #[test]
@@ -494,6 +504,30 @@ fn pypdf_kind_is_needed() {
     // 59 of the 119 cards not found (0.94 measured).
     assert!(Tally::rate(raw.structure) < 0.95, "{:?}", raw.structure);
     assert_eq!(own.structure.0, own.structure.1, "{:#?}", own.misses);
+}
+
+/// pypdfium2 dumps: the pages joined by "\f" instead of "\n" read alike (the Chromium
+/// dump by its card numbers glued before the headings, the LibreOffice one, without
+/// them, as `pdftotext -raw`); and read as plain, the Chromium dump loses the cards whose
+/// number's second digit is glued to the headings.
+#[test]
+fn pdfium_dumps_joined_by_form_feeds_read_alike() {
+    for (pdf, kind) in [("libreoffice", DumpKind::PdftotextRaw), ("chromium", DumpKind::Pypdf)] {
+        let newline = format!("dumps/aomori-r5.{pdf}.pdfium.txt");
+        let formfeed = format!("dumps/formfeed-joined/aomori-r5.{pdf}.pdfium.txt");
+        let text = std::fs::read_to_string(common::fixture(&formfeed)).expect("dump fixture");
+        assert_eq!(dump_kind::detect(&text), kind, "{formfeed}: detected kind");
+        let read =
+            |name: &str| convert_path(&common::fixture(name), &Options::default()).expect("dump converts");
+        let (a, b) = (score(&read(&newline), &gold()), score(&read(&formfeed), &gold()));
+        assert_eq!((a.structure, a.all), (b.structure, b.all), "{formfeed}: {:#?}", b.misses);
+        assert_eq!(b.all.0, b.all.1, "{formfeed}: {:#?}", b.misses);
+    }
+    let path = common::fixture("dumps/aomori-r5.chromium.pdfium.txt");
+    let as_plain = Options { dump_kind: Some(DumpKind::Plain), ..Options::default() };
+    let plain = score(&convert_path(&path, &as_plain).expect("converts"), &gold());
+    // 909 of 968 structure fields (0.94) measured.
+    assert!(Tally::rate(plain.structure) < 0.95, "{:?}", plain.structure);
 }
 
 /// `pdftotext -nopgbrk` leaves out the form feeds; the default mode's cells still stand

@@ -9,7 +9,9 @@
 //! `pdftotext`, but keeps a line's leading spaces and joins what shares a baseline (the
 //! card number beside the cost or the title); pypdf keeps content-stream order with a
 //! summary row on one line, and in its layout mode the page's vertical gaps as blank
-//! lines; PyMuPDF's sorted text (`get_text(sort=True)`) keeps columns apart as `-layout`
+//! lines, and pypdfium2 (`get_text_range()`) is read as pypdf: content-stream order
+//! with a card number's digit glued before the box headings, its pages joined by a
+//! newline (no form feeds, and no blank lines) or a form feed; PyMuPDF's sorted text (`get_text(sort=True)`) keeps columns apart as `-layout`
 //! does but counts a gap in its next word's character widths. The kind decides which
 //! reassembly [`crate::report::reassemble`] applies before the report grammar reads the
 //! lines. Detection only counts features; a dump
@@ -158,6 +160,19 @@ static WHOLE_ROW: LazyLock<Regex> = LazyLock::new(|| {
 /// the R5 and rendition dumps; `pdftotext -layout` 0.15–0.31).
 const LAYOUT_BLANK_SHARE: f64 = 0.45;
 
+/// Lines with a card number's digit set before the box headings
+/// (`０ 【 事業概要 】 【 事業実績 】`) from which a dump is in pypdf's order: pypdf and
+/// pypdfium2 print a number set beside the head where the text moves down, `-raw` and
+/// the plain dumps never before a heading (59 such lines in the Chromium R5 dumps).
+const GLUED_HEAD_NUMBERS: usize = 2;
+/// Share of a report dump's lines that are blank under which a dump without form feeds
+/// is in content-stream order with its pages joined by newlines (pypdfium2 prints no
+/// blank line at all), not a plain dump (blocks apart by blank lines: half the seed's
+/// lines). Read as pypdf, whose steps change only the shapes they know.
+const NO_BLANK_SHARE: f64 = 0.02;
+static GLUED_HEAD_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9０-９]{1,3}\s*【\s*事\s*業\s*概\s*要").expect("static regex"));
+
 /// Features counted over a dump.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Features {
@@ -190,6 +205,8 @@ pub struct Features {
     /// character is counted by its width and each gap by its next word's (±1 either way).
     pub ends_by_char: usize,
     pub ends_by_width: usize,
+    /// Lines starting with a card number's digit glued before the box headings.
+    pub glued_head_numbers: usize,
 }
 
 /// `事業費 4,789 千円 １` or `２ 「青森の価値…`: a card number sharing a line.
@@ -233,8 +250,17 @@ pub fn features(text: &str) -> Features {
     let mut after_blank = true;
     let mut amount_after_blank: Option<bool> = None;
     let (mut by_char, mut by_width) = (Vec::new(), Vec::new());
-    for raw in text.lines() {
+    // A page joined to the next by a bare form feed (pypdfium2's pages end without a
+    // newline) runs the footer into the next page's first line: split there. A form feed
+    // at a line's start or end (`pdftotext`) stays on its line, as counted before.
+    let split = text.lines().flat_map(|raw| {
         let line = raw.trim_end_matches('\r');
+        let inner = line.trim_matches('\u{c}');
+        let pieces: Vec<&str> =
+            if inner.contains('\u{c}') { inner.split('\u{c}').collect() } else { vec![line] };
+        pieces
+    });
+    for line in split {
         let l = line.trim_matches(|c: char| c == '\u{c}');
         let blank = l.trim().is_empty();
         if amount_after_blank.take() == Some(true) && blank {
@@ -257,6 +283,9 @@ pub fn features(text: &str) -> Features {
             f.trailing_space += 1;
         }
         let inner = l.trim();
+        if GLUED_HEAD_NUMBER.is_match(inner) {
+            f.glued_head_numbers += 1;
+        }
         if inner.contains(&" ".repeat(LAYOUT_GAP)) || inner.contains(&"\u{3000}".repeat(2)) {
             f.layout_gaps += 1;
             if let Some((c, w)) = super::sort_layout::row_end(l, 1.0) {
@@ -355,6 +384,14 @@ pub fn detect(text: &str) -> DumpKind {
     if share(f.box_lines_joined, f.box_lines) > JOINED_COLUMNS_SHARE {
         return DumpKind::Pdfplumber;
     }
+    // pypdf's order: a card number's digit glued before the headings, or (pypdfium2's
+    // pages joined by newlines) a report with summary tables but neither form feeds nor
+    // blank lines.
+    if f.glued_head_numbers >= GLUED_HEAD_NUMBERS
+        || (f.form_feeds == 0 && f.summary_lines > 0 && share(f.blank, f.lines + f.blank) < NO_BLANK_SHARE)
+    {
+        return DumpKind::Pypdf;
+    }
     if f.form_feeds > 0 {
         if share(f.summary_rows, f.summary_lines) > WHOLE_ROW_SHARE {
             return DumpKind::Pypdf;
@@ -406,8 +443,20 @@ mod tests {
         let wrapped =
             "1\n人材育成事\n業\n4,789\nＤＸ推進課\n24\n2 還流促進事業 18,658 若者定着還流促進課 25\n";
         assert_eq!(detect(&format!("{table}{wrapped}小計 23,447\n{plain}\u{c}")), DumpKind::PdftotextRaw);
-        // Without form feeds, rows on their lines are the seed's plain dump.
-        assert_eq!(detect(&format!("{table}{whole}小計 23,447\n{plain}")), DumpKind::Plain);
+        // Without form feeds, rows on their lines, blocks apart by blank lines, are the
+        // seed's plain dump; with no blank line at all, pypdfium2's pages joined by
+        // newlines, read as pypdf.
+        let report = format!("{table}{whole}小計 23,447\n{plain}");
+        assert_eq!(detect(&report.replace('\n', "\n\n")), DumpKind::Plain);
+        assert_eq!(detect(&report), DumpKind::Pypdf);
+        assert_eq!(detect(&format!("{table}{wrapped}小計 23,447\n{plain}")), DumpKind::Pypdf);
+        // A two-digit card number's last digit glued before the headings, with or
+        // without a form feed.
+        let glued = "題名 事業費 1 千円 １\n０ 【 事業概要 】 【 事業実績 】\nあいう\n";
+        let two = format!("{glued}{}", glued.replace('０', "１"));
+        assert_eq!(detect(&two), DumpKind::Pypdf);
+        assert_eq!(detect(&format!("{two}\u{c}")), DumpKind::Pypdf);
+        assert_eq!(detect(&format!("{glued}\u{c}")), DumpKind::PdftotextRaw);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! cell's note or a policy mark a line of its own, pypdf glues them to their neighbours:
 //!
 //! - a card number glued to the card's title (`１西北地域…事業 事業費 4,789 千円`) or to
-//!   its box heading (`０【 事業概要 】 【 事業実績 】`, the number's second digit);
+//!   its box heading (`０【 事業概要 】 【 事業実績 】`, the number's second digit; pypdfium2
+//!   prints the same order with a space, `０ 【 事業概要 】`, and is read as pypdf);
 //! - the lines of a metric cell joined with spaces on the row's line
 //!   (`申込者数 1,000名 (8月～10月) 255名 (8月～10月)`), and a money unit cut inside
 //!   (`500千 円`);
@@ -32,6 +33,10 @@ use std::sync::LazyLock;
 /// A card number glued to the line after it: a title with its cost, or a box heading.
 static GLUED_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]{1,3})([^\s0-9,.].*)$").expect("static regex"));
+/// A card number's last digit set before the box headings with a space (pypdfium2:
+/// `０ 【 事業概要 】 【 事業実績 】`); without the space it is [`GLUED_NUMBER`]'s.
+static NUMBER_BEFORE_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,3})\s+(【.*)$").expect("static regex"));
 /// A card head's cost on its line (`… 事業費 4,789 千円`).
 static HEAD_COST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)").expect("static regex")
@@ -41,6 +46,14 @@ const TITLE_LINES: usize = 3;
 /// A summary row's line ending in its page with the policy marks glued after it.
 static MARKS_AFTER_PAGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]{1,3}\s.*\s[0-9]{1,3})((?:\s*[○〇◯])+)\s*$").expect("static regex"));
+/// A summary row's (last) line with the policy marks before its page, after the
+/// department (pypdfium2: `… 県産品販売・輸出促進課 ○ ○ 99`).
+static MARKS_BEFORE_PAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.*[^\s○〇◯])((?:\s+[○〇◯])+)\s+([0-9]{1,3})\s*$").expect("static regex"));
+/// A card number at the end of a title's first line (`①青森県信用保証協会補助 ３`, the
+/// title's second line and the cost after it).
+static NUMBER_AFTER_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\S.*[^\s0-9０-９,.])\s+([0-9０-９]{1,3})\s*$").expect("static regex"));
 /// A money unit cut by a space inside a metric cell (`500千 円`).
 static CUT_UNIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([0-9]\s*(?:千|百万|億)) 円").expect("static regex"));
@@ -154,7 +167,23 @@ fn glued_numbers(ls: Vec<String>) -> Vec<String> {
     let mut last: Option<u32> = None;
     for (i, l) in ls.iter().enumerate() {
         let t = l.trim();
-        let Some((n, rest)) = GLUED_NUMBER.captures(t).and_then(|c| Some((c.get(1)?, c.get(2)?))) else {
+        // A number after the cost (`事業費 4,789 千円 １`) is read as it is, and counts.
+        if HEAD_COST.is_match(&format!(" {t}")) {
+            if let Some(n) = NUMBER_AFTER_TITLE.captures(t).and_then(|c| c.get(2)) {
+                last = ascii_number(n.as_str()).or(last);
+            }
+        }
+        if let Some((title, n, number)) = number_after_title(&ls, i, t, last) {
+            last = Some(number);
+            out.push(n.to_string());
+            out.push(title.to_string());
+            continue;
+        }
+        let Some((n, rest)) = GLUED_NUMBER
+            .captures(t)
+            .or_else(|| NUMBER_BEFORE_HEADING.captures(t))
+            .and_then(|c| Some((c.get(1)?, c.get(2)?)))
+        else {
             out.push(l.clone());
             continue;
         };
@@ -185,6 +214,39 @@ fn glued_numbers(ls: Vec<String>) -> Vec<String> {
     out
 }
 
+/// A card number's value, its digits ASCII or full-width as printed (`３`).
+fn ascii_number(n: &str) -> Option<u32> {
+    let ascii: String = n
+        .chars()
+        .map(|c| char::from_u32(u32::from(c).wrapping_sub(0xFEE0)).filter(char::is_ascii_digit).unwrap_or(c))
+        .collect();
+    ascii.parse().ok()
+}
+
+/// A title's first line ending in the next card's number, the cost on one of the next
+/// lines of the head (not on this one: a number after the cost is read as it is).
+fn number_after_title<'a>(
+    ls: &[String],
+    i: usize,
+    t: &'a str,
+    last: Option<u32>,
+) -> Option<(&'a str, &'a str, u32)> {
+    if HEAD_COST.is_match(&format!(" {t}")) || super::heading_kind(t) != (false, false) {
+        return None;
+    }
+    let c = NUMBER_AFTER_TITLE.captures(t)?;
+    let (title, n) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+    let number = ascii_number(n)?;
+    let next = number == 1 || last.is_some_and(|p| number == p + 1);
+    let cost_below = ls
+        .iter()
+        .skip(i + 1)
+        .take(TITLE_LINES)
+        .take_while(|n| super::heading_kind(n) == (false, false))
+        .any(|n| HEAD_COST.is_match(&format!(" {}", n.trim())));
+    (next && cost_below).then_some((title, n, number))
+}
+
 /// `1 取引推進事業 9,236 地域企業支援課 99○ ○` → the row, then its marks on the next
 /// line (where `-raw` prints them), inside summary tables only.
 fn marks_after_page(ls: Vec<String>) -> Vec<String> {
@@ -206,7 +268,18 @@ fn marks_after_page(ls: Vec<String>) -> Vec<String> {
                 out.push(row.as_str().to_string());
                 out.push(marks.as_str().trim().to_string());
             }
-            None => out.push(l),
+            None => match MARKS_BEFORE_PAGE.captures(t).filter(|_| in_table) {
+                // The page back at the row's end, the marks after it (as `-raw` prints).
+                Some(c) => {
+                    let (Some(row), Some(marks), Some(page)) = (c.get(1), c.get(2), c.get(3)) else {
+                        out.push(l);
+                        continue;
+                    };
+                    out.push(format!("{} {}", row.as_str(), page.as_str()));
+                    out.push(marks.as_str().split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+                None => out.push(l),
+            },
         }
     }
     out
@@ -270,6 +343,8 @@ mod tests {
             "5G活用事業 事業費 10 千円",
             "中南地域の事業 事業費 2,586千円 1",
             "0【 事業概要 】 【 事業実績 】",
+            "中南地域の事業 事業費 1,444千円 2",
+            "1 【 事業概要 】 【 事業実績 】",
         ]));
         assert_eq!(
             got,
@@ -284,6 +359,10 @@ mod tests {
                 "中南地域の事業 事業費 2,586千円 1",
                 "0",
                 "【 事業概要 】 【 事業実績 】",
+                // pypdfium2: the digit apart from the heading by a space.
+                "中南地域の事業 事業費 1,444千円 2",
+                "1",
+                "【 事業概要 】 【 事業実績 】",
             ])
         );
         // A title wrapped before its cost line.
@@ -291,6 +370,34 @@ mod tests {
             glued_numbers(v(&["1①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])),
             v(&["1", "①保証協会補助", "②対策事業費補助", "事業費 20,393 千円"])
         );
+        // pypdfium2: the number at the end of a title's first line, the cost below.
+        assert_eq!(
+            glued_numbers(v(&[
+                "1前の事業 事業費 1 千円",
+                "①保証協会補助 ２",
+                "②対策事業費補助",
+                "事業費 20,393 千円"
+            ])),
+            v(&[
+                "1",
+                "前の事業 事業費 1 千円",
+                "２",
+                "①保証協会補助",
+                "②対策事業費補助",
+                "事業費 20,393 千円"
+            ])
+        );
+        // The number before it printed after its cost.
+        assert_eq!(
+            glued_numbers(v(&["前の事業 事業費 1 千円 ２", "①保証協会補助 ３", "事業費 20,393 千円"])),
+            v(&["前の事業 事業費 1 千円 ２", "３", "①保証協会補助", "事業費 20,393 千円"])
+        );
+        // Not the next number, or no cost below: left as it is.
+        assert_eq!(
+            glued_numbers(v(&["①保証協会補助 ７", "②対策事業費補助", "事業費 20,393 千円"])),
+            v(&["①保証協会補助 ７", "②対策事業費補助", "事業費 20,393 千円"])
+        );
+        assert_eq!(glued_numbers(v(&["定員 1", "本文"])), v(&["定員 1", "本文"]));
         // Text that is not a head stays whole.
         assert_eq!(glued_numbers(v(&["2学年生徒を対象に"])), v(&["2学年生徒を対象に"]));
     }
@@ -347,6 +454,9 @@ mod tests {
             "11 連携事業 18,646 ○ 県産品販売・輸出促進課 115",
             "小計 183,866",
             "2 販路拡大事業 19,621 県産品販売・輸出促進課 99○",
+            "【基本方針事業一覧】",
+            "販路拡大事業 19,621 県産品販売・輸出促進課 ○ ○ 99",
+            "小計 19,621",
         ]));
         assert_eq!(
             got,
@@ -357,6 +467,10 @@ mod tests {
                 "11 連携事業 18,646 ○ 県産品販売・輸出促進課 115",
                 "小計 183,866",
                 "2 販路拡大事業 19,621 県産品販売・輸出促進課 99○",
+                "【基本方針事業一覧】",
+                "販路拡大事業 19,621 県産品販売・輸出促進課 99",
+                "○ ○",
+                "小計 19,621",
             ])
         );
     }
