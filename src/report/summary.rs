@@ -252,6 +252,15 @@ fn parse_row(acc: &RowAcc, numbers: &[u8]) -> (Option<SummaryRow>, Option<String
             ));
             None
         }
+        // Every row of a table shared by basic policies is marked in one of their columns
+        // at least: its marks were printed where they could not be read with it.
+        (n, 0) if n > 1 => {
+            problem = Some(format!(
+                "no basic-policy mark read with this row of a table shared by {n} basic policies: \
+                 its marks were printed apart from it"
+            ));
+            None
+        }
         _ => None,
     };
     let row = SummaryRow {
@@ -667,6 +676,10 @@ mod tests {
         let (row, problem) = parse_row(&acc(1, 1, &["事業 10 A課 3"]), &[6, 7]);
         assert_eq!(row.and_then(|r| r.policies), None);
         assert!(problem.is_some_and(|p| p.starts_with("1 of 2")));
+        // No mark at all: every row of a shared table has one, so it was printed apart.
+        let (row, problem) = parse_row(&acc(1, 0, &["事業 10 A課 3"]), &[6, 7]);
+        assert_eq!(row.and_then(|r| r.policies), None);
+        assert!(problem.is_some_and(|p| p.starts_with("no basic-policy mark")));
     }
 
     #[test]
