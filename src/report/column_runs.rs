@@ -110,7 +110,7 @@ pub(crate) mod tests_support {
     }
 }
 
-fn is_mark(s: &str) -> bool {
+pub(crate) fn is_mark(s: &str) -> bool {
     !s.is_empty() && s.split_whitespace().all(|t| matches!(t, "○" | "〇" | "◯"))
 }
 
@@ -118,35 +118,35 @@ fn marks_in(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
-fn is_circled(c: char) -> bool {
+pub(crate) fn is_circled(c: char) -> bool {
     ('\u{2460}'..='\u{2473}').contains(&c)
 }
 
 /// The table heading test with circled numbers set apart (`針⑥` → `針 ⑥`).
-fn heading(s: &str) -> bool {
+pub(crate) fn heading(s: &str) -> bool {
     let spaced: String =
         s.chars().flat_map(|c| if is_circled(c) { vec![' ', c, ' '] } else { vec![c] }).collect();
     is_table_heading(&spaced)
 }
 
 /// A department's last line: `…課`, `…室`, `…局`, `…センター`, maybe closed by `）`.
-fn ends_department(s: &str) -> bool {
+pub(crate) fn ends_department(s: &str) -> bool {
     let t = s.trim_end_matches([')', '）']).trim_end();
     ["課", "室", "局", "センター", "所", "部", "庁"].iter().any(|e| t.ends_with(e))
 }
 
 /// A whole department line: it ends like one and does not name a project (事業, 補助,
 /// 費 end project names; a department never holds them).
-fn department_line(s: &str) -> bool {
+pub(crate) fn department_line(s: &str) -> bool {
     ends_department(s) && !["事業", "補助", "費"].iter().any(|w| s.contains(w))
 }
 
-fn width(s: &str) -> f32 {
+pub(crate) fn width(s: &str) -> f32 {
     s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
 }
 
 /// More opening than closing parentheses.
-fn paren_open(s: &str) -> bool {
+pub(crate) fn paren_open(s: &str) -> bool {
     !super::marks::parens_closed(s)
 }
 
@@ -736,7 +736,7 @@ pub fn rebuild(ls: Vec<String>) -> (Vec<String>, Vec<Doubt>) {
     (out, doubts)
 }
 
-fn amount_value(s: &str) -> Option<i64> {
+pub(crate) fn amount_value(s: &str) -> Option<i64> {
     let neg = s.starts_with(['▲', '△', '-']);
     let v: i64 = s.trim_start_matches(['▲', '△', '-']).replace(',', "").parse().ok()?;
     Some(if neg { -v } else { v })

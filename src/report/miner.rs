@@ -15,7 +15,7 @@ mod summary;
 use regex::Regex;
 use std::sync::LazyLock;
 
-use crate::doc::{Document, Line, Page};
+use crate::doc::Document;
 use crate::report::reassemble::Guesses;
 
 /// `事業費 4,789 千円 １`: the cost line and the card number after it.
@@ -43,23 +43,15 @@ static COST_MARK_REST: LazyLock<Regex> = LazyLock::new(|| {
 /// metrics tables left as printed.
 pub fn tables(doc: Document) -> (Document, Guesses) {
     let mut guesses = Guesses::default();
-    let pages = doc
-        .pages
-        .into_iter()
-        .map(|p| {
-            if p.lines.iter().any(|l| l.geom.is_some()) {
-                return p;
-            }
-            let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
-            let texts = summary::rebuild(lines(texts), &mut guesses.summary);
-            let texts = cards::rebuild(texts, &mut guesses.metric_items);
-            let texts = super::box_runs::columns(super::box_runs::rebuild(texts));
-            let (texts, mut items) = super::metric_runs::rebuild(texts);
-            guesses.metric_items.append(&mut items);
-            Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
-        })
-        .collect();
-    (Document { pages }, guesses)
+    let doc = super::reassemble::text_pages(doc, |texts| {
+        let texts = summary::rebuild(lines(texts), &mut guesses.summary);
+        let texts = cards::rebuild(texts, &mut guesses.metric_items);
+        let texts = super::box_runs::columns(super::box_runs::rebuild(texts));
+        let (texts, mut items) = super::metric_runs::rebuild(texts);
+        guesses.metric_items.append(&mut items);
+        texts
+    });
+    (doc, guesses)
 }
 
 /// A （担当課：… line whose parenthesis its line does not close.

@@ -106,6 +106,20 @@ pub fn document(doc: Document, kind: DumpKind) -> (Document, Guesses) {
 /// The guesses: the summary rows' doubts, and the items of metrics tables left as printed.
 pub fn column_tables(doc: Document) -> (Document, Guesses) {
     let mut guesses = Guesses::default();
+    let doc = text_pages(doc, |texts| {
+        let (texts, mut d) = super::column_runs::rebuild(texts);
+        guesses.summary.append(&mut d);
+        let texts = super::box_runs::columns(super::box_runs::rebuild(texts));
+        let (texts, mut items) = super::metric_runs::rebuild(texts);
+        guesses.metric_items.append(&mut items);
+        texts
+    });
+    (doc, guesses)
+}
+
+/// Each page of a text dump (one without positions) rewritten by `f` on its lines' texts;
+/// a page read with positions is kept.
+pub(crate) fn text_pages(doc: Document, mut f: impl FnMut(Vec<String>) -> Vec<String>) -> Document {
     let pages = doc
         .pages
         .into_iter()
@@ -113,16 +127,11 @@ pub fn column_tables(doc: Document) -> (Document, Guesses) {
             if p.lines.iter().any(|l| l.geom.is_some()) {
                 return p;
             }
-            let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
-            let (texts, mut d) = super::column_runs::rebuild(texts);
-            guesses.summary.append(&mut d);
-            let texts = super::box_runs::columns(super::box_runs::rebuild(texts));
-            let (texts, mut items) = super::metric_runs::rebuild(texts);
-            guesses.metric_items.append(&mut items);
+            let texts = f(p.lines.into_iter().map(|l| l.text).collect());
             Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
         })
         .collect();
-    (Document { pages }, guesses)
+    Document { pages }
 }
 
 /// The line-level reassembly; blank lines are dropped (the grammar ignores them).

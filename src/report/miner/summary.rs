@@ -26,8 +26,10 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-use crate::report::column_runs::Doubt;
-use crate::report::segment::is_table_heading;
+// The cells' shapes are the ones `pdftotext`'s column runs are told by.
+use crate::report::column_runs::{
+    amount_value, department_line, ends_department, heading, is_circled, is_mark, paren_open, width, Doubt,
+};
 
 static AMOUNT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[▲△-]?[0-9]{1,3}(?:,[0-9]{3})+$").expect("static regex"));
@@ -50,43 +52,6 @@ const COMPLETION_CHARS: usize = 4;
 /// A name line this close (in widths of a wide character) to the widest line of the
 /// table was wrapped by the column: the next line goes on with it.
 const WRAP_SLACK: f32 = 1.5;
-
-fn is_mark(s: &str) -> bool {
-    !s.is_empty() && s.split_whitespace().all(|t| matches!(t, "○" | "〇" | "◯"))
-}
-
-fn is_circled(c: char) -> bool {
-    ('\u{2460}'..='\u{2473}').contains(&c)
-}
-
-fn heading(s: &str) -> bool {
-    let spaced: String =
-        s.chars().flat_map(|c| if is_circled(c) { vec![' ', c, ' '] } else { vec![c] }).collect();
-    is_table_heading(&spaced)
-}
-
-fn ends_department(s: &str) -> bool {
-    let t = s.trim_end_matches([')', '）']).trim_end();
-    ["課", "室", "局", "センター", "所", "部", "庁"].iter().any(|e| t.ends_with(e))
-}
-
-fn department_line(s: &str) -> bool {
-    ends_department(s) && !["事業", "補助", "費"].iter().any(|w| s.contains(w))
-}
-
-fn width(s: &str) -> f32 {
-    s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
-}
-
-fn paren_open(s: &str) -> bool {
-    !crate::report::marks::parens_closed(s)
-}
-
-fn amount_value(s: &str) -> Option<i64> {
-    let neg = s.starts_with(['▲', '△', '-']);
-    let v: i64 = s.trim_start_matches(['▲', '△', '-']).replace(',', "").parse().ok()?;
-    Some(if neg { -v } else { v })
-}
 
 /// One line of a region by its shape.
 #[derive(Debug, Clone, PartialEq)]
