@@ -392,6 +392,7 @@ fn row_line(s: &str) -> Option<RowLine> {
 /// between two rows go to the row below and the row above as each needs, half and half
 /// when the needs do not add up.
 fn summary_rows(ls: Vec<String>) -> Vec<String> {
+    let echoes = summary_steps::Echoes::of(&ls);
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
     while i < ls.len() {
@@ -408,7 +409,7 @@ fn summary_rows(ls: Vec<String>) -> Vec<String> {
         // A region without a row line is left as it is, for the summary grammar to
         // read (and report) what it can.
         let region = ls.get(i..end).unwrap_or(&[]);
-        out.extend(summary_steps::table(region).unwrap_or_else(|| region.to_vec()));
+        out.extend(summary_steps::table(region, &echoes).unwrap_or_else(|| region.to_vec()));
         i = end;
     }
     out

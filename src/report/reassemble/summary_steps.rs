@@ -1,8 +1,90 @@
 //! The steps of [`super::summary_rows`]: a summary table whose wrapped cells are centred
 //! on their row, in a dump without positions (pdfplumber), rebuilt one line a row.
 
+use std::collections::HashSet;
+
 use super::plumber::CellWidths;
 use super::{row_line, RowLine};
+
+/// Fewest characters a name's last line and a wrapped word make together before their
+/// being printed elsewhere in the dump tells anything.
+const MIN_ECHO: usize = 6;
+
+/// What the rest of the dump repeats of the summary tables' cells: each row's card prints
+/// its name in its head and its department in its （担当課：…） line, and a department
+/// is often printed whole on other rows' lines. A wrapped word is told to continue the
+/// name or the department by which of them reads on elsewhere.
+#[derive(Debug, Default)]
+pub(super) struct Echoes {
+    /// The dump's lines outside the summary tables, spaces taken out, joined (a card's
+    /// head may wrap too).
+    text: String,
+    /// The departments printed whole on a row's own line, in any table.
+    departments: HashSet<String>,
+}
+
+impl Echoes {
+    pub(super) fn of(ls: &[String]) -> Echoes {
+        let mut echoes = Echoes::default();
+        let mut in_table = false;
+        for l in ls {
+            let t = l.trim_start();
+            if t.starts_with("【基本方針事業一覧】") {
+                in_table = true;
+            } else if in_table && t.starts_with("小計") {
+                in_table = false;
+            } else if in_table {
+                if let Some(d) = row_line(t).and_then(|r| r.department) {
+                    echoes.departments.extend(d.split_whitespace().map(str::to_string));
+                }
+            } else {
+                echoes.text.extend(t.chars().filter(|c| !c.is_whitespace()));
+            }
+        }
+        echoes
+    }
+
+    /// How many of `piece`'s first characters read on after `last` elsewhere in the dump
+    /// (a card's head may add or drop a last 費 of the table's name).
+    fn reach(&self, last: &str, piece: &str) -> usize {
+        let last: String = last.chars().filter(|c| !c.is_whitespace()).collect();
+        let piece: Vec<char> = piece.chars().filter(|c| !c.is_whitespace()).collect();
+        (1..=piece.len())
+            .rev()
+            .find(|&k| {
+                let joined: String = last.chars().chain(piece.iter().take(k).copied()).collect();
+                joined.chars().count() >= MIN_ECHO && self.text.contains(&joined)
+            })
+            .unwrap_or(0)
+    }
+
+    /// Whether `line` reads on after `before` elsewhere in the dump, whole.
+    fn continues(&self, before: &str, line: &str) -> bool {
+        let n = line.chars().filter(|c| !c.is_whitespace()).count();
+        n > 0 && self.reach(before, line) == n
+    }
+
+    /// Which of a row's name (`true`) and department (`false`) a wrapped word goes to:
+    /// a whole department of the tables is a department line of its own; else the cell
+    /// after whose last line the word reads on elsewhere in the dump (half of it at
+    /// least, further than after the other cell's). `None` when nothing tells.
+    pub(super) fn place(&self, name: &[String], dept: &[String], piece: &str) -> Option<bool> {
+        let compact: String = piece.chars().filter(|c| !c.is_whitespace()).collect();
+        if self.departments.contains(&compact) && !dept.is_empty() {
+            return Some(false);
+        }
+        let reach = |cell: &[String]| cell.last().map_or(0, |last| self.reach(last, &compact));
+        let (n, d) = (reach(name), reach(dept));
+        let enough = |r: usize| r * 2 >= compact.chars().count();
+        if n > d && enough(n) {
+            Some(true)
+        } else if d > n && enough(d) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
 
 /// A row needs wrapped lines when its own line lacks its name or its department.
 fn needs(r: &RowLine) -> usize {
@@ -28,6 +110,7 @@ fn share(
     region: &[String],
     rows: &[(usize, RowLine)],
     head_end: usize,
+    echoes: &Echoes,
 ) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     let heading: String = region
         .get(..head_end)
@@ -72,6 +155,16 @@ fn share(
         } else {
             gap.len().div_ceil(2)
         };
+        // A line read as the row below's that continues the line before it elsewhere in
+        // the dump (a card's head) is the row above's, when the row below prints its cells.
+        let mut split = split;
+        while k > 0
+            && needs(r) == 0
+            && split > 0
+            && gap.get(split).zip(gap.get(split - 1)).is_some_and(|(l, before)| echoes.continues(before, l))
+        {
+            split += 1;
+        }
         if let Some(b) = k.checked_sub(1).and_then(|p| below.get_mut(p)) {
             b.extend(gap.get(..split).unwrap_or(&[]).iter().cloned());
         }
@@ -111,11 +204,25 @@ fn row_text(
     below: &[String],
     dept_width: usize,
     widths: &CellWidths,
+    echoes: &Echoes,
 ) -> String {
     let mut name = Vec::new();
     let mut dept = Vec::new();
     let wrapped = |parts: &[String], name: &mut Vec<String>, dept: &mut Vec<String>| {
         for p in parts {
+            if !p.contains(' ') {
+                match echoes.place(name, dept, p) {
+                    Some(true) => {
+                        name.push(p.clone());
+                        continue;
+                    }
+                    Some(false) => {
+                        dept.push(p.clone());
+                        continue;
+                    }
+                    None => {}
+                }
+            }
             // A line of one piece under cells set at the top of their row continues the
             // one left open (`…還流促` / `進事業`).
             if let Some((n, d)) = widths.place(name, dept, p) {
@@ -207,21 +314,21 @@ fn ended_at_top(r: &RowLine, above: &[String]) -> Option<bool> {
 
 /// One table's region (after its 【基本方針事業一覧】 line, before 小計) → its heading
 /// lines and one line a row; `None` when no line reads as a row's own line.
-pub(super) fn table(region: &[String]) -> Option<Vec<String>> {
+pub(super) fn table(region: &[String], echoes: &Echoes) -> Option<Vec<String>> {
     let rows: Vec<(usize, RowLine)> =
         region.iter().enumerate().filter_map(|(k, l)| row_line(l).map(|r| (k, r))).collect();
     let (first, first_row) = rows.first()?;
     // Lines before the first row that the first row does not need are its header.
     let head_end = first.saturating_sub(needs(first_row));
     let mut out: Vec<String> = region.get(..head_end).unwrap_or(&[]).to_vec();
-    let (above, below) = share(region, &rows, head_end);
+    let (above, below) = share(region, &rows, head_end, echoes);
     let dept_width =
         rows.iter().filter_map(|(_, r)| r.department.as_ref()).map(|d| d.chars().count()).max().unwrap_or(0);
     let widths = CellWidths::of(region.iter().filter_map(|l| row_line(l)));
     for (k, (_, r)) in rows.iter().enumerate() {
         let (a, b) =
             (above.get(k).map_or(&[][..], Vec::as_slice), below.get(k).map_or(&[][..], Vec::as_slice));
-        out.push(row_text(r, a, b, dept_width, &widths));
+        out.push(row_text(r, a, b, dept_width, &widths, echoes));
     }
     Some(out)
 }
@@ -244,14 +351,14 @@ mod tests {
             "2 乙事業 10 乙課 25",
         ]);
         assert_eq!(
-            table(&region),
+            table(&region, &Echoes::default()),
             Some(v(&[
                 "No. 事業名 R5事業費 担当課等 掲載頁",
                 "1 西北地域の未来事業 4,789 甲課 24",
                 "2 乙事業 10 乙課 25"
             ]))
         );
-        assert_eq!(table(&v(&["No. 事業名", "甲事業"])), None);
+        assert_eq!(table(&v(&["No. 事業名", "甲事業"]), &Echoes::default()), None);
     }
 
     #[test]
@@ -268,7 +375,7 @@ mod tests {
             "後段",
         ]);
         assert_eq!(
-            table(&region),
+            table(&region, &Echoes::default()),
             Some(v(&[
                 "No. 事業名 R5事業費 担当課等 掲載頁",
                 "1 甲事業 10 甲政策課 24",
@@ -287,12 +394,71 @@ mod tests {
             "後段",
         ]);
         assert_eq!(
-            table(&region),
+            table(&region, &Echoes::default()),
             Some(v(&[
                 "No. 事業名 R5事業費 担当課等 掲載頁",
                 "1 甲事業 10 甲課 24",
                 "2 乙の前段乙の中段後段 20 乙政策課 25"
             ]))
+        );
+    }
+
+    #[test]
+    fn a_wrapped_word_goes_to_the_cell_the_rest_of_the_dump_reads_on() {
+        let ls = v(&[
+            "【基本方針事業一覧】",
+            "No. 事業名 R5事業費 担当課等 掲載頁",
+            "1 甲乙丙丁戊己の販路開 10 甲乙丙丁課 24",
+            "拓事業",
+            "2 乙事業 20 乙課 25",
+            "丙課",
+            "小計 30",
+            "甲乙丙丁戊己の販路開拓事業 事業費 10 千円 1",
+        ]);
+        let echoes = Echoes::of(&ls);
+        let region = ls.get(1..6).unwrap_or(&[]);
+        assert_eq!(
+            table(region, &echoes),
+            Some(v(&[
+                "No. 事業名 R5事業費 担当課等 掲載頁",
+                "1 甲乙丙丁戊己の販路開拓事業 10 甲乙丙丁課 24",
+                "2 乙事業 20 乙課丙課 25"
+            ]))
+        );
+        // Without the card's head, the short word is taken for the department.
+        assert_eq!(
+            table(region, &Echoes::default()).and_then(|t| t.get(1).cloned()).as_deref(),
+            Some("1 甲乙丙丁戊己の販路開 10 甲乙丙丁課拓事業 24")
+        );
+        assert_eq!(echoes.place(&v(&["丁事業"]), &v(&["丁課"]), "乙課"), Some(false));
+        // The card's head adds a 費 the table's name lacks: most of the word reads on.
+        let head = v(&["【基本方針事業一覧】", "小計 0", "甲乙丙丁戊己の販路開拓推進事業 事業費 10 千円 1"]);
+        assert_eq!(Echoes::of(&head).place(&v(&["己の販路開"]), &v(&["丁課"]), "拓推進事業費"), Some(true));
+        assert_eq!(echoes.place(&v(&["丁"]), &v(&["丁課"]), "拓事業"), None);
+    }
+
+    #[test]
+    fn a_line_that_reads_on_from_the_row_above_is_not_the_next_rows() {
+        let ls = v(&[
+            "【基本方針事業一覧】",
+            "No. 事業名 R5事業費 担当課等 掲載頁",
+            "1 甲乙丙丁補助 10 甲課 24",
+            "戊己庚辛壬癸事業",
+            "費補助",
+            "2 乙事業費補助 20 甲課 25",
+            "小計 30",
+            "①甲乙丙丁補助②戊己庚辛壬癸事業費補助 事業費 10 千円 1",
+        ]);
+        let region = ls.get(1..6).unwrap_or(&[]);
+        let rows = |e: &Echoes| table(region, e).and_then(|t| t.get(1..).map(<[String]>::to_vec));
+        assert_eq!(
+            rows(&Echoes::of(&ls)),
+            Some(v(&["1 甲乙丙丁補助戊己庚辛壬癸事業費補助 10 甲課 24", "2 乙事業費補助 20 甲課 25"]))
+        );
+        // Half and half without the card's head.
+        assert_eq!(
+            rows(&Echoes::default()),
+            Some(v(&["1 甲乙丙丁補助戊己庚辛壬癸事業 10 甲課 24", "2 費補助乙事業費補助 20 甲課 25"]))
         );
     }
 
