@@ -22,6 +22,12 @@ static BREAKDOWN_ITEM: LazyLock<Regex> = LazyLock::new(|| {
 static BREAKDOWN_GROUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[(（][^()（）]*[0-9]\s*(?:千円|百万円|円)[^()（）]*[)）]").expect("static regex")
 });
+/// Whether a whole line is a cost breakdown in parentheses (`(①9,391千円、②11,002千円)`).
+pub(crate) fn is_breakdown_line(t: &str) -> bool {
+    let t = t.trim();
+    !t.is_empty() && BREAKDOWN_GROUP.replace_all(t, "").trim().is_empty()
+}
+
 static RELISTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*[（(]再掲[)）]\s*$").expect("static regex"));
 

@@ -263,11 +263,24 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
             (a && pb && !pa && ls[i + 1..j].iter().any(|l| l.contains('。'))).then_some(j)
         };
         if let Some(j) = column_between() {
-            // Head lines (cost, number) caught in the column go back before the box.
-            let head = |l: &String| COST_ONLY.is_match(l.trim()) || super::lines::is_page_number(l);
-            out.extend(ls[i + 1..j].iter().filter(|l| head(l)).cloned());
+            // Head lines (cost, its breakdown right after it, number) caught in the column
+            // go back before the box.
+            let column = ls.get(i + 1..j).unwrap_or(&[]);
+            let head: Vec<bool> = column
+                .iter()
+                .enumerate()
+                .map(|(k, l)| {
+                    COST_ONLY.is_match(l.trim())
+                        || super::lines::is_page_number(l)
+                        || (super::card::is_breakdown_line(l)
+                            && k.checked_sub(1)
+                                .and_then(|p| column.get(p))
+                                .is_some_and(|p| COST_ONLY.is_match(p.trim())))
+                })
+                .collect();
+            out.extend(column.iter().zip(&head).filter(|(_, h)| **h).map(|(l, _)| l.clone()));
             out.push("【 事業概要 】 【 事業実績 】".to_string());
-            out.extend(ls[i + 1..j].iter().filter(|l| !head(l)).cloned());
+            out.extend(column.iter().zip(&head).filter(|(_, h)| !**h).map(|(l, _)| l.clone()));
             i = j + 1;
             continue;
         }
@@ -703,6 +716,32 @@ mod tests {
             DumpKind::Pymupdf,
         );
         assert_eq!(got, v(&["名前事業", "事業費 1千円", "2", "【 事業概要 】 【 事業実績 】"]));
+        // pdftotext default: the left column, then the head with its breakdown.
+        let got = lines(
+            v(&[
+                "名前事業",
+                "【 事業概要 】",
+                "補助する。",
+                "3",
+                "事業費 20 千円",
+                "(①9 千円、②11 千円)",
+                "【 事業実績 】",
+                "実施した。",
+            ]),
+            DumpKind::Pdftotext,
+        );
+        assert_eq!(
+            got,
+            v(&[
+                "名前事業",
+                "3",
+                "事業費 20 千円",
+                "(①9 千円、②11 千円)",
+                "【 事業概要 】 【 事業実績 】",
+                "補助する。",
+                "実施した。"
+            ])
+        );
     }
 
     #[test]
