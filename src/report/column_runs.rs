@@ -19,7 +19,9 @@
 //!   right after a department (a page's last number there is a 掲載頁 printed out of
 //!   order, not the page's footer);
 //! - ○: the 新規 mark of the row whose cost it follows, or (in a table shared by several
-//!   basic policies) the policy marks of the row whose No. comes next.
+//!   basic policies) the policy marks of the row whose No. comes next; in such a table a
+//!   run of ○ between a cost and the next No. is the next row's policy marks up to the
+//!   policies' count (every row has one, few rows are new), the rest the 新規 ○.
 //!
 //! Each column is then dealt to the rows in order. Nothing here knows a report's words:
 //! only the table's own heading words ([`super::segment::is_table_heading`]) and the
@@ -282,12 +284,27 @@ struct Columns {
     loose_marks: Vec<usize>,
     /// Policy marks read before the No. they belong to.
     pending: usize,
+    /// Rows (No.) of a shared table after whose cost a run of marks was read as the next
+    /// row's policy marks, though one of them may be the row's 新規 ○.
+    new_or_policy: Vec<u32>,
 }
 
 /// Read a region (one table, over its pages). `page_of[i]`: the physical page of line i.
 fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
     let toks = tokens(lines);
+    let mut circled: Vec<char> = toks
+        .iter()
+        .take_while(|(t, _)| !matches!(t, Tok::Plain(_)))
+        .filter_map(|(t, _)| match t {
+            Tok::Heading(h) => Some(h.chars().filter(|c| is_circled(*c))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    circled.sort_unstable();
+    circled.dedup();
     let mut r = Reader {
+        policy_columns: if shared { circled.len().max(2) } else { 0 },
         last_plain_on_page: last_plain_on_page(&toks, page_of),
         dept_width: toks
             .iter()
@@ -327,7 +344,7 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
                 }
             }
             Tok::Subtotal(amount) => r.subtotal(amount.as_ref()),
-            Tok::Marks(n) => r.marks(*n),
+            Tok::Marks(n) => r.marks(k, *n),
             Tok::Amount(a) => r.cost(a.clone()),
             Tok::Plain(n) => r.plain(k, *n, *i),
             Tok::Text(s) => r.text(k, s),
@@ -377,6 +394,8 @@ struct Reader<'a> {
     page_of: &'a [usize],
     /// The table is shared by several policies (its ○ marks come before the No.).
     shared: bool,
+    /// How many policies share the table (its circled numbers in the heading).
+    policy_columns: usize,
     last_plain_on_page: Vec<Option<usize>>,
     /// The widest whole department line: a line as wide, completed by the next, opens one.
     dept_width: f32,
@@ -416,7 +435,38 @@ impl Reader<'_> {
         self.prev = Prev::Subtotal;
     }
 
-    fn marks(&mut self, n: usize) {
+    /// The marks of the run of mark lines starting at token `k`, and whether the next
+    /// row's No. comes right after the run.
+    fn mark_run(&self, k: usize) -> (usize, bool) {
+        let run: Vec<usize> = self
+            .toks
+            .iter()
+            .skip(k)
+            .map_while(|(t, _)| match t {
+                Tok::Marks(m) => Some(*m),
+                _ => None,
+            })
+            .collect();
+        let next_no =
+            matches!(self.toks.get(k + run.len()), Some((Tok::Plain(n), _)) if *n == self.max_no() + 1);
+        (run.iter().sum(), next_no)
+    }
+
+    fn marks(&mut self, k: usize, n: usize) {
+        if self.shared && self.prev == Prev::Cost && !self.c.costs.is_empty() {
+            // Between a row's cost and the next row's No. in a shared table: the next
+            // row's policy marks (every row has one at least, few rows are new), and only
+            // the marks beyond the policies' count the cost's row's 新規 ○.
+            let (run, next_no) = self.mark_run(k);
+            if next_no && run <= self.policy_columns {
+                if run > 1 {
+                    self.c.new_or_policy.push(self.max_no());
+                }
+                self.c.pending += n;
+                self.prev = Prev::Mark;
+                return;
+            }
+        }
         let (c, page) = (&mut self.c, self.page);
         let loose = |c: &mut Columns, k: usize| c.loose_marks.extend(std::iter::repeat_n(page, k));
         if self.prev == Prev::Cost && !c.costs.is_empty() {
@@ -800,6 +850,19 @@ fn deal(mut c: Columns) -> (Vec<String>, Vec<Doubt>) {
         doubts.extend(loose_mark_doubts(&c, &new));
     }
     doubts.extend(guessed_mark_doubts(&c, &dealt.cost_row, &page_row, &new));
+    for no in &c.new_or_policy {
+        if let Some(r) = c.rows.iter().find(|r| r.no == *no) {
+            doubts.push(Doubt {
+                no: Some(r.no),
+                name: r.name.concat(),
+                message: format!(
+                    "the ○ marks between this row's cost and row {}'s No. were read as row {}'s basic-policy marks: one may be this row's 新規 ○ (read as not new)",
+                    r.no + 1,
+                    r.no + 1
+                ),
+            });
+        }
+    }
     doubts.extend(dealt_notes(&c, &dealt.row_cost, &row_page));
     let mut out = vec![c.headings.join(" ")];
     out.extend(row_lines(&c, &dealt.row_cost, &row_page, &new, &mut doubts));
@@ -1422,6 +1485,44 @@ mod tests {
         );
         assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("掲載頁")), "{doubts:?}");
         assert!(!doubts.iter().any(|d| d.no == Some(3)), "{doubts:?}");
+    }
+
+    #[test]
+    fn marks_between_a_cost_and_the_next_no_of_a_shared_table_are_its_policy_marks() {
+        // ⑥⑦ share the table: the two ○ after row 1's cost are row 2's policy marks
+        // (one of them could be row 1's 新規 ○: doubted); the three after row 2's cost
+        // are one too many for two policies, so the first is row 2's 新規 ○.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "基本方針",
+            "⑥",
+            "⑦",
+            "No.",
+            "○",
+            "1",
+            "甲事業",
+            "1,100",
+            "○",
+            "○",
+            "2",
+            "乙事業",
+            "1,200",
+            "○",
+            "○",
+            "○",
+            "3",
+            "丙事業",
+            "1,300",
+            "小計",
+            "3,600",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.contains("事業") && !l.contains("【")).collect();
+        assert_eq!(rows, ["○ 1 甲事業 1,100", "○ ○ 2 乙事業 1,200 ○", "○ ○ 3 丙事業 1,300"], "{got:#?}");
+        assert!(doubts.iter().any(|d| d.no == Some(1) && d.message.contains("新規")), "{doubts:?}");
+        assert!(
+            !doubts.iter().any(|d| d.no == Some(2) && d.message.contains("basic-policy marks")),
+            "{doubts:?}"
+        );
     }
 
     #[test]
