@@ -284,7 +284,7 @@ const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
     ("libreoffice-docx", DumpKind::PymupdfBlocks, 1.0, 1.0),
     ("libreoffice-docx", DumpKind::Pdfminer, 0.8967, 0.7563),
     ("libreoffice-docx", DumpKind::Pdfplumber, 1.0, 0.9962),
-    ("weasyprint", DumpKind::Pdftotext, 0.9924, 0.9921),
+    ("weasyprint", DumpKind::Pdftotext, 0.9933, 0.9966),
     ("weasyprint", DumpKind::PdftotextLayout, 1.0, 1.0),
     ("weasyprint", DumpKind::PdftotextRaw, 1.0, 1.0),
     ("weasyprint", DumpKind::Pymupdf, 1.0, 1.0),

@@ -58,7 +58,13 @@ fn interleaved(ls: &[String], start: usize) -> Option<(Vec<String>, Vec<String>,
         }
         // A block: the head's lines, or sentences, or the table's own (stop).
         let normed: Vec<String> = block.iter().map(|l| norm(l)).collect();
-        let all_head = normed.iter().all(|t| COST_LINE.is_match(t) || is_card_number(t));
+        // The cost line may carry its breakdown on the next line.
+        let all_head = normed.iter().enumerate().all(|(j, t)| {
+            COST_LINE.is_match(t)
+                || is_card_number(t)
+                || (super::card::is_breakdown_line(t)
+                    && j.checked_sub(1).and_then(|p| normed.get(p)).is_some_and(|p| COST_LINE.is_match(p)))
+        });
         let sentences = normed.iter().any(|t| t.ends_with('。'));
         if !block.is_empty() && all_head {
             head.append(&mut block);
@@ -252,6 +258,40 @@ mod tests {
                 "項目の数",
             ])
         );
+    }
+
+    #[test]
+    fn a_cost_block_with_its_breakdown_goes_back_to_the_head() {
+        let got = rebuild(v(&[
+            "題名の事業",
+            "【 事業概要 】",
+            "",
+            "３",
+            "",
+            "【 事業実績 】",
+            "",
+            "補助する。",
+            "項目名",
+            "",
+            "事業費 20,393 千円",
+            "(①9,391 千円、②11,002 千円)",
+            "",
+            "実施した。",
+            "",
+            "４年度",
+        ]));
+        // Back before the nearest box heading (the lines between the two headings are
+        // the head's, for the text reader).
+        let head = got.iter().position(|l| l.starts_with("事業費"));
+        let first_box = got.iter().position(|l| l.contains("【 事業実績 】"));
+        assert!(head.zip(first_box).is_some_and(|(h, b)| h < b), "{got:#?}");
+        assert_eq!(
+            head.and_then(|h| got.get(h + 1)).map(String::as_str),
+            Some("(①9,391 千円、②11,002 千円)")
+        );
+        let item = got.iter().position(|l| l == "項目名");
+        let prose = got.iter().position(|l| l == "実施した。");
+        assert!(prose.zip(item).is_some_and(|(p, i)| p < i), "{got:#?}");
     }
 
     #[test]

@@ -114,7 +114,18 @@ fn pieces(header_rest: &str, lines: &[String]) -> Vec<Piece> {
             p.kind = kind_of(&p.text);
             continue;
         }
-        out.push(Piece { text: t.to_string(), kind: kind_of(t), block });
+        let kind = kind_of(t);
+        if kind == Kind::Label {
+            // A column label is a block of its own: pdftotext may join it with the cells
+            // printed under it (`5年度` / `23,100千円` / `24,068千円`).
+            if out.last().is_some_and(|p| p.block == block) {
+                block += 1;
+            }
+            out.push(Piece { text: t.to_string(), kind, block });
+            block += 1;
+            continue;
+        }
+        out.push(Piece { text: t.to_string(), kind, block });
     }
     out
 }
@@ -464,6 +475,26 @@ fn single_row(header: String, items: &[Item], ps: &[Piece], ncols: usize) -> Opt
     Some(out)
 }
 
+/// A region's lines without the bare numbers standing as blocks of their own (a blank
+/// line or the region's edge on each side), which are returned apart: a metrics cell
+/// carries a unit or is a dash, so such a number is the card's number box, printed
+/// where its block fell among the table's.
+fn lone_numbers_apart(lines: &[String]) -> (Vec<String>, Vec<String>) {
+    let blank = |k: Option<&String>| k.is_none_or(|l| l.trim().is_empty());
+    let mut region = Vec::with_capacity(lines.len());
+    let mut numbers = Vec::new();
+    for (k, l) in lines.iter().enumerate() {
+        let t = crate::normalize::text(l.trim());
+        let bare = !t.is_empty() && t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit());
+        if bare && blank(k.checked_sub(1).and_then(|p| lines.get(p))) && blank(lines.get(k + 1)) {
+            numbers.push(l.clone());
+        } else {
+            region.push(l.clone());
+        }
+    }
+    (region, numbers)
+}
+
 /// Where a metrics table's region ends: its card's （担当課：…） line.
 fn ends_region(l: &str) -> bool {
     let q = squash(l);
@@ -495,8 +526,12 @@ pub fn rebuild(ls: Vec<String>) -> (Vec<String>, Vec<String>) {
             out.push(line.clone());
             continue;
         };
-        match table(&trimmed[head.end()..], &ls[i..end]) {
-            Ok(lines) => out.extend(lines),
+        let (region, numbers) = lone_numbers_apart(&ls[i..end]);
+        match table(&trimmed[head.end()..], &region) {
+            Ok(lines) => {
+                out.extend(numbers);
+                out.extend(lines);
+            }
             Err(mut items) => {
                 out.push(line.clone());
                 out.extend(ls[i..end].iter().cloned());
@@ -514,6 +549,25 @@ mod tests {
 
     fn v(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn a_card_number_among_the_table_blocks_is_no_cell() {
+        let region =
+            v(&["", "４年度", "", "甲の交付額", "", "５", "", "５年度", "23,100千円", "", "24,068千円", ""]);
+        let (kept, numbers) = lone_numbers_apart(&region);
+        assert_eq!(numbers, v(&["５"]));
+        assert!(!kept.contains(&"５".to_string()));
+        // A number inside a block is the block's.
+        let inside = v(&["", "５", "件", ""]);
+        assert_eq!(lone_numbers_apart(&inside).0, inside);
+        let ls = [v(&["項目名"]), region].concat();
+        let (got, doubts) = rebuild([ls, v(&["（担当課：甲課）"])].concat());
+        assert!(doubts.is_empty(), "{doubts:?}");
+        assert_eq!(
+            got,
+            v(&["５", "項目名 4年度 5年度", "甲の交付額", "23,100千円", "24,068千円", "（担当課：甲課）"]),
+        );
     }
 
     #[test]
