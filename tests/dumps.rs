@@ -291,7 +291,7 @@ const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
     ("weasyprint", DumpKind::PymupdfBlocks, 1.0, 1.0),
     ("weasyprint", DumpKind::Pdfminer, 0.9634, 0.9295),
     ("weasyprint", DumpKind::Pdfplumber, 1.0, 0.9962),
-    ("r6-reportlab", DumpKind::Pdftotext, 0.9795, 0.9868),
+    ("r6-reportlab", DumpKind::Pdftotext, 0.9899, 0.9914),
     ("r6-reportlab", DumpKind::PdftotextLayout, 1.0, 1.0),
     ("r6-reportlab", DumpKind::PdftotextRaw, 1.0, 1.0),
     ("r6-reportlab", DumpKind::Pymupdf, 1.0, 1.0),

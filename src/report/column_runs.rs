@@ -326,6 +326,7 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
         dealing: 0,
         row_wise: None,
         continued: false,
+        early: None,
     };
     for (k, (t, i)) in toks.iter().enumerate() {
         r.page = page_of.get(*i).copied().unwrap_or(r.page);
@@ -350,6 +351,7 @@ fn read(lines: &[String], page_of: &[usize], shared: bool) -> Columns {
             Tok::Text(s) => r.text(k, s),
         }
     }
+    r.early_name_unclaimed();
     let mut c = r.c;
     let pending = std::mem::take(&mut c.pending);
     c.loose_marks.extend(std::iter::repeat_n(r.page, pending));
@@ -419,6 +421,17 @@ struct Reader<'a> {
     /// The table's heading was repeated (a later page of the table) and no number has
     /// been read since.
     continued: bool,
+    /// A name printed before its own No. ([`Reader::no_after_its_name`]): its lines, the
+    /// No. it waits for, the row it would have gone to otherwise.
+    early: Option<EarlyName>,
+}
+
+/// See [`Reader::early`].
+#[derive(Debug)]
+struct EarlyName {
+    lines: Vec<String>,
+    no: u32,
+    otherwise: usize,
 }
 
 impl Reader<'_> {
@@ -580,8 +593,42 @@ impl Reader<'_> {
 
     /// A row starts at its No.: what was read before is no longer its row's.
     fn begin_row(&mut self, n: u32) {
+        if self.early.as_ref().is_some_and(|e| e.no != n) {
+            self.early_name_unclaimed();
+        }
         start_row(&mut self.c, n, self.page);
         self.row_wise = None;
+        if let Some(e) = self.early.take() {
+            if let Some(r) = self.c.rows.last_mut() {
+                r.name = e.lines;
+                // Read before the No., not right after it.
+                r.name_dealt = true;
+            }
+        }
+    }
+
+    /// A name waiting for its No. that never came goes where it would have gone.
+    fn early_name_unclaimed(&mut self) {
+        if let Some(e) = self.early.take() {
+            if let Some(r) = self.c.rows.get_mut(e.otherwise) {
+                r.name.extend(e.lines);
+            }
+        }
+    }
+
+    /// Whether a name line (token `k`) read after a complete row, every row named, is the
+    /// next row's printed before its No.: the next number read (past the name's further
+    /// lines, marks, heading pieces and departments) is the next No., and no name follows
+    /// it. `Some(no)` then.
+    fn no_after_its_name(&self, k: usize) -> Option<u32> {
+        let next = self.max_no() + 1;
+        let (j, no) = self.toks.iter().enumerate().skip(k + 1).find_map(|(j, (t, _))| match t {
+            Tok::Plain(n) => Some((j, Some(*n))),
+            Tok::Amount(_) | Tok::Subtotal(_) => Some((j, None)),
+            _ => None,
+        })?;
+        let named_after = matches!(self.toks.get(j + 1), Some((Tok::Text(t), _)) if !department_line(t));
+        (no == Some(next) && !named_after).then_some(next)
     }
 
     /// A No. followed by its name (not a department): the next No. before any page is
@@ -653,6 +700,24 @@ impl Reader<'_> {
             // right after its own No. (a No. ending a run of nameless No.s counts as
             // dealt: the name may be the run's first row's).
             let after_run = self.c.rows.iter().rev().take_while(|r| r.name.is_empty()).count() > 1;
+            if self.prev == Prev::Name {
+                if let Some(e) = self.early.as_mut() {
+                    e.lines.push(s.to_string());
+                    return;
+                }
+            }
+            let all_named = self.c.rows.iter().all(|r| !r.name.is_empty());
+            if self.prev == Prev::Page && all_named && !name_open {
+                if let (Some(no), Some(otherwise)) =
+                    (self.no_after_its_name(k), self.c.rows.len().checked_sub(1))
+                {
+                    self.early = Some(EarlyName { lines: vec![s.to_string()], no, otherwise });
+                    self.named = None;
+                    self.last_name = None;
+                    self.prev = Prev::Name;
+                    return;
+                }
+            }
             let (target, by_order) = if self.prev == Prev::No {
                 (self.first_of_run(k), after_run)
             } else if self.prev == Prev::Name && self.dealing > 0 {
@@ -1523,6 +1588,56 @@ mod tests {
             !doubts.iter().any(|d| d.no == Some(2) && d.message.contains("basic-policy marks")),
             "{doubts:?}"
         );
+    }
+
+    #[test]
+    fn a_name_printed_before_its_own_no_is_that_rows() {
+        // Row 2's name comes after row 1's page, then a heading piece and row 2's No.
+        // with its cost: the name is row 2's, not more of row 1's.
+        let (got, doubts) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "24",
+            "乙の長い名前の",
+            "事業",
+            "掲載頁",
+            "2",
+            "1,200",
+            "観光企画課",
+            "25",
+            "小計",
+            "2,300",
+        ]));
+        let rows: Vec<&String> = got.iter().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+        assert_eq!(
+            rows,
+            ["1 甲事業 1,100 観光企画課 24", "2 乙の長い名前の事業 1,200 観光企画課 25"],
+            "{got:#?}"
+        );
+        assert!(doubts.iter().any(|d| d.no == Some(2)), "{doubts:?}");
+        // Followed by its own name, the next No. leaves the line to the row before.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "観光企画課",
+            "24",
+            "（続き）",
+            "2",
+            "乙事業",
+            "1,200",
+            "観光企画課",
+            "25",
+            "小計",
+            "2,300",
+        ]));
+        assert!(got.iter().any(|l| l.starts_with("2 乙事業 1,200")), "{got:#?}");
     }
 
     #[test]

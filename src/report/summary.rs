@@ -244,6 +244,9 @@ fn parse_row(acc: &RowAcc, numbers: &[u8]) -> (Option<SummaryRow>, Option<String
     if page.is_none() {
         problem = Some("no 掲載頁".to_string());
     }
+    if name.trim().is_empty() {
+        problem = Some("no 事業名 read before its cost".to_string());
+    }
     let policies = match (numbers.len(), acc.marks) {
         (n, m) if n > 1 && m == n => Some(numbers.to_vec()),
         (n, m) if n > 1 && m > 0 => {
@@ -290,7 +293,11 @@ fn split_at_cost(acc: &RowAcc) -> Option<(String, i64, Vec<LineToken>)> {
         for tok in toks {
             if cost.is_some() {
                 after.push((li, tok.clone()));
-            } else if COST.is_match(tok) && (!name_parts.is_empty() || !line_name.is_empty()) {
+            } else if COST.is_match(tok)
+                && (!name_parts.is_empty() || !line_name.is_empty() || tok.contains(','))
+            {
+                // An amount with thousands commas is a cost even with no name before it
+                // (a name lost by the dump): no name starts so, and the row must still end.
                 let negative = tok.starts_with(['▲', '△', '-']);
                 cost =
                     parse_int(tok.trim_start_matches(['▲', '△', '-'])).map(|v| if negative { -v } else { v });
@@ -699,6 +706,29 @@ mod tests {
         let s = parse(&lines, &[6, 7], &mut Vec::new());
         let got: Vec<Option<Vec<u8>>> = s.rows.iter().map(|r| r.policies.clone()).collect();
         assert_eq!(got, [Some(vec![6, 7]), None]);
+    }
+
+    #[test]
+    fn a_row_whose_name_was_lost_still_ends_at_its_page() {
+        let mut diags = Vec::new();
+        let lines = text_lines(
+            "No. 事業名 R5事業費 担当課等 掲載頁\n1 甲事業 1,000 甲課 24\n2 513,573 ○ 25\n3 丙事業 300 丙課 26\n小計 514,873",
+        );
+        let s = parse(&lines, &[1], &mut diags);
+        let got: Vec<(u32, &str, Option<i64>, Option<u32>)> =
+            s.rows.iter().map(|r| (r.no, r.name.as_str(), r.cost_thousand_yen, r.page)).collect();
+        assert_eq!(
+            got,
+            [
+                (1, "甲事業", Some(1000), Some(24)),
+                (2, "", Some(513_573), Some(25)),
+                (3, "丙事業", Some(300), Some(26))
+            ]
+        );
+        assert!(
+            diags.iter().any(|d| d.message.contains("summary row 2") && d.message.contains("事業名")),
+            "{diags:?}"
+        );
     }
 
     #[test]
