@@ -45,6 +45,8 @@ static YEAR_LABEL: LazyLock<Regex> =
 static COST_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)\s*[0-9]{0,3}$").expect("static regex")
 });
+/// Lines a cost's breakdown wraps over at most.
+const BREAKDOWN_LINES: usize = 3;
 /// How far (lines) a box heading printed apart looks for its partner: between them an
 /// extractor can put the cost line, the card number and a title line or two.
 const HEADING_REACH: usize = 6;
@@ -266,18 +268,25 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
             // Head lines (cost, its breakdown right after it, number) caught in the column
             // go back before the box.
             let column = ls.get(i + 1..j).unwrap_or(&[]);
-            let head: Vec<bool> = column
+            let mut head: Vec<bool> = column
                 .iter()
-                .enumerate()
-                .map(|(k, l)| {
-                    COST_ONLY.is_match(l.trim())
-                        || super::lines::is_page_number(l)
-                        || (super::card::is_breakdown_line(l)
-                            && k.checked_sub(1)
-                                .and_then(|p| column.get(p))
-                                .is_some_and(|p| COST_ONLY.is_match(p.trim())))
-                })
+                .map(|l| COST_ONLY.is_match(l.trim()) || super::lines::is_page_number(l))
                 .collect();
+            // A breakdown right after a cost line, also one wrapped over lines
+            // (`(①9,391 千円、② 11,002 千` / `円)`).
+            for k in 0..column.len() {
+                if !column.get(k).is_some_and(|l| COST_ONLY.is_match(l.trim())) {
+                    continue;
+                }
+                let mut joined = String::new();
+                for (e, l) in column.iter().enumerate().skip(k + 1).take(BREAKDOWN_LINES) {
+                    joined.push_str(l.trim());
+                    if super::card::is_breakdown_line(&joined) {
+                        head.iter_mut().take(e + 1).skip(k + 1).for_each(|h| *h = true);
+                        break;
+                    }
+                }
+            }
             out.extend(column.iter().zip(&head).filter(|(_, h)| **h).map(|(l, _)| l.clone()));
             out.push("【 事業概要 】 【 事業実績 】".to_string());
             out.extend(column.iter().zip(&head).filter(|(_, h)| !**h).map(|(l, _)| l.clone()));
@@ -742,6 +751,24 @@ mod tests {
                 "実施した。"
             ])
         );
+        // The breakdown wrapped inside its unit goes back whole.
+        let got = lines(
+            v(&[
+                "名前事業",
+                "【 事業概要 】",
+                "補助する。",
+                "事業費 20 千円",
+                "(①9 千円、②11 千",
+                "円)",
+                "3",
+                "【 事業実績 】",
+                "実施した。",
+            ]),
+            DumpKind::Pdftotext,
+        );
+        let boxed = got.iter().position(|l| l.starts_with("【 事業概要 】"));
+        let unit = got.iter().position(|l| l.ends_with("円)"));
+        assert!(unit.zip(boxed).is_some_and(|(u, b)| u < b), "{got:#?}");
     }
 
     #[test]
