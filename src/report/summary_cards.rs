@@ -12,6 +12,9 @@
 //! never copied into the summary, a value read with its row is never touched, and where
 //! no printed value equals a row's card the order-dealt one stays. Every row given
 //! another value keeps a `summary.columns_uncertain` warning saying how it was placed.
+//! Last, two rows each holding the value the other's card shows (and not their own
+//! card's) are swapped back, also where one value was read with its row: reading order
+//! can put a cost right after the wrong name ([`swap_by_cards`]).
 //! The 新規 ○ and the policy marks of a shared chapter are not on the cards and are not
 //! checked here.
 
@@ -189,6 +192,43 @@ fn redeal<T: Clone + PartialEq>(
     renamed
 }
 
+/// Two rows of a chapter whose table was rebuilt by reading order, each printing the
+/// value the other's card shows and not its own card's, took each other's value: the
+/// order the dump gave the cells was off (a cost read right after the wrong name). They
+/// are swapped back, each with a warning. A table read with its rows' positions is never
+/// touched: there a mismatch is the document's own.
+fn swap_by_cards<T: Clone + PartialEq>(policy: &mut Policy, col: &Column<T>, out: &mut Vec<Doubt>) {
+    let n = policy.summary.rows.len();
+    for i in 0..n {
+        for j in i + 1..n {
+            let (Some(ri), Some(rj)) = (policy.summary.rows.get(i), policy.summary.rows.get(j)) else {
+                continue;
+            };
+            let (Some(ci), Some(cj)) = (card_of(policy, ri.no), card_of(policy, rj.no)) else { continue };
+            let (Some(vi), Some(vj)) = ((col.get)(ri), (col.get)(rj)) else { continue };
+            let crossed =
+                (col.fits)(&vi, cj) && (col.fits)(&vj, ci) && !(col.fits)(&vi, ci) && !(col.fits)(&vj, cj);
+            if !crossed {
+                continue;
+            }
+            let (no_i, no_j) = (ri.no, rj.no);
+            for (k, v, old, other) in [(i, vj.clone(), vi.clone(), no_j), (j, vi.clone(), vj.clone(), no_i)] {
+                let Some(row) = policy.summary.rows.get_mut(k) else { continue };
+                (col.set)(row, v.clone());
+                out.push(Doubt {
+                    no: Some(row.no),
+                    name: row.name.clone(),
+                    message: format!(
+                        "summary table rebuilt by reading order: this row was given {} and row {other} {}, each the other's card's; swapped back by the cards",
+                        (col.show)(&old),
+                        (col.show)(&v)
+                    ),
+                });
+            }
+        }
+    }
+}
+
 const NAME: Column<String> = Column {
     what: "事業名",
     dealt: |d| d.name,
@@ -235,12 +275,18 @@ pub fn cross_check(report: &mut Report, doubts: Vec<Doubt>) -> Vec<Doubt> {
     let mut placed = Vec::new();
     for (p, dealt) in by_policy.iter().enumerate() {
         let Some(policy) = report.policies.get_mut(p) else { continue };
-        if dealt.is_empty() {
+        if dealt.is_empty() && !other_policy.contains(&Some(p)) {
             continue;
         }
-        let renamed = redeal(policy, dealt, &NAME, &mut placed);
-        redeal(policy, dealt, &COST, &mut placed);
-        redeal(policy, dealt, &PAGE, &mut placed);
+        let renamed = if dealt.is_empty() { Vec::new() } else { redeal(policy, dealt, &NAME, &mut placed) };
+        if !dealt.is_empty() {
+            redeal(policy, dealt, &COST, &mut placed);
+            redeal(policy, dealt, &PAGE, &mut placed);
+        }
+        // Then rows the order crossed that re-dealing left (it keeps values read with
+        // their rows).
+        swap_by_cards(policy, &COST, &mut placed);
+        swap_by_cards(policy, &PAGE, &mut placed);
         // The other doubts of a renamed row (or of its table, found by row 1) go with
         // the row's new name, so that they stay in this chapter.
         for (d, dp) in others.iter_mut().zip(&other_policy) {
@@ -400,7 +446,7 @@ mod tests {
         // moves. Row 3's 100 was read with it: row 1 may not take it.
         let mut r = report(
             vec![row(1, "甲事業", 300, 5), row(2, "乙事業", 400, 6), row(3, "丙事業", 100, 7)],
-            vec![card(1, "甲事業", 100, 5), card(2, "乙事業", 200, 6), card(3, "丙事業", 300, 7)],
+            vec![card(1, "甲事業", 100, 5), card(2, "乙事業", 200, 6), card(3, "丙事業", 700, 7)],
         );
         let before = rows(&r);
         let doubts = cross_check(
@@ -409,6 +455,31 @@ mod tests {
         );
         assert_eq!(rows(&r), before);
         assert!(doubts.is_empty(), "{doubts:?}");
+    }
+
+    #[test]
+    fn two_rows_holding_each_others_cards_values_are_swapped_back() {
+        // Row 1 read 200 right after its name, row 2 got 100; the cards show 100 and 200.
+        // The table was rebuilt by reading order (a doubt on it): the two are crossed.
+        let mut r = report(
+            vec![row(1, "甲事業", 200, 5), row(2, "乙事業", 100, 5), row(3, "丙事業", 300, 6)],
+            vec![card(1, "甲事業", 100, 5), card(2, "乙事業", 200, 5), card(3, "丙事業", 999, 6)],
+        );
+        let table =
+            Doubt { no: Some(2), name: "乙事業".into(), message: "a 新規 ○ may be this row's".into() };
+        let doubts = cross_check(&mut r, vec![table.clone()]);
+        let costs: Vec<Option<i64>> = rows(&r).iter().map(|x| x.2).collect();
+        assert_eq!(costs, [Some(100), Some(200), Some(300)]);
+        assert!(doubts.iter().any(|d| d.no == Some(1) && d.message.contains("swapped")), "{doubts:?}");
+        assert!(doubts.iter().any(|d| d.no == Some(2) && d.message.contains("swapped")), "{doubts:?}");
+        // Without any doubt on the chapter (its table read with positions) nothing moves.
+        let mut r = report(
+            vec![row(1, "甲事業", 200, 5), row(2, "乙事業", 100, 5)],
+            vec![card(1, "甲事業", 100, 5), card(2, "乙事業", 200, 5)],
+        );
+        let before = rows(&r);
+        assert!(cross_check(&mut r, Vec::new()).is_empty());
+        assert_eq!(rows(&r), before);
     }
 
     #[test]
