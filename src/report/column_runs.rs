@@ -616,6 +616,30 @@ impl Reader<'_> {
         }
     }
 
+    /// Keep a name line (token `k`) for the row whose No. comes after it: a further line
+    /// of such a name, or its first line ([`Reader::no_after_its_name`]). Whether it was.
+    fn early_name_line(&mut self, k: usize, s: &str, name_open: bool) -> bool {
+        if self.prev == Prev::Name {
+            if let Some(e) = self.early.as_mut() {
+                e.lines.push(s.to_string());
+                return true;
+            }
+        }
+        let all_named = self.c.rows.iter().all(|r| !r.name.is_empty());
+        if self.prev != Prev::Page || !all_named || name_open {
+            return false;
+        }
+        let (Some(no), Some(otherwise)) = (self.no_after_its_name(k), self.c.rows.len().checked_sub(1))
+        else {
+            return false;
+        };
+        self.early = Some(EarlyName { lines: vec![s.to_string()], no, otherwise });
+        self.named = None;
+        self.last_name = None;
+        self.prev = Prev::Name;
+        true
+    }
+
     /// Whether a name line (token `k`) read after a complete row, every row named, is the
     /// next row's printed before its No.: the next number read (past the name's further
     /// lines, marks, heading pieces and departments) is the next No., and no name follows
@@ -700,23 +724,8 @@ impl Reader<'_> {
             // right after its own No. (a No. ending a run of nameless No.s counts as
             // dealt: the name may be the run's first row's).
             let after_run = self.c.rows.iter().rev().take_while(|r| r.name.is_empty()).count() > 1;
-            if self.prev == Prev::Name {
-                if let Some(e) = self.early.as_mut() {
-                    e.lines.push(s.to_string());
-                    return;
-                }
-            }
-            let all_named = self.c.rows.iter().all(|r| !r.name.is_empty());
-            if self.prev == Prev::Page && all_named && !name_open {
-                if let (Some(no), Some(otherwise)) =
-                    (self.no_after_its_name(k), self.c.rows.len().checked_sub(1))
-                {
-                    self.early = Some(EarlyName { lines: vec![s.to_string()], no, otherwise });
-                    self.named = None;
-                    self.last_name = None;
-                    self.prev = Prev::Name;
-                    return;
-                }
+            if self.early_name_line(k, s, name_open) {
+                return;
             }
             let (target, by_order) = if self.prev == Prev::No {
                 (self.first_of_run(k), after_run)
