@@ -16,8 +16,9 @@
 //! - 担当課: text ending like a department (課, 室, 局, センター…), or a line that such
 //!   a line completes, grouped by the 掲載頁 that follows them;
 //! - 掲載頁: a plain number not below the last page read and not far above it, or one
-//!   right after a department (a page's last number there is a 掲載頁 printed out of
-//!   order, not the page's footer);
+//!   right after a department, or one not below every page read (a page's last number
+//!   there is a 掲載頁 printed out of order, not the page's footer: a table is printed
+//!   before its cards);
 //! - ○: the 新規 mark of the row whose cost it follows, or (in a table shared by several
 //!   basic policies) the policy marks of the row whose No. comes next; in such a table a
 //!   run of ○ between a cost and the next No. is the next row's policy marks up to the
@@ -529,9 +530,10 @@ impl Reader<'_> {
         let within = first_page.zip(last_page).is_some_and(|(fp, lp)| n >= fp && n <= lp);
         let max_no = self.max_no();
         // A number right after a department is its 掲載頁 (printed out of order), not
-        // the page's footer.
+        // the page's footer; so is one not below every page read: a table is printed
+        // before all its cards.
         let footer = self.last_plain_on_page.get(self.page_of.get(i).copied().unwrap_or(0)) == Some(&Some(k))
-            && last_page.is_some_and(|lp| n < lp)
+            && first_page.is_some_and(|fp| n < fp)
             && n != max_no + 1
             && self.prev != Prev::DeptDone;
         let used = self.c.rows.iter().any(|r| r.no == n);
@@ -1647,6 +1649,43 @@ mod tests {
             "2,300",
         ]));
         assert!(got.iter().any(|l| l.starts_with("2 乙事業 1,200")), "{got:#?}");
+    }
+
+    #[test]
+    fn a_pages_last_number_within_the_pages_read_is_a_page_not_its_footer() {
+        // Rows 2 and 3's departments and pages come after the 小計 and the page's footer
+        // (20), the pages in one run: 26 is the page's last number but not below every
+        // page read (24), so it is row 3's 掲載頁, not a footer.
+        let (got, _) = rebuild(v(&[
+            "【基本方針事業一覧】",
+            "No.",
+            "1",
+            "甲事業",
+            "1,100",
+            "甲課",
+            "24",
+            "2",
+            "乙事業",
+            "1,200",
+            "3",
+            "丙事業",
+            "1,300",
+            "4",
+            "丁事業",
+            "1,400",
+            "丁課",
+            "28",
+            "小計",
+            "5,000",
+            "20",
+            "乙課",
+            "丙課",
+            "25",
+            "26",
+        ]));
+        // (Both departments read before 25 go with it: which is whose is not in the text.)
+        assert!(got.contains(&"丙課 25".to_string()), "{got:#?}");
+        assert!(got.contains(&"3 丙事業 1,300 26".to_string()), "{got:#?}");
     }
 
     #[test]
