@@ -106,11 +106,19 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
         &mut report,
         &guesses.metric_items,
         "cells stacked around the row in a dump without positions; which column each belongs to is a guess",
+        false,
+    );
+    warn_guessed_metrics(
+        &mut report,
+        &guesses.layout_metric_items,
+        "its cells, read by their columns' positions, do not stack on the row as a row's cells do; which row and column each belongs to is a guess",
+        true,
     );
     warn_guessed_metrics(
         &mut report,
         &runs.metric_items,
         "its table is printed block by block and its cells do not fill the grid of items × columns; which row and column each cell belongs to is a guess",
+        false,
     );
     guesses.summary.append(&mut runs.summary);
     // Values a column-run table dealt by reading order are re-dealt by the rows' cards
@@ -126,18 +134,34 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
 
 /// A `metrics.uncertain` warning on each card with a metric row whose cells the dump's
 /// reassembly placed by a guess (`guesses`: those rows' items, or their first lines;
-/// `why`: how the guess came about).
-fn warn_guessed_metrics(report: &mut Report, guesses: &[String], why: &str) {
+/// `why`: how the guess came about). When `whole`, a guess is a row's whole item and
+/// names the rows with that item, or, when none has it, those it starts (a short item
+/// such as `参加者数` is part of many others).
+fn warn_guessed_metrics(report: &mut Report, guesses: &[String], why: &str, whole: bool) {
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let guesses: Vec<String> = guesses.iter().map(|g| squash(g)).filter(|g| !g.is_empty()).collect();
     if guesses.is_empty() {
         return;
     }
+    let items: std::collections::HashSet<String> = report
+        .policies
+        .iter()
+        .flat_map(|pol| &pol.projects)
+        .flat_map(|p| &p.metrics.rows)
+        .map(|r| squash(&r.item))
+        .collect();
     for policy in &report.policies {
         for p in &policy.projects {
             for row in &p.metrics.rows {
                 let item = squash(&row.item);
-                if guesses.iter().any(|g| item.contains(g.as_str())) {
+                let names = |g: &String| match (whole, items.contains(g)) {
+                    (true, true) => item == *g,
+                    // A whole item the grammar read otherwise (a line joined to it):
+                    // the rows it starts.
+                    (true, false) => item.starts_with(g.as_str()),
+                    (false, _) => item.contains(g.as_str()),
+                };
+                if guesses.iter().any(names) {
                     report.diagnostics.push(
                         model::Diagnostic::new(
                             model::Code::MetricsUncertain,

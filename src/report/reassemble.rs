@@ -75,6 +75,9 @@ fn heading_kind(s: &str) -> (bool, bool) {
 #[derive(Debug, Default)]
 pub struct Guesses {
     pub metric_items: Vec<String>,
+    /// Items of metric rows read by position whose pieces do not stack as a row's cells
+    /// do (`metric_steps::stack_doubt`).
+    pub layout_metric_items: Vec<String>,
     pub summary: Vec<super::column_runs::Doubt>,
 }
 
@@ -91,6 +94,7 @@ pub fn document(doc: Document, kind: DumpKind) -> (Document, Guesses) {
             let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
             let (texts, mut g) = lines_and_guesses(texts, kind);
             guesses.metric_items.append(&mut g.metric_items);
+            guesses.layout_metric_items.append(&mut g.layout_metric_items);
             guesses.summary.append(&mut g.summary);
             Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
         })
@@ -142,6 +146,7 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
 /// [`lines`], with what was placed by a guess.
 pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Guesses) {
     let mut guesses = Vec::new();
+    let mut layout_guesses = Vec::new();
     let mut summary = Vec::new();
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
@@ -152,7 +157,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
             }
             let (rebuilt, doubts) = layout_summary::rows(layout_columns(ls, kind));
             summary = doubts;
-            ls = summary_rows(metric_rows(rebuilt, true, &mut guesses));
+            ls = summary_rows(metric_rows(rebuilt, true, &mut layout_guesses));
         }
         DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false, &mut guesses),
         DumpKind::Pypdf => ls = pypdf::lines(ls),
@@ -173,7 +178,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     if matches!(kind, DumpKind::PdftotextRaw | DumpKind::Pypdf) {
         ls = cuts::item_and_block(ls);
     }
-    (ls, Guesses { metric_items: guesses, summary })
+    (ls, Guesses { metric_items: guesses, layout_metric_items: layout_guesses, summary })
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.
@@ -509,10 +514,13 @@ fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> V
                 continue;
             }
         }
-        let lines = if positions && head.positioned() {
+        if positions && head.positioned() {
+            guesses.extend(metric_steps::shared_columns(&lines));
+        }
+        let (lines, folded) = if positions && head.positioned() {
             layout_metrics::fold_top_aligned(lines, capacity)
         } else {
-            lines
+            (lines, false)
         };
         if !positions {
             guesses.extend(plumber::wrapped_item_doubts(&lines));
@@ -520,7 +528,7 @@ fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> V
         let lines = metric_steps::merge_notes(lines, positions, ncols, guesses);
         let owner = metric_steps::line_owners(&lines, ncols);
         let cell_owner = metric_steps::cell_owners(&lines, &owner, positions, ncols);
-        metric_steps::emit(&lines, &cell_owner, positions, guesses, &mut out);
+        metric_steps::emit(&lines, &cell_owner, positions, !folded, guesses, &mut out);
     }
     out
 }
