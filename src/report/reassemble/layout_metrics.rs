@@ -189,4 +189,29 @@ mod tests {
         let lines = vec![line("", &[(0, "651件")]), line("甲", &[(0, "1円")])];
         assert_eq!(fold_top_aligned(lines, 56).0.len(), 2);
     }
+
+    #[test]
+    fn a_line_above_a_row_starting_with_a_note_opens_that_row() {
+        // Rows at the top of their bands, then a row whose stack is centred on it: its
+        // line starts the first column with the note of the value above it.
+        let lines = vec![
+            line("申請者数（高速バス事業者）", &[(0, "4者(R4.6)"), (1, "4者")]),
+            line("", &[(0, "4者(R4.11)")]),
+            line("", &[(0, "8,603千円")]),
+            line("補助金（高速バス事業者）", &[(0, "(R4.6)"), (1, "8,603千円")]),
+            line("", &[(0, "8,837千円")]),
+            line("", &[(0, "(R4.11)")]),
+        ];
+        let (got, folded) = fold_top_aligned(lines, 56);
+        assert!(folded);
+        let cells: Vec<Vec<&str>> =
+            got.iter().map(|l| l.cells.iter().map(|(_, c)| c.as_str()).collect()).collect();
+        assert_eq!(
+            cells,
+            [
+                vec!["4者(R4.6)", "4者", "4者(R4.11)"],
+                vec!["8,603千円", "(R4.6)", "8,603千円", "8,837千円", "(R4.11)"]
+            ]
+        );
+    }
 }

@@ -565,6 +565,20 @@ fn stack_doubt(placed: &[Placed], row: usize, one_line: bool) -> bool {
     })
 }
 
+/// Whether a piece ends with a quantity (`6件`, `8,603千円`, `4者(R4.6)`): a number
+/// with at most a short unit after it, or a closed note.
+fn ends_value(p: &str) -> bool {
+    let p = p.trim_end();
+    if p.ends_with([')', '）']) {
+        return true;
+    }
+    let after: Vec<char> = p.chars().rev().take_while(|c| !c.is_ascii_digit()).collect();
+    after.len() < p.chars().count() && after.iter().filter(|c| !c.is_whitespace()).count() <= UNIT_CHARS
+}
+
+/// The longest unit after a number (`千円`, `法人`, `百万円`).
+const UNIT_CHARS: usize = 3;
+
 /// A cell cut inside a money unit or parentheses is joined to its start in its column.
 /// With positions, so is a bare number after a piece of its column that does not end a
 /// value (`（3月：3日間延べ` / `54` / `名、`: a wide gap before the number cut the line
@@ -574,10 +588,7 @@ fn join_or_push(cells: &mut Vec<(Option<usize>, String)>, col: Option<usize>, c:
     let joins = cells.iter().rposition(|(cc, _)| *cc == col).filter(|&at| {
         cells.get(at).is_some_and(|(_, p)| {
             let p = p.trim_end();
-            completes(p, c)
-                || (positions
-                    && bare
-                    && !p.ends_with(|ch: char| ch.is_ascii_digit() || matches!(ch, ')' | '）')))
+            completes(p, c) || (positions && bare && !ends_value(p))
         })
     });
     match (joins, col) {
@@ -669,5 +680,116 @@ mod tests {
         let before = h.centres.clone();
         h.fit(&["甲                 1件".to_string(), "乙                  2件".to_string()]);
         assert_eq!(h.centres, before);
+    }
+    fn ml(item: &str, cells: &[(usize, &str)]) -> MetricLine {
+        MetricLine {
+            item: item.to_string(),
+            cells: cells.iter().map(|(c, t)| (Some(*c), t.to_string())).collect(),
+        }
+    }
+
+    fn emitted(lines: &[MetricLine]) -> (Vec<String>, Vec<String>) {
+        let owner = line_owners(lines, 2);
+        let cell_owner = cell_owners(lines, &owner, true, 2);
+        let (mut guesses, mut out) = (Vec::new(), Vec::new());
+        emit(lines, &cell_owner, true, true, &mut guesses, &mut out);
+        (out, guesses)
+    }
+
+    #[test]
+    fn a_lone_note_goes_with_the_value_nearest_above_it() {
+        // `8,603千円(R4.6)` / `8,837千円(R4.11)` in the first column, each note set where
+        // its line's text ended, under the second column.
+        let lines = vec![
+            ml("", &[(0, "8,603千円")]),
+            ml("", &[(1, "(R4.6)")]),
+            ml("補助金", &[(1, "8,603千円")]),
+            ml("", &[(0, "8,837千円")]),
+            ml("", &[(1, "(R4.11)")]),
+        ];
+        let (out, guesses) = emitted(&lines);
+        assert_eq!(out, ["補助金", "8,603千円", "(R4.6)", "8,837千円", "(R4.11)", "8,603千円"]);
+        assert!(guesses.is_empty());
+        // A note under its own column's value, beside another column's: kept.
+        let lines = vec![ml("申込者数", &[(0, "1,000名"), (1, "255名")]), ml("", &[(1, "(8月～10月)")])];
+        let (out, _) = emitted(&lines);
+        assert_eq!(out, ["申込者数", "1,000名", "255名", "(8月～10月)"]);
+    }
+
+    #[test]
+    fn a_tail_goes_with_the_piece_it_completes() {
+        let lines = [
+            ml("融資件数・融資額", &[(0, "142件"), (1, "60件")]),
+            ml("", &[(0, "1,615,900千")]),
+            ml("", &[(1, "895,500千円")]),
+            ml("", &[(0, "円")]),
+        ];
+        let mut placed: Vec<Placed> = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(m, l)| l.cells.iter().map(move |(c, t)| Placed { line: m, col: *c, text: t.clone() }))
+            .collect();
+        notes_follow_values(&mut placed, 0);
+        assert_eq!(placed.last().map(|p| p.col), Some(Some(0)));
+    }
+
+    #[test]
+    fn stacks_not_centred_on_their_row_are_doubted() {
+        let p = |line: usize, col: usize, text: &str| Placed { line, col: Some(col), text: text.to_string() };
+        // Centred: one above, the row's own, one below; two around an empty row line.
+        assert!(!stack_doubt(&[p(0, 0, "4者(R4.6)"), p(1, 0, "4者"), p(2, 0, "4者(R4.11)")], 1, true));
+        assert!(!stack_doubt(&[p(0, 1, "6件"), p(2, 1, "8名")], 1, true));
+        // One piece below a row line that holds none of its column.
+        assert!(stack_doubt(&[p(1, 1, "4者"), p(2, 0, "4者(R4.11)")], 1, true));
+        // ... allowed when the item is printed on two lines around it.
+        assert!(!stack_doubt(&[p(2, 0, "6回")], 1, false));
+        // A column's stack that starts with a note.
+        assert!(stack_doubt(&[p(0, 1, "(R4.6)"), p(1, 1, "8,603千円"), p(2, 1, "(R4.11)")], 1, true));
+        // Two pieces of the row's own line in one column.
+        assert!(stack_doubt(&[p(1, 0, "1,000名"), p(1, 0, "255名")], 1, true));
+    }
+
+    #[test]
+    fn a_doubt_names_the_whole_wrapped_item() {
+        let lines = vec![
+            ml("脱炭素化関連設備導入支援事業費補助金交付決", &[]),
+            ml("", &[(0, "―"), (1, "10件")]),
+            ml("定件数", &[]),
+        ];
+        let bare = [true, false, false];
+        assert_eq!(whole_item(&lines, &bare, 2), "脱炭素化関連設備導入支援事業費補助金交付決定件数");
+    }
+
+    #[test]
+    fn a_bare_number_cut_from_its_line_joins_the_piece_before_it() {
+        let mut cells = Vec::new();
+        for c in ["（3月：3日間延べ", "54", "名、"] {
+            join_or_push(&mut cells, Some(0), c, true);
+        }
+        assert_eq!(
+            cells.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>(),
+            ["（3月：3日間延べ 54", "名、"]
+        );
+        // After a value, or without positions, a number stays a cell of its own.
+        let mut cells = Vec::new();
+        for c in ["6件", "8"] {
+            join_or_push(&mut cells, Some(0), c, true);
+        }
+        assert_eq!(cells.len(), 2);
+        let mut cells = Vec::new();
+        for c in ["延べ", "54"] {
+            join_or_push(&mut cells, Some(0), c, false);
+        }
+        assert_eq!(cells.len(), 2);
+    }
+
+    #[test]
+    fn two_cells_in_one_column_beside_stacked_lines_are_doubted() {
+        let lines = vec![
+            ml("申込者数", &[(0, "1,000名"), (0, "255名")]),
+            ml("", &[(0, "(8月～10月)"), (0, "(8月～10月)")]),
+            ml("面談件数", &[(1, "277件"), (1, "325件")]),
+        ];
+        assert_eq!(shared_columns(&lines), ["申込者数"]);
     }
 }
