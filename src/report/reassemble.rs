@@ -78,6 +78,9 @@ pub struct Guesses {
     /// Items of metric rows read by position whose pieces do not stack as a row's cells
     /// do (`metric_steps::stack_doubt`).
     pub layout_metric_items: Vec<String>,
+    /// The first lines of 事業概要 boxes (their left column's) whose cut between the
+    /// columns is a guess (`layout_columns`), for a `card.split_uncertain` warning.
+    pub boxes: Vec<String>,
     pub summary: Vec<super::column_runs::Doubt>,
 }
 
@@ -95,6 +98,7 @@ pub fn document(doc: Document, kind: DumpKind) -> (Document, Guesses) {
             let (texts, mut g) = lines_and_guesses(texts, kind);
             guesses.metric_items.append(&mut g.metric_items);
             guesses.layout_metric_items.append(&mut g.layout_metric_items);
+            guesses.boxes.append(&mut g.boxes);
             guesses.summary.append(&mut g.summary);
             Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
         })
@@ -147,6 +151,7 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
 pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Guesses) {
     let mut guesses = Vec::new();
     let mut layout_guesses = Vec::new();
+    let mut boxes = Vec::new();
     let mut summary = Vec::new();
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
@@ -155,7 +160,9 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
             if kind == DumpKind::PypdfLayout {
                 ls = pypdf::layout_lines(ls);
             }
-            let (rebuilt, doubts) = layout_summary::rows(layout_columns(ls, kind));
+            let (columns, mut cut) = layout_columns(ls, kind);
+            boxes.append(&mut cut);
+            let (rebuilt, doubts) = layout_summary::rows(columns);
             summary = doubts;
             ls = summary_rows(metric_rows(rebuilt, true, &mut layout_guesses));
         }
@@ -178,7 +185,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     if matches!(kind, DumpKind::PdftotextRaw | DumpKind::Pypdf) {
         ls = cuts::item_and_block(ls);
     }
-    (ls, Guesses { metric_items: guesses, layout_metric_items: layout_guesses, summary })
+    (ls, Guesses { metric_items: guesses, layout_metric_items: layout_guesses, boxes, summary })
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.
@@ -601,8 +608,10 @@ fn ends_box(s: &str) -> bool {
 }
 
 /// `pdftotext -layout`: box lines cut at the right column's character position, the left
-/// column's lines first; every other line has its runs of spaces closed to one.
-fn layout_columns(ls: Vec<String>, kind: DumpKind) -> Vec<String> {
+/// column's lines first; every other line has its runs of spaces closed to one. With the
+/// lines, the first line of each box whose cut is a guess ([`cut_doubt`]).
+fn layout_columns(ls: Vec<String>, kind: DumpKind) -> (Vec<String>, Vec<String>) {
+    let mut doubts = Vec::new();
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
     while i < ls.len() {
@@ -635,8 +644,19 @@ fn layout_columns(ls: Vec<String>, kind: DumpKind) -> Vec<String> {
         let right_at = if pieces_apart { most_common(&starts) } else { starts.iter().copied().min() };
         let right_at = right_at.unwrap_or(right_at_heading);
         let (mut left, mut right) = (Vec::new(), Vec::new());
+        let stray = |l: &str| pieces_apart && second_run(l).is_some_and(|s| s + LAYOUT_SLACK < right_at);
+        // The widest left piece of the box's lines cut at the column: how much text a
+        // line of the left column holds.
+        let capacity = ls[i..end]
+            .iter()
+            .filter(|l| !stray(l))
+            .map(|l| text_chars(&cut_at(l, right_at).0))
+            .max()
+            .unwrap_or(0);
+        let mut doubted = false;
         for l in &ls[i..end] {
-            let stray = pieces_apart && second_run(l).is_some_and(|s| s + LAYOUT_SLACK < right_at);
+            let stray = stray(l);
+            doubted |= pieces_apart && cut_doubt(l, right_at, stray, capacity);
             let (x, y) = if stray { (close_gaps(l), String::new()) } else { cut_at(l, right_at) };
             if !x.is_empty() {
                 left.push(x);
@@ -645,11 +665,35 @@ fn layout_columns(ls: Vec<String>, kind: DumpKind) -> Vec<String> {
                 right.push(y);
             }
         }
+        if doubted {
+            doubts.extend(left.first().cloned());
+        }
         out.extend(left);
         out.extend(right);
         i = end;
     }
-    out
+    (out, doubts)
+}
+
+/// Whether a box line of a dump whose pieces stand apart by gaps of their own (pypdf)
+/// holds text of both columns that its runs do not tell apart: a line set wholly in the
+/// left column (`stray`: its second run well left of the right column) holding more
+/// text than a line of that column holds (`capacity`: the right column's line glued to
+/// a left piece, `…当該半年毎に…`), or a line starting in the left column whose second
+/// run starts well right of the right column (a left piece set beside the right
+/// column's line, `（平成利子補給を…`).
+fn cut_doubt(l: &str, right_at: usize, stray: bool, capacity: usize) -> bool {
+    if stray {
+        return text_chars(l) > capacity + LAYOUT_SLACK;
+    }
+    let start = l.chars().position(|c| !c.is_whitespace()).unwrap_or(usize::MAX);
+    start.saturating_add(LAYOUT_SLACK) < right_at
+        && second_run(l).is_some_and(|s| s > right_at + 2 * LAYOUT_SLACK)
+}
+
+/// The characters of a line other than spaces.
+fn text_chars(l: &str) -> usize {
+    l.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 /// The value most of `xs` have (the least of those tied), if any.
@@ -927,5 +971,23 @@ mod stacked_tests {
                 "（担当課：甲課）",
             ])
         );
+    }
+
+    #[test]
+    fn a_box_line_holding_both_columns_unseparated_is_a_doubt() {
+        // The right column starts at 31; left lines hold up to 18 characters.
+        // A left piece set right of the right column's line.
+        let l = "定化サポート資金」の「災害復旧枠」                          （平成利子補給を実施した。";
+        assert!(cut_doubt(l, 31, false, 18));
+        // A right column's own justified pieces, or a line cut at the column: no doubt.
+        let l = "                               する「教育支援活動展示会」                                    （６地区）等";
+        assert!(!cut_doubt(l, 31, false, 18));
+        let l = "害を受けた県内中小企業者を金融面から支            の平成２２年度及び２３年度の融資実績";
+        assert!(!cut_doubt(l, 31, false, 18));
+        // A stray line of the left column holding more than a left line holds.
+        let l = "拡大を支援する。            （認定された場合、当該半年毎に購入実績を確認した。";
+        assert!(cut_doubt(l, 30, true, 18));
+        let l = "別対策資金」                （令和２年度から３年度まで実";
+        assert!(!cut_doubt(l, 31, true, 20));
     }
 }
