@@ -301,13 +301,13 @@ const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
     ("r6-reportlab", DumpKind::Pdfminer, 0.9851, 0.7008),
     ("r6-reportlab", DumpKind::Pdfplumber, 0.9991, 0.9955),
     // PyMuPDF `get_text(sort=True)` of the renditions (`scripts/dumps.py --kind
-    // pymupdf-sort`). Open: libreoffice-docx and reportlab-ttf, whose cards and
-    // summaries are read only in part.
+    // pymupdf-sort`). Open: libreoffice-docx, whose cards and summaries are read only
+    // in part.
     ("fpdf2", DumpKind::PymupdfSort, 0.9974, 0.9988),
     ("libreoffice-docx", DumpKind::PymupdfSort, 0.9402, 0.9744),
     ("r6-reportlab", DumpKind::PymupdfSort, 0.9974, 0.998),
     ("reportlab-cid", DumpKind::PymupdfSort, 0.9966, 0.9984),
-    ("reportlab-ttf", DumpKind::PymupdfSort, 0.5049, 0.815),
+    ("reportlab-ttf", DumpKind::PymupdfSort, 0.9974, 0.9988),
     ("weasyprint", DumpKind::PymupdfSort, 0.9966, 0.9984),
 ];
 

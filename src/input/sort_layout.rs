@@ -207,7 +207,11 @@ pub fn relayout(line: &str, half: f64) -> String {
 fn footer_head(line: &str) -> Option<(usize, u32, &str)> {
     let indent = line.chars().take_while(|c| *c == ' ').count();
     let t = line.get(indent..)?;
-    let digits: String = t.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).collect();
+    // A footer's digits are all half-width or all full-width: a card number printed in
+    // the other width can follow it glued (`23１ 西北…`: page 23, card １).
+    let wide = t.chars().next().is_some_and(|c| ('０'..='９').contains(&c));
+    let digits: String =
+        t.chars().take_while(|c| if wide { ('０'..='９').contains(c) } else { c.is_ascii_digit() }).collect();
     let n = digits.chars().count();
     if n == 0 || n > MAX_FOOTER_DIGITS {
         return None;
@@ -419,5 +423,12 @@ mod tests {
             .collect();
         let marked = footers(&ls);
         assert_eq!(marked.iter().filter(|m| **m).count(), 4);
+    }
+
+    #[test]
+    fn a_footer_is_digits_of_one_width() {
+        assert_eq!(footer_head("   23１ 西北地域"), Some((3, 23, "１ 西北地域")));
+        assert_eq!(footer_head("２３ 本文"), Some((0, 23, " 本文")));
+        assert_eq!(footer_head("1,234 円"), None);
     }
 }
