@@ -434,8 +434,10 @@ mod tests {
         assert_eq!(detect(&miner.replace(" １", "\n１")), DumpKind::Pdftotext);
         let layout = "    【 事業概要 】          【 事業実績 】\nあいうえお       かきくけこ\n";
         assert_eq!(detect(layout), DumpKind::PdftotextLayout);
-        // The page's vertical gaps kept as blank lines: pypdf's layout mode.
-        assert_eq!(detect(&layout.replace('\n', "\n\n")), DumpKind::PypdfLayout);
+        // The page's vertical gaps kept as blank lines: pypdf's layout mode (two in
+        // three lines blank); one in two is PyMuPDF's sorted text or `-layout`.
+        assert_eq!(detect(&layout.replace('\n', "\n\n\n")), DumpKind::PypdfLayout);
+        assert_eq!(detect(&layout.replace('\n', "\n\n")), DumpKind::PdftotextLayout);
         // Form feeds and the summary's rows whole on their lines: pypdf; rows whose
         // cells wrap onto lines of their own: `pdftotext -raw`.
         let table = "【基本方針事業一覧】\nNo. 事業名 R5事業費 担当課等 掲載頁\n";
