@@ -106,12 +106,21 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
         &mut report,
         &guesses.metric_items,
         "cells stacked around the row in a dump without positions; which column each belongs to is a guess",
+        false,
+    );
+    warn_guessed_metrics(
+        &mut report,
+        &guesses.layout_metric_items,
+        "its cells, read by their columns' positions, do not stack on the row as a row's cells do; which row and column each belongs to is a guess",
+        true,
     );
     warn_guessed_metrics(
         &mut report,
         &runs.metric_items,
         "its table is printed block by block and its cells do not fill the grid of items × columns; which row and column each cell belongs to is a guess",
+        false,
     );
+    warn_guessed_boxes(&mut report, &guesses.boxes);
     guesses.summary.append(&mut runs.summary);
     // Values a column-run table dealt by reading order are re-dealt by the rows' cards
     // before the doubts become warnings (a renamed row's doubts follow its new name).
@@ -124,20 +133,62 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     Ok((report, document))
 }
 
+/// A `card.split_uncertain` warning on each card whose 事業概要 starts with the first
+/// line of a box whose cut between its columns the dump's reassembly guessed.
+fn warn_guessed_boxes(report: &mut Report, boxes: &[String]) {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let boxes: Vec<String> = boxes.iter().map(|b| squash(b)).filter(|b| !b.is_empty()).collect();
+    if boxes.is_empty() {
+        return;
+    }
+    for policy in &report.policies {
+        for p in &policy.projects {
+            let overview = squash(&p.overview);
+            if boxes.iter().any(|b| overview.starts_with(b.as_str())) {
+                report.diagnostics.push(
+                    model::Diagnostic::new(
+                        model::Code::CardSplitUncertain,
+                        "事業概要/事業実績 split: a line of the box holds text of both columns that its gaps do not tell apart; where it is cut is a guess".to_string(),
+                    )
+                    .at_page(p.page)
+                    .in_policy(policy.numbers.first().copied())
+                    .on_card(Some(p.no)),
+                );
+            }
+        }
+    }
+}
+
 /// A `metrics.uncertain` warning on each card with a metric row whose cells the dump's
 /// reassembly placed by a guess (`guesses`: those rows' items, or their first lines;
-/// `why`: how the guess came about).
-fn warn_guessed_metrics(report: &mut Report, guesses: &[String], why: &str) {
+/// `why`: how the guess came about). When `whole`, a guess is a row's whole item and
+/// names the rows with that item, or, when none has it, those it starts (a short item
+/// such as `参加者数` is part of many others).
+fn warn_guessed_metrics(report: &mut Report, guesses: &[String], why: &str, whole: bool) {
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let guesses: Vec<String> = guesses.iter().map(|g| squash(g)).filter(|g| !g.is_empty()).collect();
     if guesses.is_empty() {
         return;
     }
+    let items: std::collections::HashSet<String> = report
+        .policies
+        .iter()
+        .flat_map(|pol| &pol.projects)
+        .flat_map(|p| &p.metrics.rows)
+        .map(|r| squash(&r.item))
+        .collect();
     for policy in &report.policies {
         for p in &policy.projects {
             for row in &p.metrics.rows {
                 let item = squash(&row.item);
-                if guesses.iter().any(|g| item.contains(g.as_str())) {
+                let names = |g: &String| match (whole, items.contains(g)) {
+                    (true, true) => item == *g,
+                    // A whole item the grammar read otherwise (a line joined to it):
+                    // the rows it starts.
+                    (true, false) => item.starts_with(g.as_str()),
+                    (false, _) => item.contains(g.as_str()),
+                };
+                if guesses.iter().any(names) {
                     report.diagnostics.push(
                         model::Diagnostic::new(
                             model::Code::MetricsUncertain,

@@ -185,8 +185,10 @@ fn pdftotext_layout() {
 #[test]
 fn pymupdf_sort() {
     // PyMuPDF `get_text(sort=True)`, pages concatenated: runs put back at their page
-    // positions, footers cut from the next page's first line.
-    check(DumpKind::PymupdfSort, 1.0, 0.9936);
+    // positions, footers cut from the next page's first line. Open: metric stacks whose
+    // pieces the sort interleaves (① card 6, ② card 8; warned, `metrics.uncertain`,
+    // except the Chromium PDF's ① card 6, whose garbled stacks still look centred).
+    check(DumpKind::PymupdfSort, 1.0, 0.9951);
 }
 
 #[test]
@@ -298,6 +300,15 @@ const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
     ("r6-reportlab", DumpKind::PymupdfBlocks, 1.0, 1.0),
     ("r6-reportlab", DumpKind::Pdfminer, 0.9851, 0.7008),
     ("r6-reportlab", DumpKind::Pdfplumber, 1.0, 0.9958),
+    // PyMuPDF `get_text(sort=True)` of the renditions (`scripts/dumps.py --kind
+    // pymupdf-sort`). Open: libreoffice-docx, whose cards and summaries are read only
+    // in part.
+    ("fpdf2", DumpKind::PymupdfSort, 0.9974, 0.9988),
+    ("libreoffice-docx", DumpKind::PymupdfSort, 0.9402, 0.9744),
+    ("r6-reportlab", DumpKind::PymupdfSort, 0.9974, 0.998),
+    ("reportlab-cid", DumpKind::PymupdfSort, 0.9966, 0.9984),
+    ("reportlab-ttf", DumpKind::PymupdfSort, 0.9974, 0.9988),
+    ("weasyprint", DumpKind::PymupdfSort, 0.9966, 0.9984),
 ];
 
 #[test]
@@ -447,10 +458,10 @@ const PYPDF_FLOORS: &[(&str, &str, DumpKind, f64, f64)] = &[
     ("reportlab-ttf", "pypdf", DumpKind::Pdftotext, 1.0, 0.9984),
     ("reportlab-cid", "pypdf", DumpKind::Pdftotext, 1.0, 0.9984),
     ("r6-reportlab", "pypdf", DumpKind::Pdftotext, 1.0, 0.9984),
-    ("aomori-r5.libreoffice", "pypdf-layout", DumpKind::PypdfLayout, 0.9982, 0.9966),
-    ("aomori-r5.chromium", "pypdf-layout", DumpKind::PypdfLayout, 0.9982, 0.9955),
+    ("aomori-r5.libreoffice", "pypdf-layout", DumpKind::PypdfLayout, 0.9982, 0.9992),
+    ("aomori-r5.chromium", "pypdf-layout", DumpKind::PypdfLayout, 0.9982, 0.9977),
     ("fpdf2", "pypdf-layout", DumpKind::PypdfLayout, 1.0, 1.0),
-    ("libreoffice-docx", "pypdf-layout", DumpKind::PypdfLayout, 1.0, 0.9992),
+    ("libreoffice-docx", "pypdf-layout", DumpKind::PypdfLayout, 1.0, 1.0),
     ("weasyprint", "pypdf-layout", DumpKind::PypdfLayout, 0.9974, 0.9851),
     ("reportlab-ttf", "pypdf-layout", DumpKind::PypdfLayout, 0.9966, 0.9984),
     ("reportlab-cid", "pypdf-layout", DumpKind::PypdfLayout, 0.9966, 0.9984),

@@ -157,8 +157,9 @@ static WHOLE_ROW: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Share of a columns-by-position dump's lines that are blank above which it keeps the
 /// page's vertical gaps as blank lines (pypdf's layout mode: 0.60–0.64 of the lines in
-/// the R5 and rendition dumps; `pdftotext -layout` 0.15–0.31).
-const LAYOUT_BLANK_SHARE: f64 = 0.45;
+/// the R5 and rendition dumps; `pdftotext -layout` 0.15–0.31; PyMuPDF's sorted text,
+/// which keeps a blank line between blocks, 0.20–0.46): between the two.
+const LAYOUT_BLANK_SHARE: f64 = 0.53;
 
 /// Lines with a card number's digit set before the box headings
 /// (`０ 【 事業概要 】 【 事業実績 】`) from which a dump is in pypdf's order: pypdf and
@@ -433,8 +434,10 @@ mod tests {
         assert_eq!(detect(&miner.replace(" １", "\n１")), DumpKind::Pdftotext);
         let layout = "    【 事業概要 】          【 事業実績 】\nあいうえお       かきくけこ\n";
         assert_eq!(detect(layout), DumpKind::PdftotextLayout);
-        // The page's vertical gaps kept as blank lines: pypdf's layout mode.
-        assert_eq!(detect(&layout.replace('\n', "\n\n")), DumpKind::PypdfLayout);
+        // The page's vertical gaps kept as blank lines: pypdf's layout mode (two in
+        // three lines blank); one in two is PyMuPDF's sorted text or `-layout`.
+        assert_eq!(detect(&layout.replace('\n', "\n\n\n")), DumpKind::PypdfLayout);
+        assert_eq!(detect(&layout.replace('\n', "\n\n")), DumpKind::PdftotextLayout);
         // Form feeds and the summary's rows whole on their lines: pypdf; rows whose
         // cells wrap onto lines of their own: `pdftotext -raw`.
         let table = "【基本方針事業一覧】\nNo. 事業名 R5事業費 担当課等 掲載頁\n";

@@ -207,7 +207,11 @@ pub fn relayout(line: &str, half: f64) -> String {
 fn footer_head(line: &str) -> Option<(usize, u32, &str)> {
     let indent = line.chars().take_while(|c| *c == ' ').count();
     let t = line.get(indent..)?;
-    let digits: String = t.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).collect();
+    // A footer's digits are all half-width or all full-width: a card number printed in
+    // the other width can follow it glued (`23１ 西北…`: page 23, card １).
+    let wide = t.chars().next().is_some_and(|c| ('０'..='９').contains(&c));
+    let digits: String =
+        t.chars().take_while(|c| if wide { ('０'..='９').contains(c) } else { c.is_ascii_digit() }).collect();
     let n = digits.chars().count();
     if n == 0 || n > MAX_FOOTER_DIGITS {
         return None;
@@ -224,7 +228,7 @@ fn footer_head(line: &str) -> Option<(usize, u32, &str)> {
     Some((indent, number, rest))
 }
 
-/// The lines that hold a page footer: the longest chain of numbers starting lines that
+/// The lines that hold a page footer: the longest chains of numbers starting lines that
 /// count pages — each the one before plus one, two where a page printed none, or the
 /// same, at least that many pages (one for the same) times [`MIN_PAGE_LINES`] lines on,
 /// indented alike. A report's footers
@@ -237,12 +241,13 @@ fn footers(lines: &[String]) -> Vec<bool> {
         .enumerate()
         .filter_map(|(i, l)| footer_head(l).map(|(indent, n, _)| (i, indent, n)))
         .collect();
-    // For each candidate: the longest chain ending at it, and the candidate before it.
-    let mut best: Vec<(usize, Option<usize>)> = Vec::with_capacity(found.len());
+    // For each candidate: the longest chain ending at it, the candidate before it, and
+    // the line its chain starts on.
+    let mut best: Vec<(usize, Option<usize>, usize)> = Vec::with_capacity(found.len());
     for (k, &(i, indent, n)) in found.iter().enumerate() {
-        let mut here = (1, None);
+        let mut here = (1, None, i);
         for j in k.saturating_sub(LOOKBACK)..k {
-            let (Some(&(li, other_indent, m)), Some(&(len, _))) = (found.get(j), best.get(j)) else {
+            let (Some(&(li, other_indent, m)), Some(&(len, _, start))) = (found.get(j), best.get(j)) else {
                 continue;
             };
             // A number repeated counts a page too: a report can print two pages alike
@@ -253,25 +258,34 @@ fn footers(lines: &[String]) -> Vec<bool> {
                 && indent.abs_diff(other_indent) <= FOOTER_INDENT_SLACK
                 && len + 1 > here.0
             {
-                here = (len + 1, Some(j));
+                here = (len + 1, Some(j), start);
             }
         }
         best.push(here);
     }
+    // The longest chain, then each next longest whose lines lie apart from those taken:
+    // a footer the chain cannot count (two pages' numbers glued, `5152…`, after an
+    // empty page) breaks the report's footers into chains, each of them pages.
+    let mut ends: Vec<usize> =
+        (0..best.len()).filter(|&k| best.get(k).is_some_and(|b| b.0 >= MIN_CHAIN)).collect();
+    ends.sort_by_key(|&k| (std::cmp::Reverse(best.get(k).map_or(0, |b| b.0)), k));
+    // The spans taken, apart from each other: first line → last line.
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     let mut out = vec![false; lines.len()];
-    let Some((end, &(len, _))) = best.iter().enumerate().max_by_key(|(k, b)| (b.0, std::cmp::Reverse(*k)))
-    else {
-        return out;
-    };
-    if len < MIN_CHAIN {
-        return out;
-    }
-    let mut at = Some(end);
-    while let Some(k) = at {
-        if let Some(slot) = found.get(k).and_then(|&(i, _, _)| out.get_mut(i)) {
-            *slot = true;
+    for end in ends {
+        let (Some(&(_, _, start)), Some(&(last, _, _))) = (best.get(end), found.get(end)) else { continue };
+        // The span taken starting last at or before this chain's end must end before it.
+        if taken.range(..=last).next_back().is_some_and(|(_, &b)| b >= start) {
+            continue;
         }
-        at = best.get(k).and_then(|b| b.1);
+        taken.insert(start, last);
+        let mut at = Some(end);
+        while let Some(k) = at {
+            if let Some(slot) = found.get(k).and_then(|&(i, _, _)| out.get_mut(i)) {
+                *slot = true;
+            }
+            at = best.get(k).and_then(|b| b.1);
+        }
     }
     out
 }
@@ -376,5 +390,45 @@ mod tests {
         // Numbered rows a line apart are not footers.
         let rows: Vec<String> = (1..6).map(|n| format!("  {n} 事業名")).collect();
         assert_eq!(lines(rows.clone()), rows.iter().map(|r| relayout(r, 1.0)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn footers_broken_by_an_unreadable_one_are_each_a_chain() {
+        // Pages 20–23, then an empty page's footer glued to the next one's (`2425`, no
+        // page number), then pages 26–31: two chains, both footers.
+        let mut ls: Vec<String> = Vec::new();
+        for page in (20..24).chain([2425]).chain(26..32) {
+            for k in 0..8 {
+                ls.push(format!("本文{k}"));
+            }
+            ls.push(format!("          {page}"));
+        }
+        let marked = footers(&ls);
+        let at = |n: &str| ls.iter().position(|l| l.trim() == n).and_then(|k| marked.get(k).copied());
+        assert_eq!(at("21"), Some(true));
+        assert_eq!(at("30"), Some(true));
+        assert_eq!(at("2425"), Some(false));
+        // Two chains over the same lines: only the longest is taken.
+        let ls: Vec<String> = (0..40)
+            .map(|k| match k {
+                9 => "     1".to_string(),
+                19 => "     2".to_string(),
+                29 => "     3".to_string(),
+                39 => "     4".to_string(),
+                14 => "  11 a".to_string(),
+                24 => "  12 b".to_string(),
+                34 => "  13 c".to_string(),
+                _ => format!("本文{k}"),
+            })
+            .collect();
+        let marked = footers(&ls);
+        assert_eq!(marked.iter().filter(|m| **m).count(), 4);
+    }
+
+    #[test]
+    fn a_footer_is_digits_of_one_width() {
+        assert_eq!(footer_head("   23１ 西北地域"), Some((3, 23, "１ 西北地域")));
+        assert_eq!(footer_head("２３ 本文"), Some((0, 23, " 本文")));
+        assert_eq!(footer_head("1,234 円"), None);
     }
 }

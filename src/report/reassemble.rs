@@ -77,6 +77,12 @@ fn heading_kind(s: &str) -> (bool, bool) {
 #[derive(Debug, Default)]
 pub struct Guesses {
     pub metric_items: Vec<String>,
+    /// Items of metric rows read by position whose pieces do not stack as a row's cells
+    /// do (`metric_steps::stack_doubt`).
+    pub layout_metric_items: Vec<String>,
+    /// The first lines of 事業概要 boxes (their left column's) whose cut between the
+    /// columns is a guess (`layout_columns`), for a `card.split_uncertain` warning.
+    pub boxes: Vec<String>,
     pub summary: Vec<super::column_runs::Doubt>,
 }
 
@@ -93,6 +99,8 @@ pub fn document(doc: Document, kind: DumpKind) -> (Document, Guesses) {
             let texts: Vec<String> = p.lines.into_iter().map(|l| l.text).collect();
             let (texts, mut g) = lines_and_guesses(texts, kind);
             guesses.metric_items.append(&mut g.metric_items);
+            guesses.layout_metric_items.append(&mut g.layout_metric_items);
+            guesses.boxes.append(&mut g.boxes);
             guesses.summary.append(&mut g.summary);
             Page { lines: texts.into_iter().map(Line::plain).collect(), ..p }
         })
@@ -144,6 +152,8 @@ pub fn lines(input: Vec<String>, kind: DumpKind) -> Vec<String> {
 /// [`lines`], with what was placed by a guess.
 pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Guesses) {
     let mut guesses = Vec::new();
+    let mut layout_guesses = Vec::new();
+    let mut boxes = Vec::new();
     let mut summary = Vec::new();
     let mut ls: Vec<String> =
         input.into_iter().map(|l| l.replace('\u{c}', "")).filter(|l| !l.trim().is_empty()).collect();
@@ -152,9 +162,11 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
             if kind == DumpKind::PypdfLayout {
                 ls = pypdf::layout_lines(ls);
             }
-            let (rebuilt, doubts) = layout_summary::rows(layout_columns(ls, kind));
+            let (columns, mut cut) = layout_columns(ls, kind);
+            boxes.append(&mut cut);
+            let (rebuilt, doubts) = layout_summary::rows(columns);
             summary = doubts;
-            ls = summary_rows(metric_rows(rebuilt, true, &mut guesses));
+            ls = summary_rows(metric_rows(rebuilt, true, &mut layout_guesses));
         }
         DumpKind::Pdfplumber => ls = metric_rows(summary_rows(joined_columns(ls)), false, &mut guesses),
         DumpKind::Pypdf => ls = pypdf::lines(ls),
@@ -175,7 +187,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     if matches!(kind, DumpKind::PdftotextRaw | DumpKind::Pypdf) {
         ls = cuts::item_and_block(ls);
     }
-    (ls, Guesses { metric_items: guesses, summary })
+    (ls, Guesses { metric_items: guesses, layout_metric_items: layout_guesses, boxes, summary })
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.
@@ -518,10 +530,13 @@ fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> V
                 continue;
             }
         }
-        let lines = if positions && head.positioned() {
+        if positions && head.positioned() {
+            guesses.extend(metric_steps::shared_columns(&lines));
+        }
+        let (lines, folded) = if positions && head.positioned() {
             layout_metrics::fold_top_aligned(lines, capacity)
         } else {
-            lines
+            (lines, false)
         };
         if !positions {
             guesses.extend(plumber::wrapped_item_doubts(&lines));
@@ -529,7 +544,7 @@ fn metric_rows(ls: Vec<String>, positions: bool, guesses: &mut Vec<String>) -> V
         let lines = metric_steps::merge_notes(lines, positions, ncols, guesses);
         let owner = metric_steps::line_owners(&lines, ncols);
         let cell_owner = metric_steps::cell_owners(&lines, &owner, positions, ncols);
-        metric_steps::emit(&lines, &cell_owner, positions, guesses, &mut out);
+        metric_steps::emit(&lines, &cell_owner, positions, !folded, guesses, &mut out);
     }
     out
 }
@@ -602,8 +617,10 @@ fn ends_box(s: &str) -> bool {
 }
 
 /// `pdftotext -layout`: box lines cut at the right column's character position, the left
-/// column's lines first; every other line has its runs of spaces closed to one.
-fn layout_columns(ls: Vec<String>, kind: DumpKind) -> Vec<String> {
+/// column's lines first; every other line has its runs of spaces closed to one. With the
+/// lines, the first line of each box whose cut is a guess ([`cut_doubt`]).
+fn layout_columns(ls: Vec<String>, kind: DumpKind) -> (Vec<String>, Vec<String>) {
+    let mut doubts = Vec::new();
     let mut out = Vec::with_capacity(ls.len());
     let mut i = 0;
     while i < ls.len() {
@@ -636,8 +653,19 @@ fn layout_columns(ls: Vec<String>, kind: DumpKind) -> Vec<String> {
         let right_at = if pieces_apart { most_common(&starts) } else { starts.iter().copied().min() };
         let right_at = right_at.unwrap_or(right_at_heading);
         let (mut left, mut right) = (Vec::new(), Vec::new());
+        let stray = |l: &str| pieces_apart && second_run(l).is_some_and(|s| s + LAYOUT_SLACK < right_at);
+        // The widest left piece of the box's lines cut at the column: how much text a
+        // line of the left column holds.
+        let capacity = ls[i..end]
+            .iter()
+            .filter(|l| !stray(l))
+            .map(|l| text_chars(&cut_at(l, right_at).0))
+            .max()
+            .unwrap_or(0);
+        let mut doubted = false;
         for l in &ls[i..end] {
-            let stray = pieces_apart && second_run(l).is_some_and(|s| s + LAYOUT_SLACK < right_at);
+            let stray = stray(l);
+            doubted |= pieces_apart && cut_doubt(l, right_at, stray, capacity);
             let (x, y) = if stray { (close_gaps(l), String::new()) } else { cut_at(l, right_at) };
             if !x.is_empty() {
                 left.push(x);
@@ -646,11 +674,35 @@ fn layout_columns(ls: Vec<String>, kind: DumpKind) -> Vec<String> {
                 right.push(y);
             }
         }
+        if doubted {
+            doubts.extend(left.first().cloned());
+        }
         out.extend(left);
         out.extend(right);
         i = end;
     }
-    out
+    (out, doubts)
+}
+
+/// Whether a box line of a dump whose pieces stand apart by gaps of their own (pypdf)
+/// holds text of both columns that its runs do not tell apart: a line set wholly in the
+/// left column (`stray`: its second run well left of the right column) holding more
+/// text than a line of that column holds (`capacity`: the right column's line glued to
+/// a left piece, `…当該半年毎に…`), or a line starting in the left column whose second
+/// run starts well right of the right column (a left piece set beside the right
+/// column's line, `（平成利子補給を…`).
+fn cut_doubt(l: &str, right_at: usize, stray: bool, capacity: usize) -> bool {
+    if stray {
+        return text_chars(l) > capacity + LAYOUT_SLACK;
+    }
+    let start = l.chars().position(|c| !c.is_whitespace()).unwrap_or(usize::MAX);
+    start.saturating_add(LAYOUT_SLACK) < right_at
+        && second_run(l).is_some_and(|s| s > right_at + 2 * LAYOUT_SLACK)
+}
+
+/// The characters of a line other than spaces.
+fn text_chars(l: &str) -> usize {
+    l.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 /// The value most of `xs` have (the least of those tied), if any.
@@ -946,5 +998,23 @@ mod stacked_tests {
                 "（担当課：甲課）",
             ])
         );
+    }
+
+    #[test]
+    fn a_box_line_holding_both_columns_unseparated_is_a_doubt() {
+        // The right column starts at 31; left lines hold up to 18 characters.
+        // A left piece set right of the right column's line.
+        let l = "定化サポート資金」の「災害復旧枠」                          （平成利子補給を実施した。";
+        assert!(cut_doubt(l, 31, false, 18));
+        // A right column's own justified pieces, or a line cut at the column: no doubt.
+        let l = "                               する「教育支援活動展示会」                                    （６地区）等";
+        assert!(!cut_doubt(l, 31, false, 18));
+        let l = "害を受けた県内中小企業者を金融面から支            の平成２２年度及び２３年度の融資実績";
+        assert!(!cut_doubt(l, 31, false, 18));
+        // A stray line of the left column holding more than a left line holds.
+        let l = "拡大を支援する。            （認定された場合、当該半年毎に購入実績を確認した。";
+        assert!(cut_doubt(l, 30, true, 18));
+        let l = "別対策資金」                （令和２年度から３年度まで実";
+        assert!(!cut_doubt(l, 31, true, 20));
     }
 }

@@ -10,7 +10,7 @@
 //! as wide as the widest item line of the dump's tables (the item column's width) that
 //! does not end a parenthesis, followed by a short piece.
 
-use super::metric_steps::{read_line, Header};
+use super::metric_steps::{is_note, read_line, Header};
 use super::{ends_box, MetricLine};
 
 /// Display width of a text in a `-layout` dump's item column: wide characters take two
@@ -75,33 +75,59 @@ fn continues(item: &str, last: &str, next: &str, capacity: usize) -> bool {
     open || (full && width(next) * 100 <= capacity * TAIL_SHARE)
 }
 
+/// Whether a line of cells only opens the row line after it rather than going on with
+/// the row above: that row's piece in one of its columns is a note or a value's tail
+/// (`(R4.6)` under `8,603千円`), which never starts a cell — the writer centred this row's
+/// stacks though it set the rows above at the top of their bands.
+fn opens_next(l: &MetricLine, next: Option<&MetricLine>) -> bool {
+    next.filter(|n| !cells_only(n)).is_some_and(|n| {
+        l.cells.iter().any(|(col, _)| {
+            col.is_some() && n.cells.iter().find(|(c, _)| c == col).is_some_and(|(_, t)| is_note(t))
+        })
+    })
+}
+
 /// In a table printed at the top of its bands, the lines under each row (cells only, or
 /// the item's tail with cells beside it) are folded into the row: its item goes on, its
-/// cells are added in their columns. Other tables are returned as they are.
-pub(super) fn fold_top_aligned(lines: Vec<MetricLine>, capacity: usize) -> Vec<MetricLine> {
+/// cells are added in their columns; a line of cells only that opens the row after it
+/// ([`opens_next`]) goes to that row, before its own cells. Other tables are returned as
+/// they are. Whether the table was folded comes with its lines.
+pub(super) fn fold_top_aligned(lines: Vec<MetricLine>, capacity: usize) -> (Vec<MetricLine>, bool) {
     if !top_aligned(&lines) {
-        return lines;
+        return (lines, false);
     }
+    let opening: Vec<bool> =
+        lines.iter().enumerate().map(|(k, l)| cells_only(l) && opens_next(l, lines.get(k + 1))).collect();
     let mut out: Vec<MetricLine> = Vec::with_capacity(lines.len());
     let mut last_item = String::new();
-    for l in lines {
+    let mut pending: Vec<(Option<usize>, String)> = Vec::new();
+    for (k, l) in lines.into_iter().enumerate() {
+        if opening.get(k).copied().unwrap_or(false) {
+            pending.extend(l.cells);
+            continue;
+        }
         let item = l.item.trim().to_string();
         let fold = match out.last() {
             Some(row) => item.is_empty() || continues(&row.item, &last_item, &item, capacity),
             None => false,
         };
+        let cells: Vec<(Option<usize>, String)> =
+            std::mem::take(&mut pending).into_iter().chain(l.cells).collect();
         match out.last_mut().filter(|_| fold) {
             Some(row) => {
                 row.item.push_str(&item);
-                row.cells.extend(l.cells);
+                row.cells.extend(cells);
             }
-            None => out.push(MetricLine { item: item.clone(), cells: l.cells }),
+            None => out.push(MetricLine { item: item.clone(), cells }),
         }
         if !item.is_empty() {
             last_item = item;
         }
     }
-    out
+    if let Some(row) = out.last_mut() {
+        row.cells.append(&mut pending);
+    }
+    (out, true)
 }
 
 #[cfg(test)]
@@ -126,7 +152,7 @@ mod tests {
             line("融資件数", &[(0, "651件"), (1, "668件")]),
             line("", &[(0, "6,897,486千円"), (1, "6,548,579千円")]),
         ];
-        let got = fold_top_aligned(lines, 56);
+        let got = fold_top_aligned(lines, 56).0;
         let items: Vec<&str> = got.iter().map(|l| l.item.as_str()).collect();
         assert_eq!(
             items,
@@ -149,7 +175,7 @@ mod tests {
             line("相談件数（県内中小企業者等の相談対応等の件数を含むもの）", &[(0, "1件"), (1, "2件")]),
             line("構築数", &[(0, "1"), (1, "2")]),
         ];
-        let got = fold_top_aligned(lines, 56);
+        let got = fold_top_aligned(lines, 56).0;
         assert_eq!(got.len(), 4);
     }
 
@@ -158,9 +184,34 @@ mod tests {
         // A stack piece right above a row line that lacks its column.
         let lines =
             vec![line("甲", &[(0, "22名"), (1, "14名")]), line("", &[(1, "6件")]), line("乙", &[(0, "-")])];
-        assert_eq!(fold_top_aligned(lines, 56).len(), 3);
+        assert_eq!(fold_top_aligned(lines, 56).0.len(), 3);
         // A line of cells before the first row.
         let lines = vec![line("", &[(0, "651件")]), line("甲", &[(0, "1円")])];
-        assert_eq!(fold_top_aligned(lines, 56).len(), 2);
+        assert_eq!(fold_top_aligned(lines, 56).0.len(), 2);
+    }
+
+    #[test]
+    fn a_line_above_a_row_starting_with_a_note_opens_that_row() {
+        // Rows at the top of their bands, then a row whose stack is centred on it: its
+        // line starts the first column with the note of the value above it.
+        let lines = vec![
+            line("申請者数（高速バス事業者）", &[(0, "4者(R4.6)"), (1, "4者")]),
+            line("", &[(0, "4者(R4.11)")]),
+            line("", &[(0, "8,603千円")]),
+            line("補助金（高速バス事業者）", &[(0, "(R4.6)"), (1, "8,603千円")]),
+            line("", &[(0, "8,837千円")]),
+            line("", &[(0, "(R4.11)")]),
+        ];
+        let (got, folded) = fold_top_aligned(lines, 56);
+        assert!(folded);
+        let cells: Vec<Vec<&str>> =
+            got.iter().map(|l| l.cells.iter().map(|(_, c)| c.as_str()).collect()).collect();
+        assert_eq!(
+            cells,
+            [
+                vec!["4者(R4.6)", "4者", "4者(R4.11)"],
+                vec!["8,603千円", "(R4.6)", "8,603千円", "8,837千円", "(R4.11)"]
+            ]
+        );
     }
 }

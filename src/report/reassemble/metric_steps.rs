@@ -369,14 +369,30 @@ pub(super) fn cell_owners(
 /// Each row printed as its item lines followed by its cells in column order, one a line,
 /// a cell cut inside a money unit or parentheses joined again; a line of cells that no
 /// row took stays as it is. Without positions, a row that took cells from lines around
-/// it is named in `guesses`.
+/// it is named in `guesses`; with positions, in a table whose stacks are centred on
+/// their rows (`centred`: not folded from rows at the top of their bands), a note goes
+/// with its value ([`notes_follow_values`]) and a row whose cells do not stack as a
+/// row's cells do ([`stack_doubt`]) is named.
 pub(super) fn emit(
     lines: &[MetricLine],
     cell_owner: &[Vec<Option<usize>>],
     positions: bool,
+    centred: bool,
     guesses: &mut Vec<String>,
     out: &mut Vec<String>,
 ) {
+    // Rows with no cell at all: the head or the tail of an item printed on two lines,
+    // the cells centred between them.
+    let bare: Vec<bool> = (0..lines.len())
+        .map(|k| {
+            lines.get(k).is_some_and(|l| !l.item.is_empty() && l.cells.is_empty())
+                && !cell_owner.iter().any(|o| o.contains(&Some(k)))
+        })
+        .collect();
+    let wraps = |k: usize| {
+        let (prev, next) = neighbour_rows(lines, k);
+        [prev, next].into_iter().flatten().any(|m| bare.get(m).copied().unwrap_or(false))
+    };
     for (k, line) in lines.iter().enumerate() {
         let owners = cell_owner.get(k).map_or(&[][..], Vec::as_slice);
         if line.item.is_empty() {
@@ -389,32 +405,198 @@ pub(super) fn emit(
         if !positions && cell_owner.iter().enumerate().any(|(m, o)| m != k && o.contains(&Some(k))) {
             guesses.push(line.item.clone());
         }
-        let mut cells: Vec<(Option<usize>, String)> = Vec::new();
+        // The row's pieces in line order, each with the line it stands on.
+        let mut placed: Vec<Placed> = Vec::new();
         for (m, other) in lines.iter().enumerate() {
             for (j, (col, c)) in other.cells.iter().enumerate() {
                 let owned = cell_owner.get(m).and_then(|o| o.get(j)).copied().flatten() == Some(k);
                 if m == k || owned {
-                    join_or_push(&mut cells, *col, c);
+                    placed.push(Placed { line: m, col: *col, text: c.clone() });
                 }
             }
+        }
+        if positions && centred {
+            notes_follow_values(&mut placed, k);
+            if stack_doubt(&placed, k, !line.item.contains('\n') && !wraps(k)) {
+                guesses.push(whole_item(lines, &bare, k));
+            }
+        }
+        let mut cells: Vec<(Option<usize>, String)> = Vec::new();
+        for p in &placed {
+            join_or_push(&mut cells, p.col, &p.text, positions);
         }
         cells.sort_by_key(|(col, _)| col.unwrap_or(0));
         out.extend(cells.into_iter().map(|(_, c)| c));
     }
 }
 
+/// The item lines before and after line `k`.
+fn neighbour_rows(lines: &[MetricLine], k: usize) -> (Option<usize>, Option<usize>) {
+    let prev = (0..k).rev().find(|&m| lines.get(m).is_some_and(|l| !l.item.is_empty()));
+    let next = (k + 1..lines.len()).find(|&m| lines.get(m).is_some_and(|l| !l.item.is_empty()));
+    (prev, next)
+}
+
+/// Row `k`'s item as the grammar will read it: with the head or tail of a wrapped item
+/// printed apart beside it (a row with no cell, `bare`), so that a doubt names the whole
+/// item.
+fn whole_item(lines: &[MetricLine], bare: &[bool], k: usize) -> String {
+    let (prev, next) = neighbour_rows(lines, k);
+    let part = |m: Option<usize>| {
+        m.filter(|&m| bare.get(m).copied().unwrap_or(false))
+            .and_then(|m| lines.get(m))
+            .map_or("", |l| l.item.as_str())
+    };
+    let item = lines.get(k).map_or("", |l| l.item.as_str());
+    format!("{}{item}{}", part(prev), part(next))
+}
+
+/// The rows of a table read by position with a line holding two pieces in one column
+/// (`1,000名                255名`, both nearest one label) and more cells on other
+/// lines: a line's runs apart by a wide gap are two cells, so the columns' positions are
+/// misjudged, and the other lines' cells (`(8月～10月)  (8月～10月)`) cannot be told to
+/// one column or the other. (Alone on its line, such a pair still reads left to right.)
+/// A row here is an item line with the lines of cells only after it.
+pub(super) fn shared_columns(lines: &[MetricLine]) -> Vec<String> {
+    let shared = |l: &MetricLine| {
+        let mut cols: Vec<usize> = l.cells.iter().filter_map(|(c, _)| *c).collect();
+        let n = cols.len();
+        cols.sort_unstable();
+        cols.dedup();
+        cols.len() < n
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < lines.len() {
+        let Some(row) = lines.get(k).filter(|l| !l.item.trim().is_empty()) else {
+            k += 1;
+            continue;
+        };
+        let end = (k + 1..lines.len()).find(|&m| lines.get(m).is_some_and(|l| !l.item.trim().is_empty()));
+        let group = lines.get(k..end.unwrap_or(lines.len())).unwrap_or(&[]);
+        let with_cells = group.iter().filter(|l| !l.cells.is_empty()).count();
+        if with_cells > 1 && group.iter().any(shared) {
+            out.push(row.item.trim().to_string());
+        }
+        k = end.unwrap_or(lines.len());
+    }
+    out
+}
+
+/// One piece of a row's cells: the table line it stands on, its column, its text.
+struct Placed {
+    line: usize,
+    col: Option<usize>,
+    text: String,
+}
+
+/// A piece that annotates or ends a value before it: a note in parentheses (`(R4.6)`),
+/// the close of one (`4.6)`), or a money unit's tail (`円`). No cell starts so.
+pub(super) fn is_note(t: &str) -> bool {
+    t.starts_with(['(', '（', '円']) || paren_balance(t) < 0
+}
+
+/// A note alone on its line of cells only goes with the value nearest above it among
+/// the row's pieces (a note follows its value; it is printed right under it when the
+/// value's column is too narrow for both), whatever column its position is nearest:
+/// a writer that wraps `8,603千円(R4.6)` sets the note where its line's text ends, which
+/// can be under the next column. At equal distance, its own column's value is kept. A
+/// tail that completes a piece (`円` after `千`, `4.6)` after `(R`) goes with the nearest
+/// piece above that it completes, when there is one.
+fn notes_follow_values(placed: &mut [Placed], row: usize) {
+    for i in 0..placed.len() {
+        let Some(p) = placed.get(i) else { continue };
+        let line = p.line;
+        let alone = placed.iter().filter(|q| q.line == line).count() == 1;
+        if line == row || !alone || !is_note(&p.text) {
+            continue;
+        }
+        let nearest = |ok: &dyn Fn(&Placed) -> bool| {
+            placed
+                .iter()
+                .take(i)
+                .filter(|q| q.line < line && ok(q))
+                .max_by_key(|q| (q.line, q.col == p.col))
+                .map(|q| q.col)
+        };
+        let completed = nearest(&|q: &Placed| completes(&q.text, &p.text));
+        let col = completed.or_else(|| nearest(&|q: &Placed| !is_note(&q.text)));
+        if let (Some(col), Some(p)) = (col, placed.get_mut(i)) {
+            p.col = col;
+        }
+    }
+}
+
+/// Whether `tail` ends the cell text `head` was cut from: a money unit's `円` after its
+/// `千`, `百万` or `億`, or a parenthesis's close after its open.
+fn completes(head: &str, tail: &str) -> bool {
+    let head = head.trim_end();
+    (tail.starts_with('円') && (head.ends_with('千') || head.ends_with("百万") || head.ends_with('億')))
+        || (paren_balance(head) > 0 && paren_balance(tail) < 0)
+}
+
+/// Whether a row's pieces, placed, do not stack as cells centred on their row do: a
+/// column's stack that starts with a note (no value before it: the note is in the wrong
+/// column or row), two pieces of the row's own line in one column (its runs are apart,
+/// so they are two cells: the columns are misjudged), or a stack not centred on the
+/// row's line (as many lines above as below it when the row's line holds none of it, at
+/// most one more on a side when it does). A row whose item was two lines (a note under
+/// it joined, or a row with no cell next to it: the item's head or tail; `one_line`
+/// false) has its stacks centred between them: one line more on a side is then always
+/// allowed.
+fn stack_doubt(placed: &[Placed], row: usize, one_line: bool) -> bool {
+    let mut cols: Vec<Option<usize>> = placed.iter().map(|p| p.col).collect();
+    cols.dedup();
+    cols.sort_unstable();
+    cols.dedup();
+    cols.into_iter().any(|col| {
+        let stack: Vec<&Placed> = placed.iter().filter(|p| p.col == col).collect();
+        let (mut above, mut on, mut below) = (0usize, 0usize, 0usize);
+        for p in &stack {
+            match p.line.cmp(&row) {
+                std::cmp::Ordering::Less => above += 1,
+                std::cmp::Ordering::Equal => on += 1,
+                std::cmp::Ordering::Greater => below += 1,
+            }
+        }
+        let starts_with_note = stack.first().is_some_and(|p| is_note(&p.text));
+        let centred = if on == 0 && one_line { above == below } else { above.abs_diff(below) <= 1 };
+        starts_with_note || on > 1 || !centred
+    })
+}
+
+/// Whether a piece ends with a quantity (`6件`, `8,603千円`, `4者(R4.6)`): a number
+/// with at most a short unit after it, or a closed note.
+fn ends_value(p: &str) -> bool {
+    let p = p.trim_end();
+    if p.ends_with([')', '）']) {
+        return true;
+    }
+    let after: Vec<char> = p.chars().rev().take_while(|c| !c.is_ascii_digit()).collect();
+    after.len() < p.chars().count() && after.iter().filter(|c| !c.is_whitespace()).count() <= UNIT_CHARS
+}
+
+/// The longest unit after a number (`千円`, `法人`, `百万円`).
+const UNIT_CHARS: usize = 3;
+
 /// A cell cut inside a money unit or parentheses is joined to its start in its column.
-fn join_or_push(cells: &mut Vec<(Option<usize>, String)>, col: Option<usize>, c: &str) {
+/// With positions, so is a bare number after a piece of its column that does not end a
+/// value (`（3月：3日間延べ` / `54` / `名、`: a wide gap before the number cut the line
+/// into runs); a number alone on a line would otherwise read as a page's footer.
+fn join_or_push(cells: &mut Vec<(Option<usize>, String)>, col: Option<usize>, c: &str, positions: bool) {
+    let bare = !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit() || ch == ',');
     let joins = cells.iter().rposition(|(cc, _)| *cc == col).filter(|&at| {
         cells.get(at).is_some_and(|(_, p)| {
             let p = p.trim_end();
-            (c.starts_with('円') && (p.ends_with('千') || p.ends_with("百万") || p.ends_with('億')))
-                || (paren_balance(p) > 0 && paren_balance(c) < 0)
+            completes(p, c) || (positions && bare && !ends_value(p))
         })
     });
     match (joins, col) {
         (Some(at), Some(_)) => {
             if let Some((_, p)) = cells.get_mut(at) {
+                if bare {
+                    p.push(' ');
+                }
                 p.push_str(c);
             }
         }
@@ -498,5 +680,116 @@ mod tests {
         let before = h.centres.clone();
         h.fit(&["甲                 1件".to_string(), "乙                  2件".to_string()]);
         assert_eq!(h.centres, before);
+    }
+    fn ml(item: &str, cells: &[(usize, &str)]) -> MetricLine {
+        MetricLine {
+            item: item.to_string(),
+            cells: cells.iter().map(|(c, t)| (Some(*c), t.to_string())).collect(),
+        }
+    }
+
+    fn emitted(lines: &[MetricLine]) -> (Vec<String>, Vec<String>) {
+        let owner = line_owners(lines, 2);
+        let cell_owner = cell_owners(lines, &owner, true, 2);
+        let (mut guesses, mut out) = (Vec::new(), Vec::new());
+        emit(lines, &cell_owner, true, true, &mut guesses, &mut out);
+        (out, guesses)
+    }
+
+    #[test]
+    fn a_lone_note_goes_with_the_value_nearest_above_it() {
+        // `8,603千円(R4.6)` / `8,837千円(R4.11)` in the first column, each note set where
+        // its line's text ended, under the second column.
+        let lines = vec![
+            ml("", &[(0, "8,603千円")]),
+            ml("", &[(1, "(R4.6)")]),
+            ml("補助金", &[(1, "8,603千円")]),
+            ml("", &[(0, "8,837千円")]),
+            ml("", &[(1, "(R4.11)")]),
+        ];
+        let (out, guesses) = emitted(&lines);
+        assert_eq!(out, ["補助金", "8,603千円", "(R4.6)", "8,837千円", "(R4.11)", "8,603千円"]);
+        assert!(guesses.is_empty());
+        // A note under its own column's value, beside another column's: kept.
+        let lines = vec![ml("申込者数", &[(0, "1,000名"), (1, "255名")]), ml("", &[(1, "(8月～10月)")])];
+        let (out, _) = emitted(&lines);
+        assert_eq!(out, ["申込者数", "1,000名", "255名", "(8月～10月)"]);
+    }
+
+    #[test]
+    fn a_tail_goes_with_the_piece_it_completes() {
+        let lines = [
+            ml("融資件数・融資額", &[(0, "142件"), (1, "60件")]),
+            ml("", &[(0, "1,615,900千")]),
+            ml("", &[(1, "895,500千円")]),
+            ml("", &[(0, "円")]),
+        ];
+        let mut placed: Vec<Placed> = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(m, l)| l.cells.iter().map(move |(c, t)| Placed { line: m, col: *c, text: t.clone() }))
+            .collect();
+        notes_follow_values(&mut placed, 0);
+        assert_eq!(placed.last().map(|p| p.col), Some(Some(0)));
+    }
+
+    #[test]
+    fn stacks_not_centred_on_their_row_are_doubted() {
+        let p = |line: usize, col: usize, text: &str| Placed { line, col: Some(col), text: text.to_string() };
+        // Centred: one above, the row's own, one below; two around an empty row line.
+        assert!(!stack_doubt(&[p(0, 0, "4者(R4.6)"), p(1, 0, "4者"), p(2, 0, "4者(R4.11)")], 1, true));
+        assert!(!stack_doubt(&[p(0, 1, "6件"), p(2, 1, "8名")], 1, true));
+        // One piece below a row line that holds none of its column.
+        assert!(stack_doubt(&[p(1, 1, "4者"), p(2, 0, "4者(R4.11)")], 1, true));
+        // ... allowed when the item is printed on two lines around it.
+        assert!(!stack_doubt(&[p(2, 0, "6回")], 1, false));
+        // A column's stack that starts with a note.
+        assert!(stack_doubt(&[p(0, 1, "(R4.6)"), p(1, 1, "8,603千円"), p(2, 1, "(R4.11)")], 1, true));
+        // Two pieces of the row's own line in one column.
+        assert!(stack_doubt(&[p(1, 0, "1,000名"), p(1, 0, "255名")], 1, true));
+    }
+
+    #[test]
+    fn a_doubt_names_the_whole_wrapped_item() {
+        let lines = vec![
+            ml("脱炭素化関連設備導入支援事業費補助金交付決", &[]),
+            ml("", &[(0, "―"), (1, "10件")]),
+            ml("定件数", &[]),
+        ];
+        let bare = [true, false, false];
+        assert_eq!(whole_item(&lines, &bare, 2), "脱炭素化関連設備導入支援事業費補助金交付決定件数");
+    }
+
+    #[test]
+    fn a_bare_number_cut_from_its_line_joins_the_piece_before_it() {
+        let mut cells = Vec::new();
+        for c in ["（3月：3日間延べ", "54", "名、"] {
+            join_or_push(&mut cells, Some(0), c, true);
+        }
+        assert_eq!(
+            cells.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>(),
+            ["（3月：3日間延べ 54", "名、"]
+        );
+        // After a value, or without positions, a number stays a cell of its own.
+        let mut cells = Vec::new();
+        for c in ["6件", "8"] {
+            join_or_push(&mut cells, Some(0), c, true);
+        }
+        assert_eq!(cells.len(), 2);
+        let mut cells = Vec::new();
+        for c in ["延べ", "54"] {
+            join_or_push(&mut cells, Some(0), c, false);
+        }
+        assert_eq!(cells.len(), 2);
+    }
+
+    #[test]
+    fn two_cells_in_one_column_beside_stacked_lines_are_doubted() {
+        let lines = vec![
+            ml("申込者数", &[(0, "1,000名"), (0, "255名")]),
+            ml("", &[(0, "(8月～10月)"), (0, "(8月～10月)")]),
+            ml("面談件数", &[(1, "277件"), (1, "325件")]),
+        ];
+        assert_eq!(shared_columns(&lines), ["申込者数"]);
     }
 }
