@@ -112,6 +112,7 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
         &runs.metric_items,
         "its table is printed block by block and its cells do not fill the grid of items × columns; which row and column each cell belongs to is a guess",
     );
+    warn_guessed_splits(&mut report, &runs.box_splits);
     guesses.summary.append(&mut runs.summary);
     // Values a column-run table dealt by reading order are re-dealt by the rows' cards
     // before the doubts become warnings (a renamed row's doubts follow its new name).
@@ -148,6 +149,30 @@ fn warn_guessed_metrics(report: &mut Report, guesses: &[String], why: &str) {
                         .on_card(Some(p.no)),
                     );
                 }
+            }
+        }
+    }
+}
+
+/// A `card.split_uncertain` warning on each card whose box begins with one of `firsts`
+/// (a box's first line, whose two columns the dump's reassembly told apart by a guess).
+fn warn_guessed_splits(report: &mut Report, firsts: &[String]) {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let firsts: Vec<String> = firsts.iter().map(|g| squash(g)).filter(|g| !g.is_empty()).collect();
+    for policy in &report.policies {
+        for p in &policy.projects {
+            let starts = |t: &str| firsts.iter().any(|f| squash(t).starts_with(f.as_str()));
+            if starts(&p.overview) || starts(&p.results) {
+                report.diagnostics.push(
+                    model::Diagnostic::new(
+                        model::Code::CardSplitUncertain,
+                        "事業概要/事業実績 split: the box's lines are printed one a block, its two columns' \
+                         lines alternating; where one column ends is a guess",
+                    )
+                    .at_page(p.page)
+                    .in_policy(policy.numbers.first().copied())
+                    .on_card(Some(p.no)),
+                );
             }
         }
     }

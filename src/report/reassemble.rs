@@ -70,12 +70,14 @@ fn heading_kind(s: &str) -> (bool, bool) {
 
 /// What reassembly could not tell from a dump: the items of metric rows whose cells were
 /// placed by a guess (stacked cells in a dump without positions), for a
-/// `metrics.uncertain` warning on their cards, and summary rows rebuilt from column runs
-/// with a doubt (`column_runs::Doubt`).
+/// `metrics.uncertain` warning on their cards, summary rows rebuilt from column runs
+/// with a doubt (`column_runs::Doubt`), and the first lines of boxes whose two columns
+/// were told apart by a guess, for a `card.split_uncertain` warning.
 #[derive(Debug, Default)]
 pub struct Guesses {
     pub metric_items: Vec<String>,
     pub summary: Vec<super::column_runs::Doubt>,
+    pub box_splits: Vec<String>,
 }
 
 /// Reassemble a text dump's document (one page of plain lines) for `kind`.
@@ -173,7 +175,7 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     if matches!(kind, DumpKind::PdftotextRaw | DumpKind::Pypdf) {
         ls = cuts::item_and_block(ls);
     }
-    (ls, Guesses { metric_items: guesses, summary })
+    (ls, Guesses { metric_items: guesses, summary, box_splits: Vec::new() })
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.

@@ -101,10 +101,125 @@ fn classify(lines: Vec<String>) -> Block {
     if ts.first().is_some_and(|t| is_cell_line(t)) && ts.iter().all(|t| is_cell_line(t) || is_note(t)) {
         return Block::Cell(lines);
     }
-    if ts.last().is_some_and(|t| t.ends_with('。')) {
+    // A column may end with a note in parentheses after its last sentence.
+    let noted = ts.iter().any(|t| t.ends_with('。'))
+        && ts.last().and_then(|t| t.chars().last()).is_some_and(crate::report::marks::is_close_paren);
+    if ts.last().is_some_and(|t| t.ends_with('。')) || noted {
         return Block::Prose(lines);
     }
     Block::Item(lines)
+}
+
+/// Whether a line may end a box column: a sentence's `。`, or a note's closing parenthesis.
+fn ends_column(l: &str) -> bool {
+    let n = crate::normalize::text(l.trim());
+    n.trim_end().chars().last().is_some_and(|c| c == '。' || crate::report::marks::is_close_paren(c))
+}
+
+/// A box printed one line a block: both columns' lines in one run sorted by height, so
+/// that, where the two columns' lines stand on the same baselines, they alternate left,
+/// right, left, … until the shorter column ends, and the longer's lines follow. The two
+/// columns (left, right) and whether the text tells them: the readings are every length
+/// of the shorter column on either side whose columns each end a sentence (`。`, or a
+/// note's `）`); one reading the grammar's own split (by the sentences' tenses, without
+/// doubt) agrees with is certain, several or none is a doubt, and the first agreeing
+/// (else the first) is taken. `None` with no reading that ends both columns.
+fn alternating(run: &[String]) -> Option<(Vec<String>, Vec<String>, bool)> {
+    let n = run.len();
+    let mut readings: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for k in 1..=n / 2 {
+        // The pairs run over positions 0..2k; after them, the rest is one column's.
+        let (mut even, mut odd) = (Vec::new(), Vec::new());
+        for (j, l) in run.iter().take(2 * k).enumerate() {
+            if j % 2 == 0 {
+                even.push(l.clone())
+            } else {
+                odd.push(l.clone())
+            }
+        }
+        let tail = run.get(2 * k..).unwrap_or_default();
+        let left_short = (even.clone(), odd.iter().chain(tail).cloned().collect::<Vec<_>>());
+        let right_short = (even.iter().chain(tail).cloned().collect::<Vec<_>>(), odd);
+        for r in [left_short, right_short] {
+            let ends = |c: &Vec<String>| c.last().is_some_and(|l| ends_column(l));
+            if ends(&r.0) && ends(&r.1) && !readings.contains(&r) {
+                readings.push(r);
+            }
+        }
+    }
+    let agrees = |(l, r): &(Vec<String>, Vec<String>)| {
+        let all: Vec<String> = l.iter().chain(r).map(|x| x.trim().to_string()).collect();
+        let sp = crate::report::split::split_text(&all);
+        sp.overview.len() == l.len() && sp.doubt.is_none()
+    };
+    let good: Vec<&(Vec<String>, Vec<String>)> = readings.iter().filter(|r| agrees(r)).collect();
+    // The readings the tenses contradict are ruled out: one left is certain.
+    let certain = good.len() == 1;
+    let (l, r) = good.first().copied().or(readings.first())?.clone();
+    Some((l, r, certain))
+}
+
+/// A card's region (the lines after its 【事業概要】 line) with a box printed one line a
+/// block ([`alternating`]) put as its two columns, each one block; the box's first line
+/// when the columns are a guess. A run of fewer than three lines, or one no reading ends,
+/// is left as printed.
+fn box_apart(lines: &[String]) -> (Vec<String>, Option<String>) {
+    let blocks = blocks_of(lines);
+    let one_text_line =
+        |b: &Vec<String>| b.len() == 1 && matches!(classify(b.clone()), Block::Prose(_) | Block::Item(_));
+    let first = blocks
+        .iter()
+        .position(|b| !matches!(classify(b.clone()), Block::Head(_) | Block::BoxHeading))
+        .unwrap_or(blocks.len());
+    let len = blocks.iter().skip(first).take_while(|b| one_text_line(b)).count();
+    let run: Vec<String> = blocks.iter().skip(first).take(len).flatten().cloned().collect();
+    // The run may take in a table's one-line item printed before 項目名: the longest run
+    // that reads as two columns is the box.
+    let read = (3..=run.len()).rev().find_map(|m| Some((m, alternating(run.get(..m)?)?)));
+    let Some((len, (left, right, certain))) = read else { return (lines.to_vec(), None) };
+    let doubt = (!certain).then(|| run.first().map(|l| l.trim().to_string()).unwrap_or_default());
+    let mut out = Vec::new();
+    let mut push = |b: &[String]| {
+        out.extend(b.iter().cloned());
+        out.push(String::new());
+    };
+    for b in blocks.iter().take(first) {
+        push(b);
+    }
+    push(&left);
+    push(&right);
+    for b in blocks.iter().skip(first + len) {
+        push(b);
+    }
+    (out, doubt)
+}
+
+/// A region's lines as blocks (runs of lines between blank lines).
+fn blocks_of(lines: &[String]) -> Vec<Vec<String>> {
+    let mut blocks: Vec<Vec<String>> = Vec::new();
+    let mut cur = Vec::new();
+    for l in lines.iter().chain(std::iter::once(&String::new())) {
+        if l.trim().is_empty() {
+            if !cur.is_empty() {
+                blocks.push(std::mem::take(&mut cur));
+            }
+        } else {
+            cur.push(l.clone());
+        }
+    }
+    blocks
+}
+
+/// A cell block as one line of its quantities (`6 件 8 名`: the grammar reads a line's
+/// quantities as one cell) and a line for each note in parentheses (`(8月～10月)`, read
+/// as a line of the cell above), the lines apart by `\n`.
+fn cell_text(ls: &[String]) -> String {
+    let (notes, values): (Vec<&str>, Vec<&str>) =
+        ls.iter().map(|l| l.trim()).partition(|l| is_note(&crate::normalize::text(l)));
+    std::iter::once(values.join(" "))
+        .chain(notes.into_iter().map(str::to_string))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The rows' cells, one `Vec` of cells per row, and whether the order is certain;
@@ -116,9 +231,7 @@ fn grid(blocks: &[Block], rows: usize, cols: usize) -> Option<(Vec<Vec<String>>,
     for b in blocks {
         match b {
             Block::Label(_) => labels += 1,
-            Block::Cell(ls) => {
-                cells.push((labels, ls.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")))
-            }
+            Block::Cell(ls) => cells.push((labels, cell_text(ls))),
             _ => {}
         }
     }
@@ -165,6 +278,22 @@ fn grid(blocks: &[Block], rows: usize, cols: usize) -> Option<(Vec<Vec<String>>,
     Some((out, rows == 1 || cols == 1))
 }
 
+/// A cell's note in parentheses (`(8月～10月)`) printed as a block of its own, set apart
+/// by its line spacing, goes back to the cell block before it.
+fn notes_to_cells(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        if let (Block::Item(ls), Some(Block::Cell(cell))) = (&b, out.last_mut()) {
+            if ls.iter().all(|l| is_note(&crate::normalize::text(l))) {
+                cell.extend(ls.iter().cloned());
+                continue;
+            }
+        }
+        out.push(b);
+    }
+    out
+}
+
 /// One card's box and table (the lines after its 【事業概要】 heading up to its
 /// （担当課：…） line) in the grammar's order — the head's lines caught there (cost,
 /// number) first, then both box headings (`heading`: the 【事業概要】 line as printed,
@@ -185,6 +314,7 @@ fn card(heading: &str, lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
     if !blocks.contains(&Block::Heading) {
         return None;
     }
+    let mut blocks = notes_to_cells(blocks);
     // A paragraph of a box column cut into a block of its own (not ending a sentence):
     // its lines but the last are as wide as the column's, where an item's are not.
     let column_width = blocks
@@ -250,15 +380,16 @@ fn card(heading: &str, lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
         if !certain {
             guessed.push(item.iter().map(|l| l.trim()).collect::<String>());
         }
-        out.extend(row);
+        out.extend(row.iter().flat_map(|c| c.split('\n').map(str::to_string)));
     }
     out.push(String::new());
     Some((out, guessed))
 }
 
 /// Every card of a pdfminer dump's lines rebuilt where its blocks fit (see the module's
-/// comment); the items of rows whose cells were placed by a guess.
-pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>) -> Vec<String> {
+/// comment); the items of rows whose cells were placed by a guess (`guesses`), and the
+/// first lines of boxes whose columns were told apart by a guess (`splits`).
+pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>, splits: &mut Vec<String>) -> Vec<String> {
     let starts = |l: &str| squash(l).contains("【事業概要】");
     let ends = |l: &str| {
         let q = squash(l);
@@ -273,25 +404,29 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>) -> Vec<String> {
             continue;
         }
         let end = (i..ls.len()).find(|&k| ls.get(k).is_some_and(|x| ends(x)));
-        let region = end.and_then(|e| ls.get(i..e)).unwrap_or_default();
+        let printed = end.and_then(|e| ls.get(i..e)).unwrap_or_default();
         // A page break inside the card (its form feed starts a line): left as printed.
-        let whole = end.filter(|&e| {
-            !region.iter().any(|x| x.starts_with('\u{c}')) && !starts(ls.get(e).map_or("", |x| x))
-        });
-        let rebuilt = whole.and_then(|e| card(l, region).map(|c| (c, e)));
-        match rebuilt {
-            Some(((lines, mut g), e)) => {
+        let Some(e) = end.filter(|&e| {
+            !printed.iter().any(|x| x.starts_with('\u{c}')) && !starts(ls.get(e).map_or("", |x| x))
+        }) else {
+            out.push(l.clone());
+            continue;
+        };
+        let (region, doubt) = box_apart(printed);
+        splits.extend(doubt);
+        i = e;
+        match card(l, &region) {
+            Some((lines, mut g)) => {
                 out.extend(lines);
                 guesses.append(&mut g);
-                i = e;
             }
-            None => match whole.and_then(|_| head_first(l, region)) {
-                // The table does not fit, but the head's cost and number still go first.
-                Some(lines) => {
-                    out.extend(lines);
-                    i += region.len();
+            // The table does not fit, but the head's cost and number still go first.
+            None => match head_first(l, &region) {
+                Some(lines) => out.extend(lines),
+                None => {
+                    out.push(l.clone());
+                    out.extend(region);
                 }
-                None => out.push(l.clone()),
             },
         }
     }
@@ -400,6 +535,7 @@ mod tests {
                 "（担当課：甲課）",
             ]),
             &mut g,
+            &mut Vec::new(),
         );
         assert_eq!(
             got,
@@ -464,6 +600,7 @@ mod tests {
                 "（担当課：甲課）",
             ]),
             &mut g,
+            &mut Vec::new(),
         );
         assert_eq!(
             got[3..],
@@ -499,7 +636,7 @@ mod tests {
             "",
             "（担当課：甲課）",
         ]);
-        assert_eq!(rebuild(lines.clone(), &mut g), lines);
+        assert_eq!(rebuild(lines.clone(), &mut g, &mut Vec::new()), lines);
     }
     #[test]
     fn head_goes_first_when_the_table_does_not_fit() {
@@ -534,7 +671,7 @@ mod tests {
             "",
             "（担当課：甲課）",
         ]);
-        let got = rebuild(card, &mut g);
+        let got = rebuild(card, &mut g, &mut Vec::new());
         assert_eq!(
             got,
             v(&[
@@ -589,13 +726,89 @@ mod tests {
             "",
             "（担当課：甲課）",
         ]);
-        let got = rebuild(whole.clone(), &mut g);
+        let got = rebuild(whole.clone(), &mut g, &mut Vec::new());
         assert_eq!(got[..2], v(&["事業費 299 千円", "【 事業概要 】"]));
         let mut rest: Vec<String> = whole[1..].iter().filter(|x| !x.is_empty()).cloned().collect();
         rest.retain(|x| !x.starts_with("事業費"));
         assert_eq!(got[2..].iter().filter(|x| !x.is_empty()).cloned().collect::<Vec<_>>(), rest);
         // No cost line among the blocks: left as printed.
         let plain = v(&["【 事業概要 】", "", "計画する。", "", "１", "", "（担当課：甲課）"]);
-        assert_eq!(rebuild(plain.clone(), &mut g), plain);
+        assert_eq!(rebuild(plain.clone(), &mut g, &mut Vec::new()), plain);
+    }
+
+    #[test]
+    fn a_box_printed_one_line_a_block_is_dealt_to_its_columns() {
+        // Left 3 lines, right 5: alternating while both run, then the right's rest; an
+        // item printed before 項目名 is not the box's.
+        let region = v(&[
+            "【 事業実績 】",
+            "",
+            "人材を育",
+            "",
+            "講座を実施し",
+            "",
+            "成するため、講",
+            "",
+            "たほか、相談に",
+            "",
+            "座を実施する。",
+            "",
+            "応じた。また、",
+            "",
+            "出前講座を",
+            "",
+            "実施した。",
+            "",
+            "甲者数",
+            "",
+            "項目名",
+            "",
+        ]);
+        let (got, doubt) = box_apart(&region);
+        assert_eq!(
+            got,
+            v(&[
+                "【 事業実績 】",
+                "",
+                "人材を育",
+                "成するため、講",
+                "座を実施する。",
+                "",
+                "講座を実施し",
+                "たほか、相談に",
+                "応じた。また、",
+                "出前講座を",
+                "実施した。",
+                "",
+                "甲者数",
+                "",
+                "項目名",
+                "",
+            ])
+        );
+        assert_eq!(doubt, None);
+        // Both columns could end at either sentence end and the tenses do not tell
+        // which: a guess, and a doubt on the box.
+        let (got, doubt) = box_apart(&v(&["甲した。", "", "乙した。", "", "丙した。", "", "丁した。"]));
+        assert_eq!(got.iter().filter(|l| l.is_empty()).count(), 2, "{got:?}");
+        assert_eq!(doubt.as_deref(), Some("甲した。"));
+        // Lines that never end a column: left as printed.
+        let plain = v(&["甲", "", "乙", "", "丙"]);
+        assert_eq!(box_apart(&plain), (plain, None));
+    }
+
+    #[test]
+    fn a_cells_note_printed_apart_goes_back_to_it() {
+        let blocks = notes_to_cells(vec![
+            Block::Cell(v(&["1,000名"])),
+            Block::Item(v(&["(8月～10月)"])),
+            Block::Item(v(&["(甲)"])),
+        ]);
+        assert_eq!(blocks, vec![Block::Cell(v(&["1,000名", "(8月～10月)", "(甲)"]))]);
+        // A note with no cell before it stays an item's line.
+        let item = vec![Block::Item(v(&["甲数"])), Block::Item(v(&["(乙)"]))];
+        assert_eq!(notes_to_cells(item.clone()), item);
+        // Quantities on one line, each note on a line of its own.
+        assert_eq!(cell_text(&v(&["6件", "8名", "(R4.6)"])), "6件 8名\n(R4.6)");
     }
 }
