@@ -177,7 +177,7 @@ fn box_apart(lines: &[String]) -> (Vec<String>, Option<String>) {
     // that reads as two columns is the box.
     let read = (3..=run.len()).rev().find_map(|m| Some((m, alternating(run.get(..m)?)?)));
     let Some((len, (left, right, certain))) = read else { return (lines.to_vec(), None) };
-    let doubt = (!certain).then(|| run.first().map(|l| l.trim().to_string()).unwrap_or_default());
+    let doubt = (!certain).then(|| run.first().map(|l| crate::normalize::text(l.trim())).unwrap_or_default());
     let mut out = Vec::new();
     let mut push = |b: &[String]| {
         out.extend(b.iter().cloned());
@@ -378,7 +378,8 @@ fn card(heading: &str, lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
     for (item, row) in items.iter().zip(cells) {
         out.extend(item.iter().cloned());
         if !certain {
-            guessed.push(item.iter().map(|l| l.trim()).collect::<String>());
+            // As the report will hold it (Kangxi radicals folded, …), to be found there.
+            guessed.push(crate::normalize::text(&item.iter().map(|l| l.trim()).collect::<String>()));
         }
         out.extend(row.iter().flat_map(|c| c.split('\n').map(str::to_string)));
     }
