@@ -244,7 +244,12 @@ fn grid(blocks: &[Block], rows: usize, cols: usize) -> Option<(Vec<Vec<String>>,
             *cell = s.to_string();
         }
     };
-    let interleaved = cells.first().is_some_and(|c| c.0 < cols);
+    // Cells printed before every label (a one-row table pdfminer puts above its 項目名
+    // line) are in no label's group: read like cells after all labels.
+    let interleaved = cells.first().is_some_and(|c| c.0 > 0 && c.0 < cols);
+    if cells.iter().any(|c| c.0 == 0) && !cells.iter().all(|c| c.0 == 0) {
+        return None;
+    }
     if interleaved {
         // Cells after label k (1-based) start column k-1; the first column's group
         // sets how many rows each column's group covers.
@@ -811,5 +816,62 @@ mod tests {
         assert_eq!(notes_to_cells(item.clone()), item);
         // Quantities on one line, each note on a line of its own.
         assert_eq!(cell_text(&v(&["6件", "8名", "(R4.6)"])), "6件 8名\n(R4.6)");
+    }
+
+    #[test]
+    fn a_one_row_table_printed_above_its_heading() {
+        let mut g = Vec::new();
+        let got = rebuild(
+            v(&[
+                "【 事業概要 】 【 事業実績 】",
+                "",
+                "計画する。",
+                "",
+                "実施した。",
+                "",
+                "甲者数",
+                "",
+                "34名",
+                "",
+                "35名",
+                "",
+                "項目名",
+                "",
+                "４年度",
+                "",
+                "５年度",
+                "",
+                "（担当課：甲課）",
+            ]),
+            &mut g,
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            got[got.len() - 8..got.len() - 1],
+            v(&["項目名", "４年度", "５年度", "甲者数", "34名", "35名", ""])[..]
+        );
+        // One row: the order of its cells is the only one.
+        assert!(g.is_empty(), "{g:?}");
+        // Cells both before and after the labels: left as printed.
+        let mixed = v(&[
+            "【 事業概要 】 【 事業実績 】",
+            "",
+            "実施した。",
+            "",
+            "甲者数",
+            "",
+            "34名",
+            "",
+            "項目名",
+            "",
+            "４年度",
+            "",
+            "５年度",
+            "",
+            "35名",
+            "",
+            "（担当課：甲課）",
+        ]);
+        assert_eq!(rebuild(mixed.clone(), &mut g, &mut Vec::new()), mixed);
     }
 }
