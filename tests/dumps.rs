@@ -275,7 +275,7 @@ const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
     ("fpdf2", DumpKind::PdftotextRaw, 1.0, 1.0),
     ("fpdf2", DumpKind::Pymupdf, 1.0, 1.0),
     ("fpdf2", DumpKind::PymupdfBlocks, 1.0, 1.0),
-    ("fpdf2", DumpKind::Pdfminer, 0.9974, 0.9806),
+    ("fpdf2", DumpKind::Pdfminer, 0.9974, 0.9836),
     ("fpdf2", DumpKind::Pdfplumber, 1.0, 0.9977),
     ("libreoffice-docx", DumpKind::Pdftotext, 0.9800, 0.9524),
     ("libreoffice-docx", DumpKind::PdftotextLayout, 1.0, 1.0),
@@ -296,7 +296,7 @@ const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
     ("r6-reportlab", DumpKind::PdftotextRaw, 1.0, 1.0),
     ("r6-reportlab", DumpKind::Pymupdf, 1.0, 1.0),
     ("r6-reportlab", DumpKind::PymupdfBlocks, 1.0, 1.0),
-    ("r6-reportlab", DumpKind::Pdfminer, 0.9851, 0.9495),
+    ("r6-reportlab", DumpKind::Pdfminer, 0.9851, 0.9556),
     ("r6-reportlab", DumpKind::Pdfplumber, 0.9991, 0.9955),
 ];
 

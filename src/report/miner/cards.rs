@@ -173,9 +173,30 @@ fn box_apart(lines: &[String]) -> (Vec<String>, Option<String>) {
         .unwrap_or(blocks.len());
     let len = blocks.iter().skip(first).take_while(|b| one_text_line(b)).count();
     let run: Vec<String> = blocks.iter().skip(first).take(len).flatten().cloned().collect();
-    // The run may take in a table's one-line item printed before 項目名: the longest run
-    // that reads as two columns is the box.
-    let read = (3..=run.len()).rev().find_map(|m| Some((m, alternating(run.get(..m)?)?)));
+    // The table's rows its cells and labels count that no item block after the run
+    // stands for: their items were caught in the run.
+    let table: Vec<Block> =
+        notes_to_cells(blocks.iter().skip(first + len).map(|b| classify(b.clone())).collect());
+    let count = |f: fn(&Block) -> bool| table.iter().filter(|b| f(b)).count();
+    let labels = count(|b| matches!(b, Block::Label(_)));
+    let cells = count(|b| matches!(b, Block::Cell(_)));
+    let missing = match labels {
+        0 => 0,
+        n if cells % n == 0 => (cells / n).saturating_sub(count(|b| matches!(b, Block::Item(_)))),
+        _ => 0,
+    };
+    let (rest, items) = caught_items(run.clone(), missing);
+    // Without its caught items, the whole run reads as the box; else the run may take in
+    // a table's one-line item printed before 項目名 at its end: the longest run that
+    // reads as two columns is the box, and what it leaves goes after it, as printed.
+    let whole = Some(&rest).filter(|_| !items.is_empty()).and_then(|r| alternating(r));
+    let (read, items) = match whole {
+        Some(r) => (Some((len, r)), items),
+        None => {
+            let read = (3..=run.len()).rev().find_map(|m| Some((m, alternating(run.get(..m)?)?)));
+            (read, Vec::new())
+        }
+    };
     let Some((len, (left, right, certain))) = read else { return (lines.to_vec(), None) };
     let doubt = (!certain).then(|| run.first().map(|l| crate::normalize::text(l.trim())).unwrap_or_default());
     let mut out = Vec::new();
@@ -188,10 +209,48 @@ fn box_apart(lines: &[String]) -> (Vec<String>, Option<String>) {
     }
     push(&left);
     push(&right);
+    for l in &items {
+        push(std::slice::from_ref(l));
+    }
     for b in blocks.iter().skip(first + len) {
         push(b);
     }
     (out, doubt)
+}
+
+/// A box's run of lines without the `missing` items of its table it caught (pdfminer
+/// sorts a table's one-line items among the box's lines beside them): the one group of
+/// that many consecutive lines each shorter than three quarters of the run's widest
+/// and ending no sentence or clause. The run as it is, without items, when no such group
+/// or several.
+fn caught_items(run: Vec<String>, missing: usize) -> (Vec<String>, Vec<String>) {
+    let widest = run.iter().map(|l| width(l)).fold(0.0_f32, f32::max);
+    let short = |l: &String| {
+        let t = crate::normalize::text(l.trim());
+        width(&t) <= 0.75 * widest && !ends_column(&t) && !t.ends_with('、') && !t.ends_with(',')
+    };
+    // Maximal groups of short lines: (start, length).
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (j, l) in run.iter().enumerate() {
+        match groups.last_mut() {
+            Some((start, n)) if short(l) && *start + *n == j => *n += 1,
+            _ if short(l) => groups.push((j, 1)),
+            _ => {}
+        }
+    }
+    let fitting: Vec<&(usize, usize)> = groups.iter().filter(|g| g.1 == missing).collect();
+    match fitting.as_slice() {
+        [(start, n)] if missing > 0 => {
+            let items = run.get(*start..start + n).unwrap_or_default().to_vec();
+            let rest = run
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| !(*start..start + n).contains(j))
+                .map(|(_, l)| l.clone());
+            (rest.collect(), items)
+        }
+        _ => (run, Vec::new()),
+    }
 }
 
 /// A region's lines as blocks (runs of lines between blank lines).
@@ -873,5 +932,63 @@ mod tests {
             "（担当課：甲課）",
         ]);
         assert_eq!(rebuild(mixed.clone(), &mut g, &mut Vec::new()), mixed);
+    }
+
+    #[test]
+    fn a_tables_items_caught_in_the_box_go_to_the_table() {
+        // Two rows' cells under two labels, no item block: the two short lines ending
+        // nothing among the box's lines are the items.
+        let region = v(&[
+            "人材の育成を図るため、研",
+            "",
+            "県内の企業５者に対して専門",
+            "",
+            "修を実施する。",
+            "",
+            "家の支援を実施した結果、",
+            "",
+            "甲参加企業数",
+            "",
+            "乙構築件数",
+            "",
+            "効率化を実現した。",
+            "",
+            "項目名",
+            "",
+            "５年度",
+            "",
+            "６年度",
+            "",
+            "5者",
+            "",
+            "5者",
+            "",
+            "7者",
+            "",
+            "7者",
+            "",
+        ]);
+        let (got, _) = box_apart(&region);
+        assert_eq!(
+            got[..12],
+            v(&[
+                "人材の育成を図るため、研",
+                "修を実施する。",
+                "",
+                "県内の企業５者に対して専門",
+                "家の支援を実施した結果、",
+                "効率化を実現した。",
+                "",
+                "甲参加企業数",
+                "",
+                "乙構築件数",
+                "",
+                "項目名",
+            ])[..]
+        );
+        // Short lines in two groups of the missing length: which is the table's is not
+        // told; none is taken.
+        let (rest, items) = caught_items(v(&["ああああああああ", "甲", "いいいいいいいい。", "乙"]), 1);
+        assert_eq!((rest.len(), items.len()), (4, 0));
     }
 }
