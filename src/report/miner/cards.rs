@@ -64,6 +64,20 @@ fn is_note(t: &str) -> bool {
     (t.starts_with('(') || t.starts_with('（')) && (t.ends_with(')') || t.ends_with('）'))
 }
 
+/// Lines joined where a parenthesis is left open at a line's end.
+fn paren_joined(ts: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for t in ts {
+        match out.last_mut() {
+            Some(last) if open => last.push_str(t),
+            _ => out.push((*t).to_string()),
+        }
+        open = out.last().is_some_and(|l| crate::report::marks::paren_depth(l) > 0);
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Block {
     /// The card's cost line or number caught after its headings: back to the head.
@@ -98,7 +112,11 @@ fn classify(lines: Vec<String>) -> Block {
     if ts.len() == 1 && ts.first().is_some_and(|t| is_label(t)) {
         return Block::Label(lines.first().map(|t| t.trim().to_string()).unwrap_or_default());
     }
-    if ts.first().is_some_and(|t| is_cell_line(t)) && ts.iter().all(|t| is_cell_line(t) || is_note(t)) {
+    // A cell's line wrapped inside its note's parenthesis (`8,603 千円(R` + `4.6)`) is
+    // read joined.
+    let joined = paren_joined(&ts);
+    if joined.first().is_some_and(|t| is_cell_line(t)) && joined.iter().all(|t| is_cell_line(t) || is_note(t))
+    {
         return Block::Cell(lines);
     }
     // A column may end with a note in parentheses after its last sentence.
@@ -273,8 +291,10 @@ fn blocks_of(lines: &[String]) -> Vec<Vec<String>> {
 /// quantities as one cell) and a line for each note in parentheses (`(8月～10月)`, read
 /// as a line of the cell above), the lines apart by `\n`.
 fn cell_text(ls: &[String]) -> String {
+    let ts: Vec<&str> = ls.iter().map(|l| l.trim()).collect();
+    let joined = paren_joined(&ts);
     let (notes, values): (Vec<&str>, Vec<&str>) =
-        ls.iter().map(|l| l.trim()).partition(|l| is_note(&crate::normalize::text(l)));
+        joined.iter().map(|l| l.as_str()).partition(|l| is_note(&crate::normalize::text(l)));
     std::iter::once(values.join(" "))
         .chain(notes.into_iter().map(str::to_string))
         .collect::<Vec<_>>()
@@ -990,5 +1010,15 @@ mod tests {
         // told; none is taken.
         let (rest, items) = caught_items(v(&["ああああああああ", "甲", "いいいいいいいい。", "乙"]), 1);
         assert_eq!((rest.len(), items.len()), (4, 0));
+    }
+
+    #[test]
+    fn a_cell_wrapped_inside_its_note_is_a_cell() {
+        let block = v(&["8,603 千円(R", "4.6)", "8,837 千円(R", "4.11)"]);
+        assert_eq!(classify(block.clone()), Block::Cell(block.clone()));
+        assert_eq!(cell_text(&block), "8,603 千円(R4.6) 8,837 千円(R4.11)");
+        // An item's line wrapped inside a parenthesis stays an item.
+        let item = v(&["甲補助申請者数（高速", "バス事業者）"]);
+        assert_eq!(classify(item.clone()), Block::Item(item));
     }
 }
