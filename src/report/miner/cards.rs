@@ -378,6 +378,30 @@ fn notes_to_cells(blocks: Vec<Block>) -> Vec<Block> {
     out
 }
 
+/// Cells that share a line (`8,223 千円 11,122 千円`: pdfminer joins what stands on one
+/// baseline within two characters' widths) cut apart, when the one cell block of a single
+/// line holding several quantities is what keeps the cells from counting `want`.
+fn cells_apart(blocks: Vec<Block>, want: usize) -> Vec<Block> {
+    let cells = blocks.iter().filter(|b| matches!(b, Block::Cell(_))).count();
+    let parts = |b: &Block| match b {
+        Block::Cell(ls) if ls.len() == 1 => {
+            let line = ls.first().map(|l| crate::normalize::text(l.trim())).unwrap_or_default();
+            let (rest, atoms) = split_cells(&line);
+            Some(atoms).filter(|a| rest.is_empty() && a.len() > 1)
+        }
+        _ => None,
+    };
+    let joined: Vec<usize> = (0..blocks.len()).filter(|&k| blocks.get(k).and_then(parts).is_some()).collect();
+    let [k] = joined.as_slice() else { return blocks };
+    let Some(atoms) = blocks.get(*k).and_then(parts) else { return blocks };
+    if cells + atoms.len() - 1 != want {
+        return blocks;
+    }
+    let mut out = blocks;
+    out.splice(*k..=*k, atoms.into_iter().map(|a| Block::Cell(vec![a])));
+    out
+}
+
 /// One card's box and table (the lines after its 【事業概要】 heading up to its
 /// （担当課：…） line) in the grammar's order — the head's lines caught there (cost,
 /// number) first, then both box headings (`heading`: the 【事業概要】 line as printed,
@@ -398,9 +422,11 @@ fn card(heading: &str, lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
     if !blocks.contains(&Block::Heading) {
         return None;
     }
-    let mut blocks = notes_to_cells(blocks);
+    let printed = notes_to_cells(blocks);
+    let mut blocks = printed.clone();
     // A paragraph of a box column cut into a block of its own (not ending a sentence):
-    // its lines but the last are as wide as the column's, where an item's are not.
+    // its lines but the last are as wide as the column's, where an item's are usually
+    // not (an item as wide is kept when the grid needs it, below).
     let column_width = blocks
         .iter()
         .filter_map(|b| match b {
@@ -420,6 +446,19 @@ fn card(heading: &str, lines: &[String]) -> Option<(Vec<String>, Vec<String>)> {
                 *b = Block::Prose(std::mem::take(ls));
             }
         }
+    }
+    let items_of = |blocks: &[Block]| blocks.iter().filter(|b| matches!(b, Block::Item(_))).count();
+    let labels = blocks.iter().filter(|b| matches!(b, Block::Label(_))).count();
+    // The cells fill the grid of the items read as printed but not with the wide ones
+    // taken for the box's: the items as printed.
+    if grid(&blocks, items_of(&blocks), labels).is_none()
+        && grid(&printed, items_of(&printed), labels).is_some()
+    {
+        blocks = printed;
+    }
+    if grid(&blocks, items_of(&blocks), labels).is_none() {
+        let want = items_of(&blocks) * labels;
+        blocks = cells_apart(blocks, want);
     }
     let items: Vec<&Vec<String>> = blocks
         .iter()
@@ -1020,5 +1059,73 @@ mod tests {
         // An item's line wrapped inside a parenthesis stays an item.
         let item = v(&["甲補助申請者数（高速", "バス事業者）"]);
         assert_eq!(classify(item.clone()), Block::Item(item));
+    }
+
+    #[test]
+    fn cells_on_one_line_are_cut_when_the_grid_needs_them() {
+        let blocks = vec![
+            Block::Label("４年度".into()),
+            Block::Cell(v(&["2 者"])),
+            Block::Label("５年度".into()),
+            Block::Cell(v(&["2 者"])),
+            Block::Cell(v(&["8,223 千円 11,122 千円"])),
+        ];
+        let cut = cells_apart(blocks.clone(), 4);
+        assert_eq!(cut.len(), 6);
+        assert_eq!(cut.last(), Some(&Block::Cell(v(&["11,122 千円"]))));
+        // The count already right, or not reached by cutting: as printed.
+        assert_eq!(cells_apart(blocks.clone(), 3), blocks);
+        assert_eq!(cells_apart(blocks.clone(), 6), blocks);
+    }
+
+    #[test]
+    fn an_item_as_wide_as_the_box_stays_an_item_when_the_grid_needs_it() {
+        let mut g = Vec::new();
+        let got = rebuild(
+            v(&[
+                "【 事業概要 】",
+                "",
+                "【 事業実績 】",
+                "",
+                "甲乙丙丁甲乙丙丁甲乙",
+                "計画する。",
+                "",
+                "甲乙丙丁甲乙丙丁甲乙",
+                "実施した。",
+                "",
+                "甲乙丙丁甲乙丙丁甲乙",
+                "(R5 の登録者数)",
+                "",
+                "項目名",
+                "",
+                "４年度",
+                "",
+                "802 者",
+                "",
+                "５年度",
+                "",
+                "734 者",
+                "",
+                "（担当課：甲課）",
+            ]),
+            &mut g,
+            &mut Vec::new(),
+        );
+        let at = got.iter().position(|l| l == "項目名").unwrap_or(0);
+        assert_eq!(
+            got[at..],
+            v(&[
+                "項目名",
+                "４年度",
+                "５年度",
+                "甲乙丙丁甲乙丙丁甲乙",
+                "(R5 の登録者数)",
+                "802 者",
+                "734 者",
+                "",
+                "（担当課：甲課）"
+            ])[..]
+        );
+        assert!(g.is_empty(), "{g:?}");
     }
 }
