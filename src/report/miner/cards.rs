@@ -21,6 +21,10 @@
 //!
 //! Which order holds is not in the text except in the first case with every column's
 //! group full: the other tables' items are returned for a `metrics.uncertain` warning.
+//!
+//! A box printed one line a block (its columns' lines alternating by height) is first
+//! dealt back to its two columns where the text tells ([`box_apart`]); the first lines
+//! of boxes where it does not are returned for a `card.split_uncertain` warning.
 //! A card whose blocks do not fit (cells not filling the grid, a block of several
 //! lines of text that is neither) is left as printed.
 
