@@ -543,6 +543,21 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>, splits: &mut Vec<Stri
         let (region, doubt) = box_apart(printed);
         splits.extend(doubt);
         i = e;
+        // Cells printed after the （担当課：…） block (pdfminer orders the table's last
+        // boxes after it): taken into the card when only with them its table fits.
+        let (after, resume) = cells_after(&ls, e);
+        let with_after = Some(&after).filter(|a| !a.is_empty()).and_then(|a| {
+            card(l, &region.iter().chain([&String::new()]).chain(a.iter()).cloned().collect::<Vec<_>>())
+        });
+        if let (Some((lines, mut g)), None) = (with_after, card(l, &region)) {
+            out.extend(lines);
+            guesses.append(&mut g);
+            let department_end = (e..ls.len()).find(|&k| ls.get(k).is_some_and(|x| x.trim().is_empty()));
+            out.extend(ls.get(e..department_end.unwrap_or(ls.len())).unwrap_or_default().iter().cloned());
+            out.push(String::new());
+            i = resume;
+            continue;
+        }
         match card(l, &region) {
             Some((lines, mut g)) => {
                 out.extend(lines);
@@ -559,6 +574,37 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>, splits: &mut Vec<Stri
         }
     }
     out
+}
+
+/// The cell blocks (and their notes) printed right after the （担当課：…） block that
+/// starts at `at`, each followed by a blank line, and where the lines after them start.
+fn cells_after(ls: &[String], at: usize) -> (Vec<String>, usize) {
+    let blank = |k: usize| ls.get(k).is_none_or(|x| x.trim().is_empty());
+    let mut k = (at..ls.len()).find(|&k| blank(k)).unwrap_or(ls.len());
+    let mut out = Vec::new();
+    let mut resume = k;
+    let mut any_cell = false;
+    loop {
+        while k < ls.len() && blank(k) {
+            k += 1;
+        }
+        let end = (k..ls.len()).find(|&j| blank(j)).unwrap_or(ls.len());
+        let block = ls.get(k..end).unwrap_or_default().to_vec();
+        if block.is_empty() || block.iter().any(|x| x.starts_with('\u{c}')) {
+            break;
+        }
+        let note = block.iter().all(|x| is_note(&crate::normalize::text(x)));
+        match classify(block.clone()) {
+            Block::Cell(_) => any_cell = true,
+            Block::Item(_) if any_cell && note => {}
+            _ => break,
+        }
+        out.extend(block);
+        out.push(String::new());
+        resume = end;
+        k = end;
+    }
+    (out, resume)
 }
 
 /// A card whose table is left as printed: its head's lines caught after the headings (a
@@ -1131,5 +1177,83 @@ mod tests {
             ])[..]
         );
         assert!(g.is_empty(), "{g:?}");
+    }
+
+    #[test]
+    fn cells_printed_after_the_department_go_back_to_the_table() {
+        let mut g = Vec::new();
+        let got = rebuild(
+            v(&[
+                "【 事業概要 】 【 事業実績 】",
+                "",
+                "計画する。",
+                "",
+                "実施した。",
+                "",
+                "項目名",
+                "",
+                "４年度",
+                "",
+                "５年度",
+                "",
+                "甲者数",
+                "",
+                "（担当課：甲課）",
+                "",
+                "147 者",
+                "",
+                "(R4.6～)",
+                "",
+                "150 者",
+                "",
+                "25",
+                "",
+                "乙事業",
+            ]),
+            &mut g,
+            &mut Vec::new(),
+        );
+        let at = got.iter().position(|l| l == "項目名").unwrap_or(0);
+        assert_eq!(
+            got[at..],
+            v(&[
+                "項目名",
+                "４年度",
+                "５年度",
+                "甲者数",
+                "147 者",
+                "(R4.6～)",
+                "150 者",
+                "",
+                "（担当課：甲課）",
+                "",
+                "",
+                "25",
+                "",
+                "乙事業"
+            ])[..]
+        );
+        // A table that fits without them: what follows the department stays there.
+        let fits = v(&[
+            "【 事業概要 】 【 事業実績 】",
+            "",
+            "実施した。",
+            "",
+            "項目名",
+            "",
+            "４年度",
+            "",
+            "甲者数",
+            "",
+            "1 者",
+            "",
+            "（担当課：甲課）",
+            "",
+            "2 者",
+            "",
+            "25",
+        ]);
+        let got = rebuild(fits, &mut g, &mut Vec::new());
+        assert_eq!(got[got.len() - 5..], v(&["（担当課：甲課）", "", "2 者", "", "25"])[..]);
     }
 }
