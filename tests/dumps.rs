@@ -282,7 +282,7 @@ const RENDITION_FLOORS: &[(&str, DumpKind, f64, f64)] = &[
     ("libreoffice-docx", DumpKind::PdftotextRaw, 1.0, 1.0),
     ("libreoffice-docx", DumpKind::Pymupdf, 1.0, 1.0),
     ("libreoffice-docx", DumpKind::PymupdfBlocks, 1.0, 1.0),
-    ("libreoffice-docx", DumpKind::Pdfminer, 0.9068, 0.7962),
+    ("libreoffice-docx", DumpKind::Pdfminer, 0.9085, 0.7988),
     ("libreoffice-docx", DumpKind::Pdfplumber, 0.9966, 0.9947),
     ("weasyprint", DumpKind::Pdftotext, 0.9924, 0.9921),
     ("weasyprint", DumpKind::PdftotextLayout, 1.0, 1.0),

@@ -543,8 +543,9 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>, splits: &mut Vec<Stri
         let (region, doubt) = box_apart(printed);
         splits.extend(doubt);
         i = e;
-        // Cells printed after the （担当課：…） block (pdfminer orders the table's last
-        // boxes after it): taken into the card when only with them its table fits.
+        // A table's blocks printed after the （担当課：…） block (pdfminer orders the
+        // table's last boxes after it): taken into the card when only with them its
+        // table fits.
         let (after, resume) = cells_after(&ls, e);
         let with_after = Some(&after).filter(|a| !a.is_empty()).and_then(|a| {
             card(l, &region.iter().chain([&String::new()]).chain(a.iter()).cloned().collect::<Vec<_>>())
@@ -576,8 +577,9 @@ pub fn rebuild(ls: Vec<String>, guesses: &mut Vec<String>, splits: &mut Vec<Stri
     out
 }
 
-/// The cell blocks (and their notes) printed right after the （担当課：…） block that
-/// starts at `at`, each followed by a blank line, and where the lines after them start.
+/// The table's blocks (cells and their notes, 項目名, column labels) printed right after
+/// the （担当課：…） block that starts at `at`, each followed by a blank line, and where
+/// the lines after them start.
 fn cells_after(ls: &[String], at: usize) -> (Vec<String>, usize) {
     let blank = |k: usize| ls.get(k).is_none_or(|x| x.trim().is_empty());
     let mut k = (at..ls.len()).find(|&k| blank(k)).unwrap_or(ls.len());
@@ -596,6 +598,7 @@ fn cells_after(ls: &[String], at: usize) -> (Vec<String>, usize) {
         let note = block.iter().all(|x| is_note(&crate::normalize::text(x)));
         match classify(block.clone()) {
             Block::Cell(_) => any_cell = true,
+            Block::Heading | Block::Label(_) => {}
             Block::Item(_) if any_cell && note => {}
             _ => break,
         }
@@ -1233,6 +1236,37 @@ mod tests {
                 "乙事業"
             ])[..]
         );
+        // 項目名 and the labels after the department too.
+        let got = rebuild(
+            v(&[
+                "【 事業概要 】 【 事業実績 】",
+                "",
+                "計画する。",
+                "",
+                "実施した。",
+                "",
+                "甲者数",
+                "",
+                "19 名",
+                "",
+                "10 名",
+                "",
+                "（担当課：甲課）",
+                "",
+                "項目名",
+                "",
+                "４年度",
+                "",
+                "５年度",
+                "",
+                "44",
+            ]),
+            &mut g,
+            &mut Vec::new(),
+        );
+        let at = got.iter().position(|l| l == "項目名").unwrap_or(0);
+        assert_eq!(got[at..at + 6], v(&["項目名", "４年度", "５年度", "甲者数", "19 名", "10 名"])[..]);
+        assert_eq!(got.last(), Some(&"44".to_string()));
         // A table that fits without them: what follows the department stays there.
         let fits = v(&[
             "【 事業概要 】 【 事業実績 】",
