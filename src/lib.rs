@@ -120,7 +120,16 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
         "its table is printed block by block and its cells do not fill the grid of items × columns; which row and column each cell belongs to is a guess",
         false,
     );
-    warn_guessed_boxes(&mut report, &guesses.boxes);
+    warn_guessed_splits(
+        &mut report,
+        &guesses.boxes,
+        "a line of the box holds text of both columns that its gaps do not tell apart; where it is cut is a guess",
+    );
+    warn_guessed_splits(
+        &mut report,
+        &runs.box_splits,
+        "the box's lines are printed one a block, its two columns' lines alternating; where one column ends is a guess",
+    );
     guesses.summary.append(&mut runs.summary);
     // Values a column-run table dealt by reading order are re-dealt by the rows' cards
     // before the doubts become warnings (a renamed row's doubts follow its new name).
@@ -131,32 +140,6 @@ pub fn convert_with_document(bytes: &[u8], name: &str, options: &Options) -> Res
     input::pdf::per_card(&mut report);
     validate::check(&mut report);
     Ok((report, document))
-}
-
-/// A `card.split_uncertain` warning on each card whose 事業概要 starts with the first
-/// line of a box whose cut between its columns the dump's reassembly guessed.
-fn warn_guessed_boxes(report: &mut Report, boxes: &[String]) {
-    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let boxes: Vec<String> = boxes.iter().map(|b| squash(b)).filter(|b| !b.is_empty()).collect();
-    if boxes.is_empty() {
-        return;
-    }
-    for policy in &report.policies {
-        for p in &policy.projects {
-            let overview = squash(&p.overview);
-            if boxes.iter().any(|b| overview.starts_with(b.as_str())) {
-                report.diagnostics.push(
-                    model::Diagnostic::new(
-                        model::Code::CardSplitUncertain,
-                        "事業概要/事業実績 split: a line of the box holds text of both columns that its gaps do not tell apart; where it is cut is a guess".to_string(),
-                    )
-                    .at_page(p.page)
-                    .in_policy(policy.numbers.first().copied())
-                    .on_card(Some(p.no)),
-                );
-            }
-        }
-    }
 }
 
 /// A `metrics.uncertain` warning on each card with a metric row whose cells the dump's
@@ -199,6 +182,29 @@ fn warn_guessed_metrics(report: &mut Report, guesses: &[String], why: &str, whol
                         .on_card(Some(p.no)),
                     );
                 }
+            }
+        }
+    }
+}
+
+/// A `card.split_uncertain` warning on each card whose box begins with one of `firsts`
+/// (a box's first line, whose two columns the dump's reassembly told apart by a guess).
+fn warn_guessed_splits(report: &mut Report, firsts: &[String], why: &str) {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let firsts: Vec<String> = firsts.iter().map(|g| squash(g)).filter(|g| !g.is_empty()).collect();
+    for policy in &report.policies {
+        for p in &policy.projects {
+            let starts = |t: &str| firsts.iter().any(|f| squash(t).starts_with(f.as_str()));
+            if starts(&p.overview) || starts(&p.results) {
+                report.diagnostics.push(
+                    model::Diagnostic::new(
+                        model::Code::CardSplitUncertain,
+                        format!("事業概要/事業実績 split: {why}"),
+                    )
+                    .at_page(p.page)
+                    .in_policy(policy.numbers.first().copied())
+                    .on_card(Some(p.no)),
+                );
             }
         }
     }

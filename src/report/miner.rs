@@ -45,7 +45,7 @@ pub fn tables(doc: Document) -> (Document, Guesses) {
     let mut guesses = Guesses::default();
     let doc = super::reassemble::text_pages(doc, |texts| {
         let texts = summary::rebuild(lines(texts), &mut guesses.summary);
-        let texts = cards::rebuild(texts, &mut guesses.metric_items);
+        let texts = cards::rebuild(texts, &mut guesses.metric_items, &mut guesses.box_splits);
         let texts = super::box_runs::columns(super::box_runs::rebuild(texts));
         let (texts, mut items) = super::metric_runs::rebuild(texts);
         guesses.metric_items.append(&mut items);

@@ -72,8 +72,9 @@ fn heading_kind(s: &str) -> (bool, bool) {
 
 /// What reassembly could not tell from a dump: the items of metric rows whose cells were
 /// placed by a guess (stacked cells in a dump without positions), for a
-/// `metrics.uncertain` warning on their cards, and summary rows rebuilt from column runs
-/// with a doubt (`column_runs::Doubt`).
+/// `metrics.uncertain` warning on their cards, summary rows rebuilt from column runs
+/// with a doubt (`column_runs::Doubt`), and the first lines of boxes whose two columns
+/// were told apart by a guess, for a `card.split_uncertain` warning.
 #[derive(Debug, Default)]
 pub struct Guesses {
     pub metric_items: Vec<String>,
@@ -84,6 +85,9 @@ pub struct Guesses {
     /// columns is a guess (`layout_columns`), for a `card.split_uncertain` warning.
     pub boxes: Vec<String>,
     pub summary: Vec<super::column_runs::Doubt>,
+    /// The first lines of boxes printed one line a block whose split between the columns
+    /// is a guess (pdfminer), for a `card.split_uncertain` warning.
+    pub box_splits: Vec<String>,
 }
 
 /// Reassemble a text dump's document (one page of plain lines) for `kind`.
@@ -187,7 +191,16 @@ pub fn lines_and_guesses(input: Vec<String>, kind: DumpKind) -> (Vec<String>, Gu
     if matches!(kind, DumpKind::PdftotextRaw | DumpKind::Pypdf) {
         ls = cuts::item_and_block(ls);
     }
-    (ls, Guesses { metric_items: guesses, layout_metric_items: layout_guesses, boxes, summary })
+    (
+        ls,
+        Guesses {
+            metric_items: guesses,
+            layout_metric_items: layout_guesses,
+            boxes,
+            summary,
+            box_splits: Vec::new(),
+        },
+    )
 }
 
 /// `小計` with its amount on the next line (one cell a line) → one line.
