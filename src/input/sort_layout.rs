@@ -31,6 +31,11 @@ const MIN_PAGE_LINES: usize = 6;
 /// Footers of neighbouring pages are indented alike (centred or at one margin): within
 /// this many spaces, as PyMuPDF rounds a gap to whole spaces.
 const FOOTER_INDENT_SLACK: usize = 2;
+/// ...or within this fraction of the larger indent: PyMuPDF counts the gap before a
+/// footer in the number's own mean digit width, and a proportional font's digits differ
+/// (a `1` is narrower than a `0`), so the same page position reads `31` some 10 % further
+/// in than `30` (47 spaces against 51), `111` further still.
+const FOOTER_INDENT_RATIO: usize = 8;
 /// Pages a footer's predecessor in the chain may be back: two, so that one page without
 /// a footer does not break the chain.
 const NEIGHBOUR_PAGES: usize = 2;
@@ -228,6 +233,12 @@ fn footer_head(line: &str) -> Option<(usize, u32, &str)> {
     Some((indent, number, rest))
 }
 
+/// Whether two footers' indents are one position as PyMuPDF counts it: within
+/// [`FOOTER_INDENT_SLACK`] spaces, or [`FOOTER_INDENT_RATIO`]th of the larger.
+fn indents_alike(a: usize, b: usize) -> bool {
+    a.abs_diff(b) <= FOOTER_INDENT_SLACK.max(a.max(b) / FOOTER_INDENT_RATIO)
+}
+
 /// The lines that hold a page footer: the longest chains of numbers starting lines that
 /// count pages — each the one before plus one, two where a page printed none, or the
 /// same, at least that many pages (one for the same) times [`MIN_PAGE_LINES`] lines on,
@@ -255,7 +266,7 @@ fn footers(lines: &[String]) -> Vec<bool> {
             let Some(pages) = n.checked_sub(m).map(|d| d as usize) else { continue };
             if pages <= NEIGHBOUR_PAGES
                 && i - li >= pages.max(1) * MIN_PAGE_LINES
-                && indent.abs_diff(other_indent) <= FOOTER_INDENT_SLACK
+                && indents_alike(indent, other_indent)
                 && len + 1 > here.0
             {
                 here = (len + 1, Some(j), start);
@@ -421,6 +432,27 @@ mod tests {
                 _ => format!("本文{k}"),
             })
             .collect();
+        let marked = footers(&ls);
+        assert_eq!(marked.iter().filter(|m| **m).count(), 4);
+    }
+
+    #[test]
+    fn footer_indents_are_alike_within_a_digit_widths_difference() {
+        // `30` at 47 spaces and `31` (a narrower `1`) at 51 are one centred position.
+        assert!(indents_alike(47, 51));
+        assert!(indents_alike(49, 56));
+        // Near the margin, two spaces; a summary row's No. is not a centred footer.
+        assert!(indents_alike(2, 4));
+        assert!(!indents_alike(2, 5));
+        assert!(!indents_alike(40, 50));
+        // A chain of footers whose indents vary with their digits is still read.
+        let mut ls: Vec<String> = Vec::new();
+        for (page, indent) in [(29, 47), (30, 47), (31, 51), (32, 47)] {
+            for k in 0..8 {
+                ls.push(format!("本文{k}"));
+            }
+            ls.push(format!("{}{page}", " ".repeat(indent)));
+        }
         let marked = footers(&ls);
         assert_eq!(marked.iter().filter(|m| **m).count(), 4);
     }
