@@ -23,6 +23,8 @@ use crate::doc::{Document, Line, Page};
 
 /// A page footer has at most this many digits (reports have a few hundred pages).
 const MAX_FOOTER_DIGITS: usize = 3;
+/// Footers of pages in a row glued into one run of digits read at most ([`pages_of`]).
+const MAX_GLUED_FOOTERS: usize = 4;
 /// Lines (blank lines included) a page has at least: two footers `d` pages apart are at
 /// least `d` times this many lines apart, while numbered lines of one table (a summary
 /// row's No.) follow each other within a few lines. Report pages hold a dozen lines or
@@ -207,9 +209,48 @@ pub fn relayout(line: &str, half: f64) -> String {
     out
 }
 
-/// A line that may start with a page footer: its indent, the number, and the text after
-/// it (the next page's first line, glued; empty for a footer on a line of its own).
-fn footer_head(line: &str) -> Option<(usize, u32, &str)> {
+/// A line's leading page footer: its indent, the first and last page it numbers, and the
+/// text after it (the next page's first line, glued; empty for a footer on a line of its
+/// own).
+#[derive(Debug, Clone, PartialEq)]
+struct Footer<'a> {
+    indent: usize,
+    first: u32,
+    last: u32,
+    rest: &'a str,
+}
+
+/// The pages a footer's digits number: one number of at most [`MAX_FOOTER_DIGITS`], or
+/// the footers of pages in a row glued (`5152`: a page with no text but its number,
+/// glued to the next one's), read as consecutive numbers that spell the digits exactly.
+fn pages_of(digits: &[u32]) -> Option<(u32, u32)> {
+    let value = |ds: &[u32]| ds.iter().try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(*d));
+    if digits.len() <= MAX_FOOTER_DIGITS {
+        let n = value(digits)?;
+        return Some((n, n));
+    }
+    // A number never starts with 0; a run longer than a few pages' numbers is not footers
+    // (and keeps hostile input short).
+    if digits.first() == Some(&0) || digits.len() > MAX_FOOTER_DIGITS * MAX_GLUED_FOOTERS {
+        return None;
+    }
+    (1..=MAX_FOOTER_DIGITS).find_map(|len| {
+        let first = value(digits.get(..len)?)?;
+        let (mut n, mut at) = (first, len);
+        while at < digits.len() {
+            n = n.checked_add(1)?;
+            let next: Vec<u32> = n.to_string().chars().filter_map(|c| c.to_digit(10)).collect();
+            if digits.get(at..at + next.len())? != next.as_slice() {
+                return None;
+            }
+            at += next.len();
+        }
+        Some((first, n))
+    })
+}
+
+/// A line that may start with a page footer ([`Footer`]).
+fn footer_head(line: &str) -> Option<Footer<'_>> {
     let indent = line.chars().take_while(|c| *c == ' ').count();
     let t = line.get(indent..)?;
     // A footer's digits are all half-width or all full-width: a card number printed in
@@ -217,20 +258,20 @@ fn footer_head(line: &str) -> Option<(usize, u32, &str)> {
     let wide = t.chars().next().is_some_and(|c| ('０'..='９').contains(&c));
     let digits: String =
         t.chars().take_while(|c| if wide { ('０'..='９').contains(c) } else { c.is_ascii_digit() }).collect();
-    let n = digits.chars().count();
-    if n == 0 || n > MAX_FOOTER_DIGITS {
+    if digits.is_empty() {
         return None;
     }
-    let number = digits.chars().try_fold(0u32, |acc, c| {
-        let d = c.to_digit(10).or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32))?;
-        Some(acc * 10 + d)
-    })?;
+    let values: Vec<u32> = digits
+        .chars()
+        .filter_map(|c| c.to_digit(10).or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32)))
+        .collect();
+    let (first, last) = pages_of(&values)?;
     let rest = t.get(digits.len()..)?;
     // A number that goes on (`1,234`, `3.5`) is an amount, not a footer.
     if rest.starts_with([',', '.', '，', '．']) {
         return None;
     }
-    Some((indent, number, rest))
+    Some(Footer { indent, first, last, rest })
 }
 
 /// Whether two footers' indents are one position as PyMuPDF counts it: within
@@ -247,18 +288,20 @@ fn indents_alike(a: usize, b: usize) -> bool {
 /// other within a few lines and start again with each table; a chain of fewer than
 /// [`MIN_CHAIN`] is no footers at all.
 fn footers(lines: &[String]) -> Vec<bool> {
-    let found: Vec<(usize, usize, u32)> = lines
+    // Each candidate: its line, indent, and first and last page numbered.
+    let found: Vec<(usize, usize, u32, u32)> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, l)| footer_head(l).map(|(indent, n, _)| (i, indent, n)))
+        .filter_map(|(i, l)| footer_head(l).map(|f| (i, f.indent, f.first, f.last)))
         .collect();
     // For each candidate: the longest chain ending at it, the candidate before it, and
     // the line its chain starts on.
     let mut best: Vec<(usize, Option<usize>, usize)> = Vec::with_capacity(found.len());
-    for (k, &(i, indent, n)) in found.iter().enumerate() {
+    for (k, &(i, indent, n, _)) in found.iter().enumerate() {
         let mut here = (1, None, i);
         for j in k.saturating_sub(LOOKBACK)..k {
-            let (Some(&(li, other_indent, m)), Some(&(len, _, start))) = (found.get(j), best.get(j)) else {
+            let (Some(&(li, other_indent, _, m)), Some(&(len, _, start))) = (found.get(j), best.get(j))
+            else {
                 continue;
             };
             // A number repeated counts a page too: a report can print two pages alike
@@ -284,7 +327,9 @@ fn footers(lines: &[String]) -> Vec<bool> {
     let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     let mut out = vec![false; lines.len()];
     for end in ends {
-        let (Some(&(_, _, start)), Some(&(last, _, _))) = (best.get(end), found.get(end)) else { continue };
+        let (Some(&(_, _, start)), Some(&(last, _, _, _))) = (best.get(end), found.get(end)) else {
+            continue;
+        };
         // The span taken starting last at or before this chain's end must end before it.
         if taken.range(..=last).next_back().is_some_and(|(_, &b)| b >= start) {
             continue;
@@ -292,7 +337,7 @@ fn footers(lines: &[String]) -> Vec<bool> {
         taken.insert(start, last);
         let mut at = Some(end);
         while let Some(k) = at {
-            if let Some(slot) = found.get(k).and_then(|&(i, _, _)| out.get_mut(i)) {
+            if let Some(slot) = found.get(k).and_then(|&(i, _, _, _)| out.get_mut(i)) {
                 *slot = true;
             }
             at = best.get(k).and_then(|b| b.1);
@@ -315,8 +360,13 @@ pub fn lines(input: Vec<String>) -> Vec<String> {
         };
         let feed = if fed || std::mem::take(&mut page_ends) { "\u{c}" } else { "" };
         match footer.then(|| footer_head(l)).flatten() {
-            Some((indent, n, rest)) => {
-                out.push(format!("{feed}{}{n}", " ".repeat(indent)));
+            Some(Footer { indent, first, last, rest }) => {
+                // Pages in a row glued: each but the last a page of its footer alone.
+                let pad = " ".repeat(indent);
+                out.push(format!("{feed}{pad}{first}"));
+                for n in first.saturating_add(1)..=last {
+                    out.push(format!("\u{c}{pad}{n}"));
+                }
                 if rest.trim().is_empty() {
                     page_ends = true;
                 } else {
@@ -405,10 +455,10 @@ mod tests {
 
     #[test]
     fn footers_broken_by_an_unreadable_one_are_each_a_chain() {
-        // Pages 20–23, then an empty page's footer glued to the next one's (`2425`, no
-        // page number), then pages 26–31: two chains, both footers.
+        // Pages 20–23, then a run of digits that numbers no pages in a row (`2499`),
+        // then pages 26–31: two chains, both footers.
         let mut ls: Vec<String> = Vec::new();
-        for page in (20..24).chain([2425]).chain(26..32) {
+        for page in (20..24).chain([2499]).chain(26..32) {
             for k in 0..8 {
                 ls.push(format!("本文{k}"));
             }
@@ -418,7 +468,7 @@ mod tests {
         let at = |n: &str| ls.iter().position(|l| l.trim() == n).and_then(|k| marked.get(k).copied());
         assert_eq!(at("21"), Some(true));
         assert_eq!(at("30"), Some(true));
-        assert_eq!(at("2425"), Some(false));
+        assert_eq!(at("2499"), Some(false));
         // Two chains over the same lines: only the longest is taken.
         let ls: Vec<String> = (0..40)
             .map(|k| match k {
@@ -458,9 +508,40 @@ mod tests {
     }
 
     #[test]
+    fn footers_of_pages_in_a_row_glued_are_each_a_page() {
+        assert_eq!(pages_of(&[5, 1, 5, 2]), Some((51, 52)));
+        assert_eq!(pages_of(&[1, 0, 6, 1, 0, 7, 1, 0, 8]), Some((106, 108)));
+        assert_eq!(pages_of(&[9, 9, 1, 0, 0]), Some((99, 100)));
+        assert_eq!(pages_of(&[4, 2]), Some((42, 42)));
+        // Not numbers counting on, or starting with a zero: no footer.
+        assert_eq!(pages_of(&[2, 4, 9, 9]), None);
+        assert_eq!(pages_of(&[0, 1, 0, 2]), None);
+        // Pages 20–23, the footers of 24 (a page with nothing else) and 25 glued to 26's
+        // first line, then 26–28: 24 and 25 are each a page.
+        let mut ls: Vec<String> = Vec::new();
+        for page in (20..24).chain([2425]).chain(26..29) {
+            for k in 0..8 {
+                ls.push(format!("本文{k}"));
+            }
+            ls.push(format!("          {page}"));
+        }
+        let glued: Vec<String> =
+            ls.join("\n").replace("2425\n", "2425").split('\n').map(str::to_string).collect();
+        assert!(glued.iter().any(|l| l.ends_with("2425本文0")));
+        let out = lines(glued);
+        let at = |s: &str| out.iter().position(|l| l.as_str() == s);
+        let (Some(a), Some(b)) = (at("          24"), at("\u{c}          25")) else {
+            panic!("pages 24 and 25 not cut: {out:?}");
+        };
+        assert_eq!(b, a + 1);
+        assert_eq!(out.get(b + 1).map(String::as_str), Some("\u{c}本文0"));
+    }
+
+    #[test]
     fn a_footer_is_digits_of_one_width() {
-        assert_eq!(footer_head("   23１ 西北地域"), Some((3, 23, "１ 西北地域")));
-        assert_eq!(footer_head("２３ 本文"), Some((0, 23, " 本文")));
+        let f = |indent, n, rest| Some(Footer { indent, first: n, last: n, rest });
+        assert_eq!(footer_head("   23１ 西北地域"), f(3, 23, "１ 西北地域"));
+        assert_eq!(footer_head("２３ 本文"), f(0, 23, " 本文"));
         assert_eq!(footer_head("1,234 円"), None);
     }
 }
