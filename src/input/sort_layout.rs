@@ -17,7 +17,10 @@
 //! where the number counts pages as its neighbours' do (a footer of the page before or
 //! after, at most two away, with the same indent and enough lines between), and each
 //! page is then ended with a form feed as `pdftotext` does, so that
-//! [`crate::report::footers`] keeps the pages' numbers.
+//! [`crate::report::footers`] keeps the pages' numbers. The same indent is the same
+//! position counted in the number's own digits (a `1` is narrow: `31` is indented
+//! further than `30`), and a page with nothing but its number glues that to the next
+//! page's (`5152…`): consecutive numbers spelling the digits are each a page.
 
 use crate::doc::{Document, Line, Page};
 
@@ -318,8 +321,8 @@ fn footers(lines: &[String]) -> Vec<bool> {
         best.push(here);
     }
     // The longest chain, then each next longest whose lines lie apart from those taken:
-    // a footer the chain cannot count (two pages' numbers glued, `5152…`, after an
-    // empty page) breaks the report's footers into chains, each of them pages.
+    // a footer the chain cannot count (digits no page numbers spell, or a footer at
+    // another indent) breaks the report's footers into chains, each of them pages.
     let mut ends: Vec<usize> =
         (0..best.len()).filter(|&k| best.get(k).is_some_and(|b| b.0 >= MIN_CHAIN)).collect();
     ends.sort_by_key(|&k| (std::cmp::Reverse(best.get(k).map_or(0, |b| b.0)), k));
