@@ -91,7 +91,7 @@ codes! {
     SummarySubtotalUnreadable = "summary.subtotal_unreadable", Error,
         "a summary table's 小計 line could not be read";
     SummaryRowUnreadable = "summary.row_unreadable", Error,
-        "a summary row could not be read (no cost, or no No.) and is left out";
+        "a summary row could not be read (no cost, or no No.) and is left out; or a summary table gave no row at all (said once, on its chapter)";
     SummaryRowUncertain = "summary.row_uncertain", Warning,
         "a summary row was read, but part of it is a guess";
     SummaryColumnsUncertain = "summary.columns_uncertain", Warning,

@@ -200,6 +200,20 @@ where
 {
     let rows = &policy.summary.rows;
     if rows.is_empty() {
+        // A table that was there (its heading or 小計 read) but gave no row lists none of
+        // the chapter's cards: said once, on the chapter.
+        let printed = !policy.summary.columns.is_empty() || policy.summary.subtotal_thousand_yen.is_some();
+        if printed && !policy.projects.is_empty() {
+            out.push(diag(
+                Code::SummaryRowUnreadable,
+                format!(
+                    "summary table read with no rows: none of the chapter's {} cards is listed",
+                    policy.projects.len()
+                ),
+                None,
+                None,
+            ));
+        }
         return;
     }
     for card in policy.projects.iter().filter(|p| !rows.iter().any(|r| r.no == p.no)) {
@@ -406,6 +420,22 @@ mod tests {
         let cost = r.diagnostics.iter().find(|d| d.code == Code::CardCostDiffers);
         assert_eq!(cost.and_then(|d| d.card), Some(1));
         assert_eq!(cost.and_then(|d| d.policy), Some(1));
+    }
+
+    #[test]
+    fn a_summary_read_with_no_rows_is_said_once_on_its_chapter() {
+        let mut r = report(policy(vec![], 30, vec![project(1, "A事業", 10, 5), project(2, "B事業", 20, 6)]));
+        check(&mut r);
+        let said: Vec<&Diagnostic> =
+            r.diagnostics.iter().filter(|d| d.code == Code::SummaryRowUnreadable).collect();
+        assert_eq!(said.len(), 1, "{:?}", r.diagnostics);
+        assert_eq!(said.first().and_then(|d| d.policy), Some(1));
+        // A chapter printing no table at all (no heading, no 小計) is not this.
+        let mut p = policy(vec![], 0, vec![project(1, "A事業", 10, 5)]);
+        p.summary.subtotal_thousand_yen = None;
+        let mut r = report(p);
+        check(&mut r);
+        assert!(!codes(&r).contains(&"summary.row_unreadable"), "{:?}", r.diagnostics);
     }
 
     #[test]
