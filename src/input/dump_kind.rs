@@ -242,6 +242,65 @@ fn joined_columns(line: &str) -> bool {
         })
 }
 
+impl Features {
+    /// A line's own shape: indents, trailing spaces, a card number glued before the box
+    /// headings, runs of spaces (with where a table row ends, by character and by width).
+    fn count_shape(&mut self, l: &str, by_char: &mut Vec<usize>, by_width: &mut Vec<usize>) {
+        if l.starts_with(' ') {
+            self.leading_space += 1;
+        }
+        if l.ends_with(' ') {
+            self.trailing_space += 1;
+        }
+        let inner = l.trim();
+        if GLUED_HEAD_NUMBER.is_match(inner) {
+            self.glued_head_numbers += 1;
+        }
+        if inner.contains(&" ".repeat(LAYOUT_GAP)) || inner.contains(&"\u{3000}".repeat(2)) {
+            self.layout_gaps += 1;
+            if let Some((c, w)) = super::sort_layout::row_end(l, 1.0) {
+                by_char.push(c);
+                by_width.push(w.round() as usize);
+            }
+        }
+    }
+
+    /// A line's place in a card's box: its headings (apart or joined, a card number on the
+    /// lines before), and the box lines up to 項目名 or （担当課：…）, two columns joined or not.
+    fn count_box<'a>(&mut self, l: &'a str, squashed: &str, recent: &mut Vec<&'a str>, in_box: &mut bool) {
+        let (a, b) = (squashed.contains("【事業概要】"), squashed.contains("【事業実績】"));
+        if a && !b {
+            self.heads += 1;
+            self.heads_joined += usize::from(recent.iter().any(|r| number_joined(r)));
+        }
+        recent.push(l);
+        if recent.len() > HEAD_LINES {
+            recent.remove(0);
+        }
+        if a || b {
+            if a && b {
+                self.headings_joined += 1;
+            } else {
+                self.headings_apart += 1;
+            }
+            *in_box = true;
+            return;
+        }
+        if squashed.starts_with("項目名")
+            || squashed.starts_with("（担当課")
+            || squashed.starts_with("(担当課")
+        {
+            *in_box = false;
+        }
+        if *in_box {
+            self.box_lines += 1;
+            if joined_columns(l) {
+                self.box_lines_joined += 1;
+            }
+        }
+    }
+}
+
 pub fn features(text: &str) -> Features {
     let mut f = Features { form_feeds: text.matches('\u{c}').count(), ..Features::default() };
     let mut in_box = false;
@@ -277,23 +336,8 @@ pub fn features(text: &str) -> Features {
             continue;
         }
         f.lines += 1;
-        if l.starts_with(' ') {
-            f.leading_space += 1;
-        }
-        if l.ends_with(' ') {
-            f.trailing_space += 1;
-        }
         let inner = l.trim();
-        if GLUED_HEAD_NUMBER.is_match(inner) {
-            f.glued_head_numbers += 1;
-        }
-        if inner.contains(&" ".repeat(LAYOUT_GAP)) || inner.contains(&"\u{3000}".repeat(2)) {
-            f.layout_gaps += 1;
-            if let Some((c, w)) = super::sort_layout::row_end(l, 1.0) {
-                by_char.push(c);
-                by_width.push(w.round() as usize);
-            }
-        }
+        f.count_shape(l, &mut by_char, &mut by_width);
         let squashed: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
         // Chromium's text layer spells some ideographs as Kangxi radicals (⼀ for 一).
         let unified = crate::normalize::radicals::unify_str(&squashed);
@@ -308,36 +352,7 @@ pub fn features(text: &str) -> Features {
                 f.summary_rows += 1;
             }
         }
-        let (a, b) = (squashed.contains("【事業概要】"), squashed.contains("【事業実績】"));
-        if a && !b {
-            f.heads += 1;
-            f.heads_joined += usize::from(recent.iter().any(|r| number_joined(r)));
-        }
-        recent.push(l);
-        if recent.len() > HEAD_LINES {
-            recent.remove(0);
-        }
-        if a && b {
-            f.headings_joined += 1;
-            in_box = true;
-            continue;
-        } else if a || b {
-            f.headings_apart += 1;
-            in_box = true;
-            continue;
-        }
-        if squashed.starts_with("項目名")
-            || squashed.starts_with("（担当課")
-            || squashed.starts_with("(担当課")
-        {
-            in_box = false;
-        }
-        if in_box {
-            f.box_lines += 1;
-            if joined_columns(l) {
-                f.box_lines_joined += 1;
-            }
-        }
+        f.count_box(l, &squashed, &mut recent, &mut in_box);
     }
     if amount_after_blank == Some(true) {
         f.amounts_alone += 1;
