@@ -59,12 +59,15 @@ fn interleaved(ls: &[String], start: usize) -> Option<(Vec<String>, Vec<String>,
         // A block: the head's lines, or sentences, or the table's own (stop).
         let normed: Vec<String> = block.iter().map(|l| norm(l)).collect();
         // The cost line may carry its breakdown on the next line.
-        let all_head = normed.iter().enumerate().all(|(j, t)| {
-            COST_LINE.is_match(t)
-                || is_card_number(t)
-                || (super::card::is_breakdown_line(t)
-                    && j.checked_sub(1).and_then(|p| normed.get(p)).is_some_and(|p| COST_LINE.is_match(p)))
-        });
+        let mut is_head: Vec<bool> =
+            normed.iter().map(|t| COST_LINE.is_match(t) || is_card_number(t)).collect();
+        for (j, t) in normed.iter().enumerate() {
+            if COST_LINE.is_match(t) {
+                let n = super::card::breakdown_lines(normed.get(j + 1..).unwrap_or(&[]));
+                is_head.iter_mut().skip(j + 1).take(n).for_each(|h| *h = true);
+            }
+        }
+        let all_head = is_head.iter().all(|h| *h);
         let sentences = normed.iter().any(|t| t.ends_with('。'));
         if !block.is_empty() && all_head {
             head.append(&mut block);

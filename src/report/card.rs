@@ -22,10 +22,26 @@ static BREAKDOWN_ITEM: LazyLock<Regex> = LazyLock::new(|| {
 static BREAKDOWN_GROUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[(（][^()（）]*[0-9]\s*(?:千円|百万円|円)[^()（）]*[)）]").expect("static regex")
 });
+/// Lines a cost's breakdown wraps over at most.
+const BREAKDOWN_LINES: usize = 3;
+
 /// Whether a whole line is a cost breakdown in parentheses (`(①9,391千円、②11,002千円)`).
-pub(crate) fn is_breakdown_line(t: &str) -> bool {
+fn is_breakdown_line(t: &str) -> bool {
     let t = t.trim();
     !t.is_empty() && BREAKDOWN_GROUP.replace_all(t, "").trim().is_empty()
+}
+
+/// How many of `lines` (those right after a cost line), from the first, make up the cost's
+/// breakdown, also one wrapped over lines (`(①9,391 千円、② 11,002 千` / `円)`); 0 for none.
+pub(crate) fn breakdown_lines<S: AsRef<str>>(lines: &[S]) -> usize {
+    let mut joined = String::new();
+    for (k, l) in lines.iter().take(BREAKDOWN_LINES).enumerate() {
+        joined.push_str(l.as_ref().trim());
+        if is_breakdown_line(&joined) {
+            return k + 1;
+        }
+    }
+    0
 }
 
 static RELISTED: LazyLock<Regex> =

@@ -45,8 +45,6 @@ static YEAR_LABEL: LazyLock<Regex> =
 static COST_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^事業費\s*[▲△-]?[0-9][0-9,.]*\s*(千円|百万円|億円|円)\s*[0-9]{0,3}$").expect("static regex")
 });
-/// Lines a cost's breakdown wraps over at most.
-const BREAKDOWN_LINES: usize = 3;
 /// How far (lines) a box heading printed apart looks for its partner: between them an
 /// extractor can put the cost line, the card number and a title line or two.
 const HEADING_REACH: usize = 6;
@@ -297,19 +295,11 @@ fn headings_apart(ls: Vec<String>) -> Vec<String> {
                 .iter()
                 .map(|l| COST_ONLY.is_match(l.trim()) || super::lines::is_page_number(l))
                 .collect();
-            // A breakdown right after a cost line, also one wrapped over lines
-            // (`(①9,391 千円、② 11,002 千` / `円)`).
+            // A breakdown right after a cost line, also one wrapped over lines.
             for k in 0..column.len() {
-                if !column.get(k).is_some_and(|l| COST_ONLY.is_match(l.trim())) {
-                    continue;
-                }
-                let mut joined = String::new();
-                for (e, l) in column.iter().enumerate().skip(k + 1).take(BREAKDOWN_LINES) {
-                    joined.push_str(l.trim());
-                    if super::card::is_breakdown_line(&joined) {
-                        head.iter_mut().take(e + 1).skip(k + 1).for_each(|h| *h = true);
-                        break;
-                    }
+                if column.get(k).is_some_and(|l| COST_ONLY.is_match(l.trim())) {
+                    let n = super::card::breakdown_lines(column.get(k + 1..).unwrap_or(&[]));
+                    head.iter_mut().skip(k + 1).take(n).for_each(|h| *h = true);
                 }
             }
             out.extend(column.iter().zip(&head).filter(|(_, h)| **h).map(|(l, _)| l.clone()));
