@@ -340,3 +340,41 @@ mod tests {
         assert_eq!(whole_number(9.0e15), None);
     }
 }
+
+/// Cards and summary rows with only the fields the cross-checks compare set, for the
+/// tests of those checks.
+#[cfg(test)]
+pub(crate) mod samples {
+    use super::{Metrics, Project, SummaryRow};
+
+    pub(crate) fn card(no: u32, name: &str, cost: i64, page: u32) -> Project {
+        Project {
+            no,
+            name: name.into(),
+            relisted: false,
+            cost_thousand_yen: Some(cost),
+            cost_breakdown: vec![],
+            overview: String::new(),
+            results: String::new(),
+            metrics: Metrics::default(),
+            department: None,
+            page: Some(page),
+            pdf_page: None,
+            bbox: None,
+            regions: None,
+        }
+    }
+
+    pub(crate) fn row(no: u32, name: &str, cost: i64, page: u32) -> SummaryRow {
+        SummaryRow {
+            no,
+            name: name.into(),
+            cost_thousand_yen: Some(cost),
+            is_new: false,
+            departments: vec![],
+            page: Some(page),
+            policies: None,
+            region: None,
+        }
+    }
+}

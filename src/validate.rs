@@ -307,38 +307,8 @@ fn fmt_cost(c: Option<i64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::samples::{card as project, row};
     use crate::model::*;
-
-    fn project(no: u32, name: &str, cost: i64, page: u32) -> Project {
-        Project {
-            no,
-            name: name.into(),
-            relisted: false,
-            cost_thousand_yen: Some(cost),
-            cost_breakdown: vec![],
-            overview: String::new(),
-            results: String::new(),
-            metrics: Metrics::default(),
-            department: None,
-            page: Some(page),
-            pdf_page: None,
-            bbox: None,
-            regions: None,
-        }
-    }
-
-    fn row(no: u32, name: &str, cost: i64, page: u32) -> SummaryRow {
-        SummaryRow {
-            no,
-            name: name.into(),
-            cost_thousand_yen: Some(cost),
-            is_new: false,
-            departments: vec![],
-            page: Some(page),
-            policies: None,
-            region: None,
-        }
-    }
 
     fn report(policy: Policy) -> Report {
         Report {

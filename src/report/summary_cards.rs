@@ -308,6 +308,7 @@ pub fn cross_check(report: &mut Report, doubts: Vec<Doubt>) -> Vec<Doubt> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::samples::{card, row};
     use crate::model::*;
 
     #[test]
@@ -325,37 +326,6 @@ mod tests {
         let cards = [10, 10];
         let fits = |i: usize, j: usize| cards.get(i) == values.get(j);
         assert_eq!(place(2, fits), [(0, Placed::Kept), (1, Placed::Kept)]);
-    }
-
-    fn card(no: u32, name: &str, cost: i64, page: u32) -> Project {
-        Project {
-            no,
-            name: name.into(),
-            relisted: false,
-            cost_thousand_yen: Some(cost),
-            cost_breakdown: vec![],
-            overview: String::new(),
-            results: String::new(),
-            metrics: Metrics::default(),
-            department: None,
-            page: Some(page),
-            pdf_page: None,
-            bbox: None,
-            regions: None,
-        }
-    }
-
-    fn row(no: u32, name: &str, cost: i64, page: u32) -> SummaryRow {
-        SummaryRow {
-            no,
-            name: name.into(),
-            cost_thousand_yen: Some(cost),
-            is_new: false,
-            departments: vec![],
-            page: Some(page),
-            policies: None,
-            region: None,
-        }
     }
 
     fn report(rows: Vec<SummaryRow>, projects: Vec<Project>) -> Report {
